@@ -1,0 +1,53 @@
+# make run   : set up .venv, migrate, seed the demo data once, serve on http://127.0.0.1:$(PORT)
+# make setup : all of that but serving
+# make test  : set up .venv with the test dependencies and run the whole suite
+# make bench : the benchmarks under bench/ (they print figures)
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+export DEMO_MODE ?= 1
+
+.PHONY: run setup test bench translations vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+setup: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --once
+
+run: setup
+	@cat instance/demo-accounts.txt 2>/dev/null || true
+	@echo "Kommunalnetz: http://$(HOST):$(PORT)"
+	$(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
+		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/matching_speed.py
+
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o community/translations/messages.pot .
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d community/translations
+
+vendor:
+	bash static/vendor/fetch.sh
+
+clean:
+	rm -rf $(VENV) instance

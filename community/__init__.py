@@ -1,0 +1,120 @@
+"""Kommunalnetz: the application factory."""
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import current_user
+
+from community.config import BASE_DIR, Config
+from community.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    from community import models  # noqa: F401  (registers every table)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from community.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(BASE_DIR / "community" / "translations"),
+    )
+    app.config["RATELIMIT_ENABLED"] = app.config["RATE_LIMITS_ENABLED"]
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"],
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+        max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
+    )
+
+    from community.auth.services import load_user_from_session_id
+
+    login_manager.user_loader(load_user_from_session_id)
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from community.account import bp as account_bp
+    from community.api import bp as api_bp
+    from community.auth import bp as auth_bp
+    from community.main import bp as main_bp
+    from community.organisations import bp as organisations_bp
+    from community.profiles import bp as profiles_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(profiles_bp)
+    # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from community import policy, taxonomy
+
+    @app.context_processor
+    def inject_helpers():
+        return {
+            "can": lambda action, target=None: policy.can(current_user, action, target),
+            "taxonomy": taxonomy,
+            "current_locale": _select_locale(),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        # Everything is served from our own origin; forbid the rest.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+

@@ -1,0 +1,6 @@
+from community.account import bp
+
+
+@bp.route("/")
+def settings():
+    return "settings"

@@ -1,0 +1,7 @@
+"""`flask users ...`: create accounts and personal API tokens."""
+import click
+
+
+@click.group()
+def users():
+    """Manage user accounts."""

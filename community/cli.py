@@ -1,0 +1,11 @@
+"""Command-line interface: `flask --app wsgi <command>`; each feature contributes its commands."""
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from community.auth.cli import users
+    from community.demo.cli import seed_demo
+    from community.organisations.cli import import_organisations
+
+    for command in (users, seed_demo, import_organisations):
+        app.cli.add_command(command)

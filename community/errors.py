@@ -1,0 +1,39 @@
+"""Domain errors raised by services; the HTML and API layers turn them into responses."""
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None):
+        super().__init__(message)
+        # Messages may be lazy translations, resolved when rendered in the user's locale.
+        self.message = message
+        self.fields = dict(fields or {})
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "message": str(self.message),
+            "fields": {name: str(text) for name, text in self.fields.items()},
+        }
+
+
+class ValidationError(ServiceError):
+    status = 422
+    code = "validation_error"
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"

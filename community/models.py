@@ -1,0 +1,4 @@
+"""Imports every feature's models so the metadata (and Alembic) sees all tables."""
+from community.auth.models import ApiToken, User  # noqa: F401
+from community.organisations.models import Invite, Organisation, OrganisationTopic  # noqa: F401
+from community.profiles.models import Need, Offer  # noqa: F401

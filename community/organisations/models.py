@@ -1,0 +1,87 @@
+"""Organisations, their topics and member invitations."""
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.extensions import db
+from community.models_base import TimestampMixin
+from community.taxonomy import PUBLIC_BODY_KINDS
+
+
+class OrganisationTopic(db.Model):
+    """Association of an organisation with a taxonomy topic slug; indexed for the directory filter."""
+
+    organisation_id: Mapped[int] = mapped_column(
+        db.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(db.String(32), primary_key=True, index=True)
+
+
+class Organisation(TimestampMixin, db.Model):
+    __table_args__ = (
+        db.Index("ix_organisation_kind_name", "kind", "name"),
+        db.Index("ix_organisation_land_name", "land", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(200), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(db.String(20), nullable=False)
+    org_type: Mapped[str] = mapped_column(db.String(32), default="", nullable=False)
+    # Official key: AGS (8 digits) or ARS (12 digits) for municipalities, Kreis key (5 digits).
+    official_key: Mapped[str | None] = mapped_column(db.String(12), unique=True)
+    land: Mapped[str | None] = mapped_column(db.String(2))
+    population_class: Mapped[str | None] = mapped_column(db.String(12), index=True)
+    description: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
+    description_visibility: Mapped[str] = mapped_column(db.String(10), default="public", nullable=False)
+    website: Mapped[str] = mapped_column(db.String(300), default="", nullable=False)
+    contact_email: Mapped[str] = mapped_column(db.String(254), default="", nullable=False)
+    contact_visibility: Mapped[str] = mapped_column(db.String(10), default="members", nullable=False)
+    verified: Mapped[bool] = mapped_column(default=False, nullable=False, index=True)
+    verified_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    is_demo: Mapped[bool] = mapped_column(default=False, nullable=False)
+
+    topic_links = relationship(
+        "OrganisationTopic", cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationTopic.topic"
+    )
+    members = relationship("User", back_populates="organisation")
+    needs = relationship("Need", back_populates="organisation", cascade="all, delete-orphan")
+    offers = relationship("Offer", back_populates="organisation", cascade="all, delete-orphan")
+
+    @property
+    def topics(self) -> list[str]:
+        return [link.topic for link in self.topic_links]
+
+    @topics.setter
+    def topics(self, slugs) -> None:
+        wanted = list(dict.fromkeys(slugs))
+        self.topic_links = [OrganisationTopic(topic=slug) for slug in wanted]
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.kind in PUBLIC_BODY_KINDS
+
+    @property
+    def shows_verified_badge(self) -> bool:
+        # Only verified public bodies carry the badge, so a vendor cannot pose as a municipality.
+        return self.verified and self.is_public_body
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name}>"
+
+
+class Invite(db.Model):
+    """A link that lets a colleague join an organisation; only the token's hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True, nullable=False)
+    email: Mapped[str] = mapped_column(db.String(254), default="", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(db.DateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    used_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
+
+    organisation = relationship("Organisation")

@@ -1,0 +1,142 @@
+"""The shared vocabularies: topics, organisation kinds, Länder, population classes.
+
+One source of truth: models, forms, the API, the importer, the demo data and the
+matching records all import from here. Slugs are stable identifiers stored in the
+database and used in URLs and the API; labels are translated for display.
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Choice:
+    slug: str
+    label: object  # a lazy string, translated when rendered
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+def _index(choices: tuple[Choice, ...]) -> dict[str, Choice]:
+    return {choice.slug: choice for choice in choices}
+
+
+TOPICS = (
+    Choice("ozg", _l("Citizen services / OZG")),
+    Choice("eakte", _l("E-files & internal processes")),
+    Choice("organisation", _l("Organisation & staff")),
+    Choice("infrastruktur", _l("IT infrastructure & broadband")),
+    Choice("sicherheit", _l("IT security")),
+    Choice("daten", _l("Data & smart city")),
+    Choice("energie", _l("Energy & climate")),
+    Choice("mobilitaet", _l("Mobility")),
+    Choice("bildung", _l("Education & schools")),
+    Choice("soziales", _l("Health & social affairs")),
+    Choice("finanzen", _l("Procurement & finance")),
+)
+TOPIC_BY_SLUG = _index(TOPICS)
+
+# Organisation kinds and, per kind, the finer type an organisation declares.
+MUNICIPALITY = "municipality"
+STATE = "state"
+FEDERAL = "federal"
+COMPANY = "company"
+ORG_KINDS = (
+    Choice(MUNICIPALITY, _l("Municipality")),
+    Choice(STATE, _l("State body")),
+    Choice(FEDERAL, _l("Federal body")),
+    Choice(COMPANY, _l("Company")),
+)
+ORG_KIND_BY_SLUG = _index(ORG_KINDS)
+PUBLIC_BODY_KINDS = frozenset({MUNICIPALITY, STATE, FEDERAL})
+
+ORG_TYPES = {
+    MUNICIPALITY: (
+        Choice("gemeinde", _l("Municipality (Gemeinde)")),
+        Choice("stadt", _l("Town or city")),
+        Choice("kreisfreie_stadt", _l("District-free city")),
+        Choice("verbandsgemeinde", _l("Association of municipalities (Verbandsgemeinde/Amt)")),
+        Choice("landkreis", _l("District (Landkreis)")),
+    ),
+    STATE: (
+        Choice("ministerium", _l("Ministry")),
+        Choice("behoerde", _l("Agency")),
+        Choice("foerderprogramm", _l("Funding programme")),
+    ),
+    FEDERAL: (
+        Choice("ministerium", _l("Ministry")),
+        Choice("behoerde", _l("Agency")),
+        Choice("foerderprogramm", _l("Funding programme")),
+    ),
+    COMPANY: (
+        Choice("hersteller", _l("Vendor")),
+        Choice("beratung", _l("Consultancy")),
+        Choice("it_dienstleister", _l("Municipal IT service provider")),
+    ),
+}
+ORG_TYPE_SLUGS = {kind: {choice.slug for choice in types} for kind, types in ORG_TYPES.items()}
+
+
+def org_type_label(kind: str, slug: str | None):
+    for choice in ORG_TYPES.get(kind, ()):
+        if choice.slug == slug:
+            return choice.label
+    return ""
+
+
+# Keyed by the two-digit official state key (Länderschlüssel); names are proper nouns.
+LAENDER = (
+    Choice("01", "Schleswig-Holstein"),
+    Choice("02", "Hamburg"),
+    Choice("03", "Niedersachsen"),
+    Choice("04", "Bremen"),
+    Choice("05", "Nordrhein-Westfalen"),
+    Choice("06", "Hessen"),
+    Choice("07", "Rheinland-Pfalz"),
+    Choice("08", "Baden-Württemberg"),
+    Choice("09", "Bayern"),
+    Choice("10", "Saarland"),
+    Choice("11", "Berlin"),
+    Choice("12", "Brandenburg"),
+    Choice("13", "Mecklenburg-Vorpommern"),
+    Choice("14", "Sachsen"),
+    Choice("15", "Sachsen-Anhalt"),
+    Choice("16", "Thüringen"),
+)
+LAND_BY_SLUG = _index(LAENDER)
+
+POPULATION_CLASSES = (
+    Choice("lt5k", _l("under 5,000")),
+    Choice("5k-20k", _l("5,000 to 20,000")),
+    Choice("20k-100k", _l("20,000 to 100,000")),
+    Choice("100k-500k", _l("100,000 to 500,000")),
+    Choice("gt500k", _l("over 500,000")),
+)
+POPULATION_CLASS_BY_SLUG = _index(POPULATION_CLASSES)
+
+URGENCIES = (
+    Choice("low", _l("low")),
+    Choice("medium", _l("medium")),
+    Choice("high", _l("high")),
+)
+URGENCY_BY_SLUG = _index(URGENCIES)
+
+NEED_STATUSES = (Choice("open", _l("open")), Choice("solved", _l("solved")))
+NEED_STATUS_BY_SLUG = _index(NEED_STATUSES)
+
+OFFER_KINDS = (
+    Choice("product", _l("Product")),
+    Choice("service", _l("Service")),
+    Choice("programme", _l("Funding programme")),
+    Choice("experience", _l("Experience / project to share")),
+)
+OFFER_KIND_BY_SLUG = _index(OFFER_KINDS)
+
+VISIBILITIES = (
+    Choice("public", _l("public")),
+    Choice("members", _l("members only")),
+)
+VISIBILITY_BY_SLUG = _index(VISIBILITIES)
+
+ROLES = ("member", "org_admin", "moderator", "admin")

@@ -1,0 +1,123 @@
+"""Validation of plain input (form data, JSON bodies, import rows) against small declarative schemas.
+
+Services validate here, so the HTML forms, the API and the importer enforce the same rules
+and report the same field errors.
+"""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from community.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Text:
+    max_length: int
+    required: bool = False
+    min_length: int = 0
+    multiline: bool = False
+
+    def clean(self, value):
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise ValueError(_l("Must be text."))
+        value = value.strip() if not self.multiline else value.strip("\n\r\t ")
+        if "\x00" in value:
+            raise ValueError(_l("Contains invalid characters."))
+        if self.required and not value:
+            raise ValueError(_l("This field is required."))
+        if value and len(value) < self.min_length:
+            raise ValueError(_l("Must be at least %(n)s characters long.", n=self.min_length))
+        if len(value) > self.max_length:
+            raise ValueError(_l("Must be at most %(n)s characters long.", n=self.max_length))
+        return value
+
+
+@dataclass(frozen=True)
+class OneOf:
+    choices: Iterable[str]
+    required: bool = False
+    default: str | None = None
+
+    def clean(self, value):
+        if value in (None, ""):
+            if self.required:
+                raise ValueError(_l("This field is required."))
+            return self.default
+        if not isinstance(value, str) or value not in set(self.choices):
+            raise ValueError(_l("Unknown value: %(value)s.", value=str(value)[:50]))
+        return value
+
+
+@dataclass(frozen=True)
+class ManyOf:
+    choices: Iterable[str]
+    max_items: int = 20
+    required: bool = False
+    coerce: type = str
+
+    def clean(self, value):
+        if value is None or value == "":
+            value = []
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(_l("Must be a list."))
+        allowed = set(self.choices)
+        cleaned = []
+        for item in value:
+            if self.coerce is int and isinstance(item, str) and item.isdigit():
+                item = int(item)
+            if isinstance(item, bool) or not isinstance(item, self.coerce) or item not in allowed:
+                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
+            if item not in cleaned:
+                cleaned.append(item)
+        if self.required and not cleaned:
+            raise ValueError(_l("Choose at least one."))
+        if len(cleaned) > self.max_items:
+            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+        return cleaned
+
+
+@dataclass(frozen=True)
+class Flag:
+    default: bool = False
+
+    def clean(self, value):
+        if value is None or value == "":
+            return self.default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"1", "true", "yes", "y", "on"}:
+            return True
+        if isinstance(value, str) and value.lower() in {"0", "false", "no", "n", "off"}:
+            return False
+        raise ValueError(_l("Must be true or false."))
+
+
+@dataclass(frozen=True)
+class Schema:
+    fields: dict = field(default_factory=dict)
+
+    def clean(self, data: Mapping, partial: bool = False) -> dict:
+        """Return the cleaned values; raise ValidationError naming every bad field.
+
+        With partial=True (updates), only the fields present in `data` are checked and returned.
+        Unknown fields are an error, so a typo in an API call is not silently ignored.
+        """
+        if not isinstance(data, Mapping):
+            raise ValidationError(_l("Expected an object with fields."))
+        errors = {name: _l("Unknown field.") for name in data if name not in self.fields}
+        cleaned = {}
+        for name, rule in self.fields.items():
+            if partial and name not in data:
+                continue
+            try:
+                cleaned[name] = rule.clean(data.get(name))
+            except ValueError as exc:
+                errors[name] = exc.args[0]
+        if errors:
+            raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+        return cleaned

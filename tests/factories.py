@@ -1,0 +1,75 @@
+"""Test data factories: plain functions that create and commit models with sensible defaults."""
+import itertools
+from functools import lru_cache
+
+from werkzeug.security import generate_password_hash
+
+from community.auth.models import ApiToken, User
+from community.extensions import db
+from community.organisations.models import Organisation
+from community.profiles.models import Need, Offer
+
+PASSWORD = "Richtig-Geheim-2024"
+_sequence = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    # scrypt is deliberately slow; hash once per test session, not per user.
+    return generate_password_hash(PASSWORD)
+
+
+def make_org(**fields) -> Organisation:
+    n = next(_sequence)
+    fields.setdefault("name", f"Gemeinde Beispiel {n}")
+    fields.setdefault("kind", "municipality")
+    fields.setdefault("org_type", "gemeinde" if fields["kind"] == "municipality" else "")
+    fields.setdefault("land", "05")
+    topics = fields.pop("topics", ["ozg"])
+    org = Organisation(**fields)
+    org.topics = topics
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def make_user(organisation: Organisation | None = None, **fields) -> User:
+    n = next(_sequence)
+    fields.setdefault("email", f"person{n}@example.org")
+    fields.setdefault("name", f"Person {n}")
+    user = User(organisation=organisation, password_hash=_password_hash(), **fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_need(organisation: Organisation, **fields) -> Need:
+    fields.setdefault("title", "E-Akte einführen")
+    fields.setdefault("body", "Wir suchen Erfahrungen mit der Einführung der elektronischen Akte.")
+    fields.setdefault("topics", ["eakte"])
+    need = Need(organisation=organisation, **fields)
+    db.session.add(need)
+    db.session.commit()
+    return need
+
+
+def make_offer(organisation: Organisation, **fields) -> Offer:
+    fields.setdefault("title", "Dokumentenmanagementsystem für Kommunen")
+    fields.setdefault("body", "Wir bieten ein DMS mit Schnittstellen zu Fachverfahren.")
+    fields.setdefault("topics", ["eakte"])
+    offer = Offer(organisation=organisation, **fields)
+    db.session.add(offer)
+    db.session.commit()
+    return offer
+
+
+def make_token(user: User) -> str:
+    _, token = ApiToken.issue(user, name="test")
+    db.session.commit()
+    return token
+
+
+def login(client, user: User, password: str = PASSWORD, remember: bool = False):
+    return client.post(
+        "/login", data={"email": user.email, "password": password, "remember": "y" if remember else ""}
+    )
