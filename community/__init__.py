@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.api import bp as api_bp
     from community.auth import bp as auth_bp
     from community.main import bp as main_bp
+    from community.members import bp as members_bp
     from community.organisations import bp as organisations_bp
     from community.profiles import bp as profiles_bp
 
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(members_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -1,0 +1,146 @@
+"""Organisations: creation, profile updates, lookup and the directory."""
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from community import policy
+from community.errors import NotFound, ValidationError
+from community.extensions import db
+from community.organisations.models import Organisation, OrganisationTopic
+from community.pagination import Page, paginate
+from community.taxonomy import (
+    LAND_BY_SLUG,
+    MUNICIPALITY,
+    ORG_KIND_BY_SLUG,
+    ORG_TYPE_SLUGS,
+    POPULATION_CLASS_BY_SLUG,
+    TOPIC_BY_SLUG,
+    VISIBILITY_BY_SLUG,
+)
+from community.validation import Flag, ManyOf, OneOf, Schema, Text
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 10_000
+OFFICIAL_KEY = re.compile(r"^(\d{2}|\d{5}|\d{8}|\d{9}|\d{12})$")
+
+PROFILE_SCHEMA = Schema({
+    "name": Text(NAME_MAX, required=True, min_length=2),
+    "org_type": OneOf(sorted({slug for slugs in ORG_TYPE_SLUGS.values() for slug in slugs}), default=""),
+    "official_key": Text(12),
+    "land": OneOf(LAND_BY_SLUG),
+    "population_class": OneOf(POPULATION_CLASS_BY_SLUG),
+    "description": Text(DESCRIPTION_MAX, multiline=True),
+    "description_visibility": OneOf(VISIBILITY_BY_SLUG, default="public"),
+    "website": Text(300),
+    "contact_email": Text(254),
+    "contact_visibility": OneOf(VISIBILITY_BY_SLUG, default="members"),
+    "topics": ManyOf(TOPIC_BY_SLUG, max_items=len(TOPIC_BY_SLUG)),
+})
+CREATE_SCHEMA = Schema({"kind": OneOf(ORG_KIND_BY_SLUG, required=True), **PROFILE_SCHEMA.fields})
+
+
+def _check_consistency(kind: str, values: dict) -> None:
+    """Rules that span fields: the type must fit the kind; keys and classes only for municipalities."""
+    errors = {}
+    org_type = values.get("org_type")
+    if org_type and org_type not in ORG_TYPE_SLUGS[kind]:
+        errors["org_type"] = _l("This type does not fit the kind of organisation.")
+    key = values.get("official_key")
+    if key and not OFFICIAL_KEY.match(key):
+        errors["official_key"] = _l("An official key has 2, 5, 8, 9 or 12 digits.")
+    if kind != MUNICIPALITY and values.get("population_class"):
+        errors["population_class"] = _l("Only municipalities have a population class.")
+    website = values.get("website")
+    if website and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", website):
+        errors["website"] = _l("Enter a web address starting with http:// or https://.")
+    email = values.get("contact_email")
+    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        errors["contact_email"] = _l("Enter a valid email address.")
+    if key and "official_key" not in errors:
+        clash = db.session.execute(
+            db.select(Organisation.id).filter_by(official_key=key)
+        ).scalar_one_or_none()
+        if clash is not None and clash != values.get("_id"):
+            errors["official_key"] = _l("Another organisation already has this official key.")
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+
+
+def _apply(org: Organisation, values: dict) -> None:
+    for name, value in values.items():
+        if name == "topics":
+            org.topics = value
+        elif name == "official_key":
+            org.official_key = value or None
+        else:
+            setattr(org, name, value)
+
+
+def validate_new_organisation(data: dict) -> dict:
+    """Clean the fields of a new organisation without touching the database session."""
+    values = CREATE_SCHEMA.clean(data)
+    _check_consistency(values["kind"], values)
+    return values
+
+
+def create_organisation(data: dict, commit: bool = True) -> Organisation:
+    values = validate_new_organisation(data)
+    org = Organisation(kind=values.pop("kind"))
+    _apply(org, values)
+    db.session.add(org)
+    if commit:
+        db.session.commit()
+    return org
+
+
+def update_organisation(user, org: Organisation, data: dict, partial: bool = False) -> Organisation:
+    policy.require(user, "organisation.edit", org)
+    values = PROFILE_SCHEMA.clean(data, partial=partial)
+    _check_consistency(org.kind, {**values, "_id": org.id})
+    _apply(org, values)
+    db.session.commit()
+    return org
+
+
+def get_organisation(org_id) -> Organisation:
+    org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
+    if org is None:
+        raise NotFound(_l("This organisation does not exist."))
+    return org
+
+
+DIRECTORY_FILTERS = Schema({
+    "q": Text(100),
+    "kind": OneOf(ORG_KIND_BY_SLUG),
+    "land": OneOf(LAND_BY_SLUG),
+    "topic": OneOf(TOPIC_BY_SLUG),
+    "population_class": OneOf(POPULATION_CLASS_BY_SLUG),
+    "verified": Flag(default=None),
+})
+
+
+def clean_directory_filters(args) -> dict:
+    """Directory filters from a query string; unknown parameters (page, per_page, ...) are not ours."""
+    present = {name: args.get(name) for name in DIRECTORY_FILTERS.fields if args.get(name) not in (None, "")}
+    return {name: value for name, value in DIRECTORY_FILTERS.clean(present).items() if value not in (None, "")}
+
+
+def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
+    """Organisations matching cleaned filters, by name; topics are eager-loaded (no N+1)."""
+    select = db.select(Organisation)
+    if "kind" in filters:
+        select = select.filter(Organisation.kind == filters["kind"])
+    if "land" in filters:
+        select = select.filter(Organisation.land == filters["land"])
+    if "population_class" in filters:
+        select = select.filter(Organisation.population_class == filters["population_class"])
+    if "verified" in filters:
+        select = select.filter(Organisation.verified.is_(filters["verified"]))
+    if "topic" in filters:
+        select = select.filter(
+            Organisation.id.in_(db.select(OrganisationTopic.organisation_id).filter_by(topic=filters["topic"]))
+        )
+    if filters.get("q"):
+        pattern = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        select = select.filter(Organisation.name.ilike(pattern, escape="\\"))
+    return paginate(select.order_by(Organisation.name, Organisation.id), page, per_page)

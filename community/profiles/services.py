@@ -1,0 +1,112 @@
+"""Needs and offers: validation, create, update, close, delete, lookup and listing."""
+from flask_babel import lazy_gettext as _l
+
+from community import policy
+from community.errors import NotFound
+from community.extensions import db
+from community.pagination import Page, paginate
+from community.profiles import catalogue
+from community.profiles.models import Need, Offer
+from community.taxonomy import OFFER_KIND_BY_SLUG, TOPIC_BY_SLUG, URGENCY_BY_SLUG, VISIBILITY_BY_SLUG
+from community.validation import ManyOf, OneOf, Schema, Text
+
+TITLE_MAX = 200
+BODY_MAX = 10_000
+MODELS = {"need": Need, "offer": Offer}
+
+_COMMON = {
+    "title": Text(TITLE_MAX, required=True, min_length=3),
+    "body": Text(BODY_MAX, multiline=True),
+    "topics": ManyOf(TOPIC_BY_SLUG, max_items=len(TOPIC_BY_SLUG)),
+    "ozg_ids": ManyOf(catalogue.SERVICE_IDS, max_items=20, coerce=int),
+    "visibility": OneOf(VISIBILITY_BY_SLUG, default="public"),
+}
+SCHEMAS = {
+    "need": Schema({**_COMMON, "urgency": OneOf(URGENCY_BY_SLUG, default="medium"),
+                    "status": OneOf(("open", "solved"), default="open")}),
+    "offer": Schema({**_COMMON, "offer_kind": OneOf(OFFER_KIND_BY_SLUG, default="service"),
+                     "status": OneOf(("open", "closed"), default="open")}),
+}
+
+
+def _model(kind: str):
+    if kind not in MODELS:
+        raise NotFound(_l("Unknown kind of entry."))
+    return MODELS[kind]
+
+
+def validate_entry(kind: str, data: dict, partial: bool = False) -> dict:
+    _model(kind)
+    return SCHEMAS[kind].clean(data, partial=partial)
+
+
+def build_entry(kind: str, organisation, author, values: dict):
+    """A new, validated entry added to the session but not committed (the importer batches these)."""
+    entry = _model(kind)(organisation=organisation, author=author, **values)
+    db.session.add(entry)
+    return entry
+
+
+def create_entry(user, organisation, kind: str, data: dict):
+    policy.require(user, "entry.create", organisation)
+    entry = build_entry(kind, organisation, user, validate_entry(kind, data))
+    db.session.commit()
+    return entry
+
+
+def update_entry(user, entry, data: dict, partial: bool = False):
+    policy.require(user, "entry.edit", entry)
+    for name, value in validate_entry(kind_of(entry), data, partial=partial).items():
+        setattr(entry, name, value)
+    db.session.commit()
+    return entry
+
+
+def delete_entry(user, entry) -> None:
+    policy.require(user, "entry.edit", entry)
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def kind_of(entry) -> str:
+    return entry.record_prefix
+
+
+def get_entry(kind: str, entry_id, viewer):
+    """The entry if it exists and the viewer may see it; hidden entries look like missing ones."""
+    entry = db.session.get(_model(kind), entry_id) if isinstance(entry_id, int) else None
+    if entry is None or not policy.can(viewer, "entry.view", entry):
+        raise NotFound(_l("This entry does not exist."))
+    return entry
+
+
+def list_entries(organisation, kind: str, viewer, status: str | None = None,
+                 page: int = 1, per_page: int = 20) -> Page:
+    model = _model(kind)
+    select = db.select(model).filter_by(organisation_id=organisation.id)
+    if status:
+        select = select.filter_by(status=status)
+    if not policy.can(viewer, "members_only.view"):
+        select = select.filter_by(visibility="public")
+    return paginate(select.order_by(model.status.desc(), model.updated_at.desc(), model.id.desc()), page, per_page)
+
+
+def entry_to_dict(entry) -> dict:
+    data = {
+        "id": entry.id,
+        "kind": kind_of(entry),
+        "organisation_id": entry.organisation_id,
+        "title": entry.title,
+        "body": entry.body,
+        "topics": list(entry.topics),
+        "ozg_ids": list(entry.ozg_ids),
+        "visibility": entry.visibility,
+        "status": entry.status,
+        "created_at": entry.created_at.isoformat() + "Z",
+        "updated_at": entry.updated_at.isoformat() + "Z",
+    }
+    if isinstance(entry, Need):
+        data["urgency"] = entry.urgency
+    else:
+        data["offer_kind"] = entry.offer_kind
+    return data
