@@ -1,0 +1,139 @@
+"""Matching quality: the engine against three baselines on labelled JSONL sets, side by side.
+
+    python bench/matching_quality.py [EXTRA.jsonl ...] [--k 10]
+
+Always runs bench/data/leika_matching.jsonl and bench/data/freetext_dev.jsonl, then any files
+given. Protocol of `matching.evaluate`: needs rank the offers (other owners only); relevant = same
+label. Baselines see "title. text" and are fitted on all records of the set, like the README's
+sanity figures (0.550 / 0.709 / 0.549 MAP@10 on the LeiKa set). Each set is also split into two
+halves of its needs by id parity, to show that results hold on queries the tuning did not single out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matching import MatchIndex, Record, evaluate, read_records  # noqa: E402
+from matching.evaluate import CANDIDATE_KINDS, Evaluation, ranking_metrics, relevance  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_SETS = (DATA / "leika_matching.jsonl", DATA / "freetext_dev.jsonl")
+TARGET_RATIO = 1.15
+TARGET_EXPLAINED = 0.95
+
+Scorer = Callable[[list[str], list[str]], np.ndarray]
+"""(query texts, candidate texts) -> query × candidate score matrix."""
+
+
+def baseline_text(record: Record) -> str:
+    return ". ".join(part for part in (record.title, record.text) if part)
+
+
+def tfidf_scorer(vectorizer_factory: Callable[[], TfidfVectorizer]) -> Scorer:
+    def score(queries: list[str], candidates: list[str]) -> np.ndarray:
+        vectorizer = vectorizer_factory().fit(queries + candidates)
+        return (vectorizer.transform(queries) @ vectorizer.transform(candidates).T).toarray()
+    return score
+
+
+def bm25_scorer(k1: float = 1.5, b: float = 0.75) -> Scorer:
+    def score(queries: list[str], candidates: list[str]) -> np.ndarray:
+        counter = CountVectorizer().fit(queries + candidates)
+        counts = counter.transform(candidates).tocoo()
+        n_docs = counts.shape[0]
+        document_frequency = np.bincount(counts.col, minlength=counts.shape[1])
+        idf = np.log((n_docs - document_frequency + 0.5) / (document_frequency + 0.5) + 1)
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        tf = counts.data
+        weights = tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[counts.row] / lengths.mean())) * idf[counts.col]
+        documents = sp.csr_matrix((weights, (counts.row, counts.col)), shape=counts.shape)
+        query_terms = (counter.transform(queries) > 0).astype(np.float64)
+        return (query_terms @ documents.T).toarray()
+    return score
+
+
+BASELINES: dict[str, Scorer] = {
+    "tfidf-word": tfidf_scorer(TfidfVectorizer),
+    "tfidf-char_wb(3,5)": tfidf_scorer(
+        lambda: TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)),
+    "bm25": bm25_scorer(),
+}
+
+
+def evaluate_baseline(scorer: Scorer, records: list[Record], queries: list[Record],
+                      relevant: list[set[str]], k: int) -> Evaluation:
+    candidates = [r for r in records if r.kind in CANDIDATE_KINDS]
+    scores = scorer([baseline_text(q) for q in queries], [baseline_text(c) for c in candidates])
+    owners = np.array([c.owner or f"\0{c.id}" for c in candidates])
+    rankings = []
+    for row, query in enumerate(queries):
+        row_scores = np.where(owners == query.owner, -np.inf, scores[row])
+        top = np.argsort(-row_scores, kind="stable")[:k]
+        rankings.append([candidates[i].id for i in top])
+    return ranking_metrics(rankings, relevant, k)
+
+
+def id_parity(record_id: str) -> int:
+    digits = "".join(ch for ch in record_id if ch.isdigit())
+    return int(digits[-6:]) % 2 if digits else zlib.crc32(record_id.encode()) % 2
+
+
+def run_set(path: Path, k: int) -> list[tuple[str, str, Evaluation]]:
+    records = read_records(path)
+    started = time.perf_counter()
+    index = MatchIndex.build(records)
+    build_seconds = time.perf_counter() - started
+    queries, relevant = relevance(records)
+    halves = {"all": None, "even ids": {q.id for q in queries if id_parity(q.id) == 0},
+              "odd ids": {q.id for q in queries if id_parity(q.id) == 1}}
+    rows = []
+    for half, query_ids in halves.items():
+        rows.append((half, "engine", evaluate(index, records=records, k=k, query_ids=query_ids)))
+        chosen = [i for i, q in enumerate(queries) if query_ids is None or q.id in query_ids]
+        for name, scorer in BASELINES.items():
+            rows.append((half, name, evaluate_baseline(
+                scorer, records, [queries[i] for i in chosen], [relevant[i] for i in chosen], k)))
+    print(f"\n## {path.name}: {len(records)} records, {len(queries)} queries, "
+          f"engine build {build_seconds:.2f} s")
+    return rows
+
+
+def print_table(rows: Sequence[tuple[str, str, Evaluation]], k: int) -> None:
+    print(f"| queries | method | MAP@{k} | P@5 | nDCG@{k} | top-5 explained |")
+    print("|---|---|---:|---:|---:|---:|")
+    for half, method, result in rows:
+        explained = "" if result.explained_top5 is None else f"{result.explained_top5:.1%}"
+        print(f"| {half} ({result.queries}) | {method} | {result.map_at_k:.3f} | "
+              f"{result.precision_at_5:.3f} | {result.ndcg_at_k:.3f} | {explained} |")
+    for half in dict.fromkeys(h for h, _, _ in rows):
+        engine = next(r for h, m, r in rows if h == half and m == "engine")
+        best_name, best = max(((m, r) for h, m, r in rows if h == half and m != "engine"),
+                              key=lambda item: item[1].map_at_k)
+        ratio = engine.map_at_k / best.map_at_k if best.map_at_k else float("inf")
+        verdict = "ok" if ratio >= TARGET_RATIO else f"below target {TARGET_RATIO}"
+        print(f"{half}: engine / strongest baseline ({best_name}) MAP@{k} = {ratio:.3f} ({verdict})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="further labelled JSONL sets")
+    parser.add_argument("--k", type=int, default=10)
+    args = parser.parse_args(argv)
+    for path in (*DEFAULT_SETS, *args.files):
+        print_table(run_set(path, args.k), args.k)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,358 @@
+"""The match index: build, query top-k, similar records, upsert/remove, drift, persistence.
+
+Rows live in two sparse matrices: `main` (fitted at build, kept column-major too, so a query
+reads only the postings of its own terms) and `delta` (records upserted since, vectorised with the
+build vocabulary). Removals and replaced rows are a tombstone mask. Scores are
+(1 - TOPIC_WEIGHT) * cosine of the TF-IDF rows + TOPIC_WEIGHT * cosine of the topic sets; only
+rows whose text cosine reaches MIN_TEXT_SCORE are candidates, so topics alone never make a match.
+The two best rows are fed back into the query once (pseudo-relevance feedback) to re-rank.
+
+Thread safety: readers take one immutable `_Snapshot` reference and never see it change; `upsert`
+and `remove` build a new snapshot under a lock and swap the reference (atomic in Python). Queries
+from several (green) threads may run while one thread writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from matching import storage
+from matching.explain import shared_terms, shared_topics
+from matching.records import Match, Record
+from matching.text import fold, is_indexable, words
+from matching.vectors import Document, Vectoriser
+
+TOPIC_WEIGHT = 0.35
+MAX_QUERY_TERMS = 48
+"""Query terms kept, strongest (tf-idf) first: the rest cannot move a top-k much but cost postings."""
+MAX_POSTINGS_SHARE = 0.5
+"""Terms in more than this share of rows are dropped from the query (idf near its floor)."""
+MIN_TEXT_SCORE = 0.01
+"""Rows whose text cosine with the query is below this are no match, whatever their topics: a
+stray shared n-gram is not evidence."""
+FEEDBACK_ROWS = 2
+FEEDBACK_WEIGHT = 0.5
+"""Pseudo-relevance feedback: the query is re-run with the mean of its best rows added."""
+PRUNE_FROM_ROWS = 10_000
+"""Query pruning is a speed measure for large indexes; small ones score every query term."""
+REFIT_SHARE = 0.25
+"""`needs_refit` when unknown terms, upserted rows or dead rows pass this share."""
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """What the index makes of a text. `problem` is None when the text can match, else
+    "empty", "stop_words_only" or "unknown_words" (no word the index has seen)."""
+
+    terms: tuple[str, ...]
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    main: sp.csr_matrix
+    main_columns: sp.csc_matrix
+    delta: sp.csr_matrix
+    topic_rows: sp.csr_matrix
+    ids: list[str]
+    row_of: dict[str, int]
+    kinds: np.ndarray
+    owners: np.ndarray
+    topics: list[tuple[str, ...]]
+    alive: np.ndarray
+    unknown_terms: int = 0
+    total_terms: int = 0
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ids)
+
+    def row_vector(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        n_main = self.main.shape[0]
+        matrix, local = (self.main, row) if row < n_main else (self.delta, row - n_main)
+        start, end = matrix.indptr[local], matrix.indptr[local + 1]
+        return matrix.indices[start:end], matrix.data[start:end]
+
+
+class MatchIndex:
+    """Ranks records against a text or against another record. Build with `MatchIndex.build`."""
+
+    def __init__(self, vectoriser: Vectoriser, snapshot: _Snapshot, kinds: list[str],
+                 owners: list[str], topics: list[str]) -> None:
+        self._vectoriser = vectoriser
+        self._snapshot = snapshot
+        self._write_lock = threading.Lock()
+        self._kind_codes = {kind: code for code, kind in enumerate(kinds)}
+        self._owner_codes = {owner: code for code, owner in enumerate(owners)}
+        self._topic_codes = {topic: code for code, topic in enumerate(topics)}
+
+    @classmethod
+    def build(cls, records: Iterable[Record]) -> MatchIndex:
+        """Fit vocabulary and idf on `records` and index them. Ids must be unique."""
+        records = list(records)
+        ids = [record.id for record in records]
+        if len(set(ids)) != len(ids):
+            raise ValueError("record ids must be unique")
+        vectoriser, rows = Vectoriser.fit([Document(r.title, r.text) for r in records])
+        index = cls(vectoriser, _empty_snapshot(vectoriser), [], [], [])
+        kinds, owners, topic_rows = index._codes(records)
+        index._snapshot = replace(
+            index._snapshot, main=rows, main_columns=rows.tocsc(), topic_rows=topic_rows,
+            ids=ids, row_of={record_id: row for row, record_id in enumerate(ids)},
+            kinds=kinds, owners=owners, topics=[tuple(r.topics) for r in records],
+            alive=np.ones(len(ids), dtype=bool), delta=_empty_rows(len(vectoriser.terms)),
+        )
+        return index
+
+    def __len__(self) -> int:
+        return len(self._snapshot.row_of)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._snapshot.row_of
+
+    def query(self, text: str, topics: Collection[str] = (), k: int = 10,
+              kinds: Collection[str] | None = None, exclude_owner: str | None = None) -> list[Match]:
+        """The k records best matching `text` (and `topics`), best first; [] if the text has no
+        known terms (`analyse` says why). `kinds` restricts result kinds; `exclude_owner` drops
+        that owner's records."""
+        vector = self._vectoriser.transform([Document("", text)]).rows
+        owner = self._owner_codes.get(exclude_owner, -2) if exclude_owner is not None else -2
+        return self._rank(self._snapshot, vector.indices, vector.data, tuple(topics), k, kinds, owner, -1)
+
+    def similar(self, record_id: str, k: int = 10, kinds: Collection[str] | None = None) -> list[Match]:
+        """The k records best matching an indexed record; never itself nor its owner's records.
+        Raises KeyError for an unknown id."""
+        snapshot = self._snapshot
+        row = snapshot.row_of.get(record_id)
+        if row is None:
+            raise KeyError(f"unknown record id {record_id!r}")
+        columns, values = snapshot.row_vector(row)
+        owner = int(snapshot.owners[row])
+        return self._rank(snapshot, columns, values, snapshot.topics[row], k, kinds,
+                          owner if owner >= 0 else -2, row)
+
+    def analyse(self, text: str) -> TextAnalysis:
+        """The known terms of `text` as readable words, or why it cannot match anything."""
+        vector = self._vectoriser.transform([Document("", text)]).rows
+        readable = self._vectoriser.readable
+        terms = tuple(dict.fromkeys(readable[c] for c in vector.indices if readable[c]))
+        if terms:
+            return TextAnalysis(terms, None)
+        surfaces = words(text)
+        if not surfaces:
+            return TextAnalysis((), "empty")
+        if not any(is_indexable(fold(surface)) for surface in surfaces):
+            return TextAnalysis((), "stop_words_only")
+        return TextAnalysis((), "unknown_words")
+
+    def upsert(self, record: Record) -> None:
+        """Add or replace a record; visible to the next query. Uses the build vocabulary: words
+        it has never seen count towards `unknown_share` and do not match until a rebuild."""
+        vectorised = self._vectoriser.transform([Document(record.title, record.text)])
+        with self._write_lock:
+            snapshot = self._snapshot
+            kinds, owners, topic_rows = self._codes([record])
+            alive = np.append(snapshot.alive, True)
+            old_row = snapshot.row_of.get(record.id)
+            if old_row is not None:
+                alive[old_row] = False
+            new_row = snapshot.n_rows
+            self._snapshot = replace(
+                snapshot,
+                delta=sp.vstack([snapshot.delta, vectorised.rows], format="csr"),
+                topic_rows=_stack_topics(snapshot.topic_rows, topic_rows),
+                ids=[*snapshot.ids, record.id], row_of={**snapshot.row_of, record.id: new_row},
+                kinds=np.append(snapshot.kinds, kinds), owners=np.append(snapshot.owners, owners),
+                topics=[*snapshot.topics, tuple(record.topics)], alive=alive,
+                unknown_terms=snapshot.unknown_terms + vectorised.unknown_terms,
+                total_terms=snapshot.total_terms + vectorised.total_terms,
+            )
+
+    def remove(self, record_id: str) -> bool:
+        """Remove a record; False if it was not indexed. Visible to the next query."""
+        with self._write_lock:
+            snapshot = self._snapshot
+            row = snapshot.row_of.get(record_id)
+            if row is None:
+                return False
+            alive = snapshot.alive.copy()
+            alive[row] = False
+            row_of = dict(snapshot.row_of)
+            del row_of[record_id]
+            self._snapshot = replace(snapshot, alive=alive, row_of=row_of)
+            return True
+
+    @property
+    def unknown_share(self) -> float:
+        """Share of word terms of upserted records that the build vocabulary did not know."""
+        snapshot = self._snapshot
+        return snapshot.unknown_terms / snapshot.total_terms if snapshot.total_terms else 0.0
+
+    @property
+    def needs_refit(self) -> bool:
+        """True when a rebuild (`MatchIndex.build` on all records) would noticeably change results:
+        many unknown words, upserted rows or dead rows relative to the build."""
+        snapshot = self._snapshot
+        built = max(snapshot.main.shape[0], 1)
+        dead = snapshot.n_rows - len(snapshot.row_of)
+        return (self.unknown_share > REFIT_SHARE or snapshot.delta.shape[0] > REFIT_SHARE * built
+                or dead > REFIT_SHARE * built)
+
+    def save(self, path: str | Path) -> None:
+        """Write the index to the directory `path` (numpy .npz + JSON, no pickle)."""
+        storage.save(Path(path), self._vectoriser, self._snapshot, self._names())
+
+    @classmethod
+    def load(cls, path: str | Path) -> MatchIndex:
+        """Read an index written by `save`."""
+        vectoriser, parts, names = storage.load(Path(path))
+        snapshot = _Snapshot(
+            main=parts["main"], main_columns=parts["main_columns"],
+            delta=_empty_rows(len(vectoriser.terms)), topic_rows=parts["topic_rows"],
+            ids=names["ids"], row_of={record_id: row for row, record_id in enumerate(names["ids"])},
+            kinds=parts["kinds"], owners=parts["owners"], topics=[tuple(t) for t in names["row_topics"]],
+            alive=np.ones(len(names["ids"]), dtype=bool),
+            unknown_terms=names["unknown_terms"], total_terms=names["total_terms"],
+        )
+        return cls(vectoriser, snapshot, names["kinds"], names["owners"], names["topics"])
+
+    def _names(self) -> dict[str, list[str]]:
+        return {"kinds": list(self._kind_codes), "owners": list(self._owner_codes),
+                "topics": list(self._topic_codes)}
+
+    def _codes(self, records: list[Record]) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """Kind and owner codes and topic rows of records, registering new names."""
+        kinds = np.array([self._kind_codes.setdefault(r.kind, len(self._kind_codes)) for r in records],
+                         dtype=np.int16)
+        owners = np.array([self._owner_code(r.owner) for r in records], dtype=np.int32)
+        indptr, indices, data = [0], [], []
+        for record in records:
+            codes = sorted({self._topic_codes.setdefault(t, len(self._topic_codes)) for t in record.topics})
+            indices.extend(codes)
+            data.extend([1 / max(len(codes), 1) ** 0.5] * len(codes))
+            indptr.append(len(indices))
+        topic_rows = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                                    np.asarray(indptr)), shape=(len(records), len(self._topic_codes)))
+        return kinds, owners, topic_rows
+
+    def _owner_code(self, owner: str | None) -> int:
+        """-1 for records without owner: they share an owner with nobody."""
+        return -1 if owner is None else self._owner_codes.setdefault(owner, len(self._owner_codes))
+
+    def _rank(self, snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+              topics: tuple[str, ...], k: int, kinds: Collection[str] | None,
+              excluded_owner: int, excluded_row: int) -> list[Match]:
+        if k <= 0 or len(columns) == 0 or snapshot.n_rows == 0:
+            return []
+        allowed = snapshot.alive.copy()
+        if kinds is not None:
+            codes = [self._kind_codes[kind] for kind in kinds if kind in self._kind_codes]
+            allowed &= np.isin(snapshot.kinds, codes)
+        if excluded_owner != -2:
+            allowed &= snapshot.owners != excluded_owner
+        if excluded_row >= 0:
+            allowed[excluded_row] = False
+        text_scores = self._text_scores(snapshot, *self._prune(snapshot, columns, values))
+        rows = np.flatnonzero((text_scores >= MIN_TEXT_SCORE) & allowed)
+        topic_scores = self._topic_scores(snapshot, topics)
+        scores = self._combine(text_scores, topic_scores, rows)
+        if FEEDBACK_ROWS and len(rows) > FEEDBACK_ROWS:
+            feedback = rows[np.argpartition(-scores, FEEDBACK_ROWS - 1)[:FEEDBACK_ROWS]]
+            expanded = self._expand(snapshot, columns, values, feedback)
+            scores = self._combine(self._text_scores(snapshot, *self._prune(snapshot, *expanded)),
+                                   topic_scores, rows)
+        if len(rows) > k:
+            best = np.argpartition(-scores, k - 1)[:k]
+            rows, scores = rows[best], scores[best]
+        order = np.lexsort((rows, -scores))
+        return [self._match(snapshot, columns, values, topics, int(rows[i]), float(scores[i])) for i in order]
+
+    @staticmethod
+    def _combine(text_scores: np.ndarray, topic_scores: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        scores = (1 - TOPIC_WEIGHT) * text_scores[rows]
+        if topic_scores is not None:
+            scores += TOPIC_WEIGHT * topic_scores[rows]
+        return scores
+
+    @staticmethod
+    def _expand(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+                feedback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rocchio feedback: the query plus FEEDBACK_WEIGHT times the mean of the best rows."""
+        query = np.zeros(snapshot.main.shape[1], dtype=np.float32)
+        query[columns] = values
+        for row in feedback:
+            row_columns, row_values = snapshot.row_vector(int(row))
+            query[row_columns] += FEEDBACK_WEIGHT / len(feedback) * row_values
+        expanded = np.flatnonzero(query)
+        return expanded, query[expanded] / np.linalg.norm(query[expanded])
+
+    @staticmethod
+    def _prune(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n_main = snapshot.main.shape[0]
+        if n_main < PRUNE_FROM_ROWS:
+            return columns, values
+        postings = np.diff(snapshot.main_columns.indptr)[columns]
+        useful = postings <= MAX_POSTINGS_SHARE * n_main
+        columns, values = columns[useful], values[useful]
+        if len(columns) > MAX_QUERY_TERMS:
+            strongest = np.argpartition(-values, MAX_QUERY_TERMS - 1)[:MAX_QUERY_TERMS]
+            columns, values = columns[strongest], values[strongest]
+        return columns, values
+
+    @staticmethod
+    def _text_scores(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Dot products of the query with every row: postings of main, a mat-vec of delta."""
+        matrix = snapshot.main_columns
+        starts, ends = matrix.indptr[columns], matrix.indptr[columns + 1]
+        rows = np.concatenate([matrix.indices[s:e] for s, e in zip(starts, ends)] or [np.empty(0, np.int32)])
+        weights = np.concatenate([matrix.data[s:e] * v for s, e, v in zip(starts, ends, values)]
+                                 or [np.empty(0, np.float32)])
+        scores = np.bincount(rows, weights=weights, minlength=matrix.shape[0])
+        if snapshot.delta.shape[0]:
+            query = np.zeros(matrix.shape[1])
+            query[columns] = values
+            scores = np.concatenate([scores, snapshot.delta @ query])
+        return scores
+
+    def _topic_scores(self, snapshot: _Snapshot, topics: tuple[str, ...]) -> np.ndarray | None:
+        codes = {self._topic_codes.get(topic, -1) for topic in topics}
+        codes = [code for code in codes if 0 <= code < snapshot.topic_rows.shape[1]]
+        if not codes:
+            return None
+        query = np.zeros(snapshot.topic_rows.shape[1], dtype=np.float32)
+        query[codes] = 1 / np.sqrt(len(set(topics)))
+        return snapshot.topic_rows @ query
+
+    def _match(self, snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+               topics: tuple[str, ...], row: int, score: float) -> Match:
+        row_columns, row_values = snapshot.row_vector(row)
+        order = np.argsort(columns)
+        terms = shared_terms(columns[order], values[order], row_columns, row_values,
+                             self._vectoriser.is_char, self._vectoriser.readable, self._vectoriser.terms)
+        return Match(snapshot.ids[row], min(max(score, 0.0), 1.0), terms,
+                     shared_topics(topics, snapshot.topics[row]))
+
+
+def _empty_rows(n_columns: int) -> sp.csr_matrix:
+    return sp.csr_matrix((0, n_columns), dtype=np.float32)
+
+
+def _empty_snapshot(vectoriser: Vectoriser) -> _Snapshot:
+    empty = _empty_rows(len(vectoriser.terms))
+    return _Snapshot(main=empty, main_columns=empty.tocsc(), delta=empty, topic_rows=_empty_rows(0),
+                     ids=[], row_of={}, kinds=np.empty(0, np.int16), owners=np.empty(0, np.int32),
+                     topics=[], alive=np.empty(0, bool))
+
+
+def _stack_topics(old: sp.csr_matrix, new: sp.csr_matrix) -> sp.csr_matrix:
+    """Append topic rows, widening the older rows when new topics appeared."""
+    width = max(old.shape[1], new.shape[1])
+    old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], width))
+    new = sp.csr_matrix((new.data, new.indices, new.indptr), shape=(new.shape[0], width))
+    return sp.vstack([old, new], format="csr")

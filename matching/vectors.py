@@ -1,0 +1,148 @@
+"""Records to L2-normalised TF-IDF rows: the vocabulary, its idf, and the readable word per term.
+
+A row has two blocks. The word block holds stems and compound parts of title and text (title
+occurrences count `TITLE_WEIGHT` times). The character block holds character 3- to 5-grams of the
+title's words (or, without a title, of the first `CHAR_SOURCE_WORDS` words), which catches spelling
+variants and compound pieces the splitter does not know. Each block is normalised to a share of the
+row (`WORD_BLOCK_SHARE`), then the row to unit length, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from matching.text import Analyser, count_words, fold, is_indexable, words
+
+TITLE_WEIGHT = 2.0
+WORD_BLOCK_SHARE = 0.4
+CHAR_SOURCE_WORDS = 48
+CHAR_NGRAM_SIZES = (4,)
+CHAR_PREFIX = "#"
+"""Character n-gram terms start with this; word terms never do (they are made of letters/digits)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the vectoriser reads of a record or a query."""
+
+    title: str
+    text: str
+
+
+@dataclass
+class Vectorised:
+    """Rows for some documents, plus how many of their terms the vocabulary did not know."""
+
+    rows: sp.csr_matrix
+    unknown_terms: int
+    total_terms: int
+
+
+def document_terms(analyser: Analyser, document: Document) -> Counter[str]:
+    """Raw term weights of a document: word terms of title and text, char n-grams of the title."""
+    terms = analyser.analyse(document.title, TITLE_WEIGHT)
+    analyser.analyse(document.text, 1.0, terms)
+    char_source = words(document.title) + words(document.text)[:CHAR_SOURCE_WORDS]
+    for word in char_source:
+        folded = fold(word)
+        if is_indexable(folded):
+            terms.update(_char_ngrams(folded))
+    return terms
+
+
+def _char_ngrams(folded: str) -> list[str]:
+    padded = f" {folded} "
+    return [
+        CHAR_PREFIX + padded[start:start + size]
+        for size in CHAR_NGRAM_SIZES
+        for start in range(len(padded) - size + 1)
+    ]
+
+
+class Vectoriser:
+    """Maps documents to rows with a fixed vocabulary and idf (learnt once, by `fit`)."""
+
+    def __init__(
+        self, analyser: Analyser, terms: Sequence[str], idf: np.ndarray, readable: Sequence[str]
+    ) -> None:
+        self.analyser = analyser
+        self.readable = list(readable)
+        self.terms = list(terms)
+        self.vocabulary = {term: column for column, term in enumerate(self.terms)}
+        self.idf = idf.astype(np.float32)
+        self.is_char = np.fromiter(
+            (term.startswith(CHAR_PREFIX) for term in self.terms), dtype=bool, count=len(self.terms)
+        )
+
+    @classmethod
+    def fit(cls, documents: Sequence[Document]) -> tuple[Vectoriser, sp.csr_matrix]:
+        """Learn analyser, vocabulary and idf from `documents`; return the vectoriser and their rows."""
+        surface_counts = count_words(
+            text for document in documents for text in (document.title, document.text)
+        )
+        analyser = Analyser.from_surface_counts(surface_counts)
+        vocabulary: dict[str, int] = {}
+        indptr, indices, counts = array("q", [0]), array("i"), array("f")
+        for document in documents:
+            for term, weight in document_terms(analyser, document).items():
+                indices.append(vocabulary.setdefault(term, len(vocabulary)))
+                counts.append(weight)
+            indptr.append(len(indices))
+        n_terms = len(vocabulary)
+        column_indices = np.frombuffer(indices, dtype=np.int32)
+        document_frequency = np.bincount(column_indices, minlength=n_terms)
+        idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1
+        readable_by_term = analyser.readable_words(surface_counts)
+        readable = [readable_by_term.get(term, "") for term in vocabulary]
+        vectoriser = cls(analyser, list(vocabulary), idf, readable)
+        raw = sp.csr_matrix(
+            (np.frombuffer(counts, dtype=np.float32), column_indices, np.frombuffer(indptr, dtype=np.int64)),
+            shape=(len(documents), n_terms),
+        )
+        return vectoriser, vectoriser._weigh(raw)
+
+    def transform(self, documents: Iterable[Document]) -> Vectorised:
+        """Rows for new documents with the fitted vocabulary; unknown terms are dropped and counted."""
+        indptr, indices, counts = [0], [], []
+        unknown = total = 0
+        for document in documents:
+            for term, weight in document_terms(self.analyser, document).items():
+                if term.startswith(CHAR_PREFIX):
+                    column = self.vocabulary.get(term)
+                else:
+                    total += 1
+                    column = self.vocabulary.get(term)
+                    unknown += column is None
+                if column is not None:
+                    indices.append(column)
+                    counts.append(weight)
+            indptr.append(len(indices))
+        raw = sp.csr_matrix(
+            (np.asarray(counts, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(len(indptr) - 1, len(self.terms)),
+        )
+        return Vectorised(self._weigh(raw), unknown, total)
+
+    def _weigh(self, raw: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear tf times idf, each block scaled to its share, rows scaled to unit length."""
+        raw.sum_duplicates()
+        data = raw.data
+        data[:] = np.where(data > 1, 1 + np.log(np.maximum(data, 1)), data) * self.idf[raw.indices]
+        rows = np.repeat(np.arange(raw.shape[0]), np.diff(raw.indptr))
+        is_char = self.is_char[raw.indices]
+        for block, share in ((~is_char, WORD_BLOCK_SHARE), (is_char, 1 - WORD_BLOCK_SHARE)):
+            norms = np.sqrt(np.bincount(rows[block], weights=data[block] ** 2, minlength=raw.shape[0]))
+            scale = np.divide(math.sqrt(share), norms, out=np.zeros_like(norms), where=norms > 0)
+            data[block] *= scale[rows[block]].astype(np.float32)
+        norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=raw.shape[0]))
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        data *= scale[rows].astype(np.float32)
+        raw.eliminate_zeros()
+        return raw

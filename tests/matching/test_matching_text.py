@@ -1,0 +1,82 @@
+"""German text handling seen through the public API: compounds, umlauts, empty and long texts."""
+
+from matching import MAX_TEXT_CHARS, MatchIndex, Record
+
+FILLER = [
+    Record("offer:filler-1", "offer", title="Kita-Platzvergabe online", text="Anmeldung für Kindergärten", owner="o1"),
+    Record("offer:filler-2", "offer", title="Hundesteuer", text="Anmeldung und Abmeldung von Hunden", owner="o2"),
+    Record("offer:filler-3", "offer", title="Sperrmüll", text="Termine für die Abholung", owner="o3"),
+]
+
+
+def build(*records: Record) -> MatchIndex:
+    return MatchIndex.build([*FILLER, *records])
+
+
+def ids(matches) -> list[str]:
+    return [match.id for match in matches]
+
+
+def test_compound_meets_its_shorter_compound():
+    index = build(
+        Record("offer:dms", "offer", title="Dokumentenmanagement für Kommunen", owner="a"),
+        Record("offer:system", "offer", title="System für Kommunen", owner="b"),
+    )
+    assert ids(index.query("Wir suchen ein Dokumentenmanagementsystem"))[0] == "offer:dms"
+
+
+def test_compounds_sharing_a_part_match():
+    index = build(
+        Record("offer:bau", "offer", title="Baugenehmigungsverfahren digital", text="Genehmigung im Verfahren", owner="a"),
+        Record("offer:other", "offer", title="Verfahren für Wahlen", owner="b"),
+    )
+    assert ids(index.query("Bauantrag"))[0] == "offer:bau"
+
+
+def test_e_prefix_meets_elektronisch():
+    index = build(Record("offer:akte", "offer", title="Elektronische Akte", text="Aktenführung", owner="a"))
+    assert ids(index.query("E-Akte einführen"))[0] == "offer:akte"
+
+
+def test_umlaut_spellings_are_equal():
+    index = build(
+        Record("offer:muell", "offer", title="Müllabfuhr und Straßenreinigung", owner="a"),
+        Record("offer:other", "offer", title="Wasser und Abwasser", owner="b"),
+    )
+    assert ids(index.query("Muellabfuhr"))[0] == "offer:muell"
+    assert ids(index.query("Strassenreinigung"))[0] == "offer:muell"
+    assert index.query("MÜLL") == index.query("Muell") == index.query("müll")
+    assert set(ids(index.query("Muell"))) == {"offer:muell", "offer:filler-3"}
+
+
+def test_stop_word_only_text_gives_no_matches_and_says_why():
+    index = build()
+    assert index.query("und oder aber die der das") == []
+    assert index.analyse("und oder aber die der das").problem == "stop_words_only"
+
+
+def test_empty_text_gives_no_matches_and_says_why():
+    index = build()
+    assert index.query("") == []
+    assert index.analyse("   ").problem == "empty"
+
+
+def test_unknown_words_are_reported():
+    index = build()
+    assert index.query("Xylophonquartett") == []
+    assert index.analyse("Xylophonquartett").problem == "unknown_words"
+
+
+def test_analyse_lists_known_words():
+    analysis = build().analyse("Hundesteuer anmelden")
+    assert analysis.problem is None
+    assert "Hundesteuer" in analysis.terms
+
+
+def test_text_beyond_the_limit_is_ignored():
+    padding = "Verwaltung " * (MAX_TEXT_CHARS // len("Verwaltung ") + 10)
+    index = build(
+        Record("offer:long", "offer", title="Bericht", text=padding + " Quartiersgarage", owner="a"),
+        Record("offer:short", "offer", title="Quartiersgarage planen", owner="b"),
+    )
+    assert ids(index.query("Quartiersgarage")) == ["offer:short"]
