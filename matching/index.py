@@ -3,7 +3,7 @@
 Rows live in two sparse matrices: `main` (fitted at build, kept column-major too, so a query
 reads only the postings of its own terms) and `delta` (records upserted since, vectorised with the
 build vocabulary). Removals and replaced rows are a tombstone mask. Scores are
-(1 - TOPIC_WEIGHT) * cosine of the TF-IDF rows + TOPIC_WEIGHT * cosine of the topic sets; only
+(1 - TOPIC_WEIGHT) * text cosine + TOPIC_WEIGHT * topic-set cosine * min(1, text cosine / TOPIC_GATE); only
 rows whose text cosine reaches MIN_TEXT_SCORE are candidates, so topics alone never make a match.
 The two best rows are fed back into the query once (pseudo-relevance feedback) to re-rank.
 
@@ -29,6 +29,10 @@ from matching.text import fold, is_indexable, words
 from matching.vectors import Document, Vectoriser
 
 TOPIC_WEIGHT = 0.35
+TOPIC_GATE = 0.2
+"""A row's topic evidence counts in full only once its text cosine reaches TOPIC_GATE, below that
+in proportion: a shared topic may reorder rows that share words, but cannot lift a row that shares
+almost none above rows that share many (coarse, missing or wrong topics; docs/matching.md)."""
 MAX_QUERY_TERMS = 48
 """Query terms kept, strongest (tf-idf) first: the rest cannot move a top-k much but cost postings."""
 MAX_POSTINGS_SHARE = 0.5
@@ -275,9 +279,10 @@ class MatchIndex:
 
     @staticmethod
     def _combine(text_scores: np.ndarray, topic_scores: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
-        scores = (1 - TOPIC_WEIGHT) * text_scores[rows]
+        text = text_scores[rows]
+        scores = (1 - TOPIC_WEIGHT) * text
         if topic_scores is not None:
-            scores += TOPIC_WEIGHT * topic_scores[rows]
+            scores += TOPIC_WEIGHT * topic_scores[rows] * np.minimum(text / TOPIC_GATE, 1.0)
         return scores
 
     @staticmethod

@@ -1,8 +1,8 @@
 """Records to L2-normalised TF-IDF rows: the vocabulary, its idf, and the readable word per term.
 
 A row has two blocks. The word block holds stems and compound parts of title and text (title
-occurrences count `TITLE_WEIGHT` times). The character block holds character 3- to 5-grams of the
-title's words (or, without a title, of the first `CHAR_SOURCE_WORDS` words), which catches spelling
+occurrences count `TITLE_WEIGHT` times). The character block holds character n-grams (`CHAR_NGRAM_SIZES`) of the
+title's words and of the first `CHAR_SOURCE_WORDS` words of the text, which catches spelling
 variants and compound pieces the splitter does not know. Each block is normalised to a share of the
 row (`WORD_BLOCK_SHARE`), then the row to unit length, so a dot product is a cosine.
 """

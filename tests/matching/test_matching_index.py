@@ -154,3 +154,19 @@ def test_queries_run_safely_while_upserting(index):
     for reader in readers:
         reader.join()
     assert errors == []
+
+
+def test_shared_topic_does_not_lift_a_row_without_shared_words():
+    index = MatchIndex.build([
+        Record("offer:words", "offer", title="Eingangsrechnungen elektronisch freigeben",
+               text="Workflow für die Kämmerei mit Anbindung an das Finanzverfahren", owner="a"),
+        Record("offer:topic", "offer", title="Hotspots für die Innenstadt",
+               text="Freies WLAN auf dem Marktplatz und im Rathaus, Rechnung monatlich",
+               topics=("infrastruktur",), owner="b"),
+        Record("offer:filler", "offer", title="Sperrmüll", text="Termine für die Abholung", owner="c"),
+        Record("offer:filler2", "offer", title="Hundesteuer", text="Anmeldung von Hunden", owner="d"),
+    ])
+    text = "Wir wollen XRechnungen empfangen, prüfen und Eingangsrechnungen digital freigeben"
+    found = index.query(text, topics=("infrastruktur",))
+    assert [match.id for match in found] == ["offer:words", "offer:topic"]
+    assert found[1].topics == ("infrastruktur",)

@@ -80,3 +80,13 @@ def test_text_beyond_the_limit_is_ignored():
         Record("offer:short", "offer", title="Quartiersgarage planen", owner="b"),
     )
     assert ids(index.query("Quartiersgarage")) == ["offer:short"]
+
+
+def test_abbreviation_meets_its_expansion():
+    index = build(
+        Record("offer:dms", "offer", title="Dokumentenmanagementsystem für Rathäuser", owner="a"),
+        Record("offer:other", "offer", title="Managementberatung für Rathäuser", owner="b"),
+    )
+    assert ids(index.query("Wir brauchen ein DMS"))[0] == "offer:dms"
+    index = build(Record("offer:ozg", "offer", title="Umsetzung des Onlinezugangsgesetzes", owner="a"))
+    assert ids(index.query("OZG-Leistungen"))[0] == "offer:ozg"
