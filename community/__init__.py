@@ -1,7 +1,7 @@
 """Kommunalnetz: the application factory."""
 from pathlib import Path
 
-from flask import Flask, session
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user
 
 from community.config import BASE_DIR, Config
@@ -38,11 +38,15 @@ def _select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands have no session and no signed-in user
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    # API clients authenticate per request by token; browsers through the session.
+    user = g.get("api_user") or current_user
+    if user and user.is_authenticated and user.locale in languages:
+        return user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -84,6 +88,9 @@ def _register_blueprints(app: Flask) -> None:
     from community.members import bp as members_bp
     from community.organisations import bp as organisations_bp
     from community.profiles import bp as profiles_bp
+    from community.rooms import bp as rooms_bp
+    from community.search import bp as search_bp
+    from community.suggestions import bp as suggestions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -91,6 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(suggestions_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(rooms_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

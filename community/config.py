@@ -51,6 +51,8 @@ class Config:
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per hour")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
+    # New contact requests per organisation (web and API together): no mass mailing through us.
+    RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "20 per day")
     # Account lockout after repeated failures, independent of the IP-based limit above.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
@@ -65,11 +67,18 @@ class Config:
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
     DEMO_MODE = _flag("DEMO_MODE", False)
+    # Matching index: snapshots written by `flask matching rebuild`; how often (seconds) a process
+    # looks for changes made by the others; rebuild in a background thread after vocabulary drift.
+    MATCHING_INDEX_DIR = os.environ.get("MATCHING_INDEX_DIR") or str(BASE_DIR / "instance" / "matching")
+    MATCHING_SYNC_SECONDS = float(os.environ.get("MATCHING_SYNC_SECONDS", 1.0))
+    MATCHING_BACKGROUND_REFIT = _flag("MATCHING_BACKGROUND_REFIT", True)
     PER_PAGE = 20
 
 
 class TestConfig(Config):
     TESTING = True
+    # Tests read the English message ids; tests/test_i18n.py checks the German default.
+    BABEL_DEFAULT_LOCALE = "en"
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_SQLITE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -78,3 +87,4 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     SERVER_NAME = "localhost"
+    MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread

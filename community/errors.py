@@ -1,4 +1,5 @@
 """Domain errors raised by services; the HTML and API layers turn them into responses."""
+from community.i18n import plain
 
 
 class ServiceError(Exception):
@@ -8,8 +9,8 @@ class ServiceError(Exception):
     def __init__(self, message: str = "", fields: dict[str, str] | None = None):
         super().__init__(message)
         # Messages may be lazy translations, resolved when rendered in the user's locale.
-        self.message = message
-        self.fields = dict(fields or {})
+        self.message = plain(message)
+        self.fields = {name: plain(text) for name, text in (fields or {}).items()}
 
     def to_dict(self) -> dict:
         return {

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from community.extensions import db
 
 MAX_PER_PAGE = 100
+# Beyond any real list; keeps OFFSET arithmetic inside the databases' integer range.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Page:
 def page_args(page, per_page, default_per_page: int = 20) -> tuple[int, int]:
     """Clamp page numbers from a query string: bad values fall back to defaults, never a 500."""
     try:
-        page = max(1, int(page))
+        page = min(MAX_PAGE, max(1, int(page)))
     except (TypeError, ValueError):
         page = 1
     try:

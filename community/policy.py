@@ -79,6 +79,11 @@ def _manage_members(user, organisation) -> bool:
     return is_org_admin_of(user, organisation) or is_admin(user)
 
 
+@rule("organisation.view_members")
+def _view_members(user, organisation) -> bool:
+    return is_member_of(user, organisation) or is_admin(user)
+
+
 @rule("organisation.verify")
 def _verify(user, organisation) -> bool:
     return is_admin(user)
@@ -102,6 +107,49 @@ def _view_entry(user, entry) -> bool:
 @rule("user.set_role")
 def _set_role(user, target) -> bool:
     return is_admin(user)
+
+
+@rule("suggestion.view")
+def _view_suggestions(user, organisation) -> bool:
+    return is_member_of(user, organisation)
+
+
+@rule("contact.create")
+def _create_contact(user, organisation) -> bool:
+    """Any member may ask another organisation (never their own) to get in touch."""
+    return _signed_in(user) and user.organisation_id is not None and user.organisation_id != _org_id(organisation)
+
+
+@rule("contact.view")
+def _view_contact(user, request) -> bool:
+    return _signed_in(user) and user.organisation_id in {request.from_org_id, request.to_org_id}
+
+
+@rule("contact.decide")
+def _decide_contact(user, request) -> bool:
+    """Any member of the receiving organisation accepts or declines."""
+    return _signed_in(user) and user.organisation_id is not None and user.organisation_id == request.to_org_id
+
+
+@rule("contact.withdraw")
+def _withdraw_contact(user, request) -> bool:
+    return _signed_in(user) and user.organisation_id is not None and user.organisation_id == request.from_org_id
+
+
+@rule("contact.see_details")
+def _see_contact_details(user, request) -> bool:
+    """Email, phone and job title of the people involved: only after the double opt-in."""
+    return request.status == "accepted" and _view_contact(user, request)
+
+
+@rule("room.view")
+def _view_room(user, room) -> bool:
+    return _signed_in(user) and room.has_member(user.id)
+
+
+@rule("room.post")
+def _post_in_room(user, room) -> bool:
+    return _view_room(user, room)
 
 
 def can(user, action: str, target=None) -> bool:

@@ -6,7 +6,7 @@ database and used in URLs and the API; labels are translated for display.
 """
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from community.i18n import lazy_plain as _l
 
 
 @dataclass(frozen=True)

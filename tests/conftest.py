@@ -5,19 +5,21 @@ PostgreSQL comes from TEST_DATABASE_URL (default: the local `test` database). Wi
 runs skip with a reason; with REQUIRE_SERVICES=1 they fail instead, so CI cannot pass silently.
 """
 import os
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 
 from community import create_app
-from community.config import TestConfig, database_url
+from community.config import Config, TestConfig, database_url
 from community.extensions import db as _db
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 PG_URL = database_url(os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
 
 
-def test_config(**overrides) -> type[TestConfig]:
+def config_with(**overrides) -> type[TestConfig]:
     """TestConfig with overrides, as a class so the extensions see them at init time."""
     return type("OverriddenTestConfig", (TestConfig,), overrides)
 
@@ -29,19 +31,39 @@ def service_unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _worker_database_url(worker: str) -> str:
-    """One PostgreSQL database per xdist worker, created on first use."""
-    if worker == "master":
-        return PG_URL
-    url = sa.engine.make_url(PG_URL)
-    name = f"{url.database}_{worker}"
-    engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _private_database(base_url: str):
+    """A database of this test process's own (`<name>_<pid>`), so parallel runs never collide.
+
+    Databases left behind by test processes that died are dropped on the way in.
+    """
+    url = sa.engine.make_url(base_url)
+    name = f"{url.database}_{os.getpid()}"
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        pattern = f"{url.database}\\_%"
+        for (stale,) in conn.execute(sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": pattern}):
+            suffix = stale.rsplit("_", 1)[-1]
+            if suffix.isdigit() and not _pid_alive(int(suffix)):
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +75,14 @@ def postgres_url():
         engine.dispose()
     except Exception as exc:  # any connection failure means "not available here"
         service_unavailable(f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}")
-    return _worker_database_url(os.environ.get("PYTEST_XDIST_WORKER", "master"))
+    with _private_database(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def _postgres_schema(postgres_url):
     """Create the schema once per session; tests then only truncate."""
-    app = create_app(test_config(SQLALCHEMY_DATABASE_URI=postgres_url))
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=postgres_url))
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -68,9 +91,9 @@ def _postgres_schema(postgres_url):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def app(request):
+def app(request, tmp_path):
     url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("_postgres_schema")
-    application = create_app(test_config(SQLALCHEMY_DATABASE_URI=url))
+    application = create_app(config_with(SQLALCHEMY_DATABASE_URI=url, MATCHING_INDEX_DIR=str(tmp_path / "matching")))
     with application.app_context():
         if request.param == "sqlite":
             _db.create_all()
@@ -89,6 +112,13 @@ def client(app):
 
 
 @pytest.fixture
+def german_client(app):
+    """A client of an app with the production default locale; TestConfig reads English message ids."""
+    app.config["BABEL_DEFAULT_LOCALE"] = Config.BABEL_DEFAULT_LOCALE
+    return app.test_client()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 
@@ -96,3 +126,19 @@ def runner(app):
 @pytest.fixture
 def db_session(app):
     return _db.session
+
+
+@pytest.fixture(autouse=True)
+def _fresh_g_per_request():
+    """Give every test-client request a fresh `g`, as every real request has.
+
+    The `app` fixture keeps one app context pushed for the whole test, and Flask reuses it for each
+    request; Flask-Login caches the signed-in user in `g`, so without this a second client would
+    act as the user of the first and an IDOR test could pass for the wrong reason.
+    """
+    def forget(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(forget)
+    yield
+    request_started.disconnect(forget)

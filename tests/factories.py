@@ -2,6 +2,8 @@
 import itertools
 from functools import lru_cache
 
+import pytest
+from flask import g, request_started
 from werkzeug.security import generate_password_hash
 
 from community.auth.models import ApiToken, User
@@ -73,3 +75,31 @@ def login(client, user: User, password: str = PASSWORD, remember: bool = False):
     return client.post(
         "/login", data={"email": user.email, "password": password, "remember": "y" if remember else ""}
     )
+
+
+@pytest.fixture
+def fresh_request_globals():
+    """Give every test-client request a fresh `g`, as every real request has.
+
+    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for each
+    request, so `g` would outlive a request; Flask-Login caches the user there, so a second client
+    would act as the user of the first. Use: pytestmark = pytest.mark.usefixtures(...) and import it.
+    """
+    def forget(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(forget)  # every app: some tests build their own
+    yield
+    request_started.disconnect(forget)
+
+
+def sign_in(client, user: User, locale: str = "en") -> None:
+    """Sign a test client in as `user` without the login form (no slow password hash per test).
+
+    The locale defaults to English, so assertions can read the English message ids.
+    """
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["locale"] = locale

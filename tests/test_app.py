@@ -1,8 +1,8 @@
 """The application factory and the pages every visitor sees."""
 
 
-def test_home_page_is_german_by_default(client):
-    response = client.get("/")
+def test_home_page_is_german_by_default(german_client):
+    response = german_client.get("/")
     assert response.status_code == 200
     assert b'<html lang="de">' in response.data
 

@@ -3,6 +3,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -48,6 +49,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: a deleted account keeps only a neutral placeholder, shown as such."""
+        return str(_l("Deleted account")) if self.deleted_at is not None else self.name
 
     @property
     def is_locked(self) -> bool:

@@ -1,16 +1,125 @@
-from community.auth import bp
+"""Login, logout, registration and password reset pages."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from community.auth import bp, services
+from community.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
+from community.errors import ValidationError
+from community.extensions import limiter
+from community.members.services import open_invite
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site; anything that could leave the site gives None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines from URLs.
+    if "\\" in target or any(ord(char) < 0x21 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _next_target() -> str | None:
+    return safe_next(request.args.get("next") or request.form.get("next"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    return "login"
-
-
-@bp.route("/register", methods=["GET", "POST"])
-def register():
-    return "register"
+    if current_user.is_authenticated:
+        return redirect(_next_target() or url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.LoginFailed as error:
+            form.form_errors.append(error.message)
+            status = error.status
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome back, %(name)s.", name=user.name), "success")
+            return redirect(_next_target() or url_for("main.index"))
+    return render_template("auth/login.html", form=form, next=_next_target()), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    return "logout"
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+def _register_data(form: RegisterForm) -> dict:
+    names = ["name", "email", "password", "password_confirmation"]
+    if not form.invite.data:
+        names += ["organisation_name", "organisation_kind", "organisation_type", "organisation_land"]
+    return {name: getattr(form, name).data for name in names}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("account.settings"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.invite.data = request.args.get("invite", "")
+    invite = None
+    if form.invite.data:
+        invite = open_invite(form.invite.data)
+        if request.method == "GET" and invite.email:
+            form.email.data = invite.email
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(_register_data(form), invite_token=form.invite.data or None)
+        except ValidationError as error:
+            add_errors(form, error)
+            status = error.status
+        else:
+            login_user(user)
+            flash(_("Welcome to Kommunalnetz, %(name)s.", name=user.name), "success")
+            return redirect(url_for("organisations.show", org_id=user.organisation_id))
+    return render_template("auth/register.html", form=form, invite=invite,
+                           password_min=services.PASSWORD_MIN), status
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"], methods=["POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer either way, so the page does not reveal who has an account.
+        flash(_("If an account exists for this address, we have sent it a link to choose a new password."),
+              "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"], methods=["POST"])
+def reset_password(token: str):
+    services.user_for_reset_token(token)  # an invalid link shows its error page before the form
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, form.password_confirmation.data)
+        except ValidationError as error:
+            add_errors(form, error)
+            status = error.status
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password has been changed. Please log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, token=token,
+                           password_min=services.PASSWORD_MIN), status

@@ -1,11 +1,370 @@
-"""Accounts: registration, authentication with lockout, password changes and resets, API tokens."""
+"""Accounts: registration, authentication with lockout, password changes and resets, token login."""
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.auth.mail import send_mail
 from community.auth.models import ApiToken, User
+from community.errors import ServiceError, ValidationError
 from community.extensions import db
+from community.models_base import utcnow
+from community.organisations.services import create_organisation, validate_new_organisation
+from community.taxonomy import MUNICIPALITY, ROLES, STATE
+from community.validation import Schema, Text
+
+NAME_MAX = 120
+EMAIL_MAX = 254
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Registration form field -> field of community.organisations.services.CREATE_SCHEMA.
+ORGANISATION_FIELDS = {
+    "organisation_name": "name",
+    "organisation_kind": "kind",
+    "organisation_type": "org_type",
+    "organisation_land": "land",
+}
+FORM_FIELD_OF = {org_field: form_field for form_field, org_field in ORGANISATION_FIELDS.items()}
+KINDS_WITH_LAND = {MUNICIPALITY, STATE}
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Organisation admin is a flag of the membership, not a platform role.
+PLATFORM_ROLES = tuple(role for role in ROLES if role != "org_admin")
+
+
+class LoginFailed(ServiceError):
+    status = 401
+    code = "login_failed"
+
+
+class AccountLocked(LoginFailed):
+    status = 423
+    code = "account_locked"
+
+
+class InvalidLink(ServiceError):
+    status = 400
+    code = "invalid_link"
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email address, stored lower-case so uniqueness is case-insensitive."""
+
+    def clean(self, value):
+        value = normalise_email(Text(EMAIL_MAX, required=True).clean(value))
+        if not EMAIL_PATTERN.match(value):
+            raise ValueError(_l("Enter a valid email address."))
+        return value
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A password exactly as typed: never stripped, since spaces may be part of it."""
+
+    required: bool = True
+
+    def clean(self, value):
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise ValueError(_l("Must be text."))
+        if self.required and not value:
+            raise ValueError(_l("This field is required."))
+        if len(value) > PASSWORD_MAX:
+            raise ValueError(_l("Must be at most %(n)s characters long.", n=PASSWORD_MAX))
+        return value
+
+
+ACCOUNT_SCHEMA = Schema({
+    "name": Text(NAME_MAX, required=True, min_length=2),
+    "email": Email(),
+    "password": Secret(),
+    "password_confirmation": Secret(required=False),
+})
+
+
+def normalise_email(email) -> str:
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def find_user_by_email(email: str) -> User | None:
+    email = normalise_email(email)
+    if not email:
+        return None
+    return db.session.execute(
+        db.select(User).where(db.func.lower(User.email) == email)
+    ).scalar_one_or_none()
+
+
+def password_problem(password: str, email: str = ""):
+    """Why a new password is not acceptable, or None."""
+    if len(password) < PASSWORD_MIN:
+        return _l("Use at least %(n)s characters.", n=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        return _l("Must be at most %(n)s characters long.", n=PASSWORD_MAX)
+    if password.isdigit():
+        return _l("Do not use only digits.")
+    if email and password.strip().lower() == normalise_email(email):
+        return _l("Do not use your email address as password.")
+    return None
+
+
+def _password_errors(password: str, confirmation, email: str, field: str, confirmation_field: str) -> dict:
+    errors = {}
+    problem = password_problem(password, email)
+    if problem:
+        errors[field] = problem
+    if confirmation is not None and confirmation != password:
+        errors[confirmation_field] = _l("The two passwords do not match.")
+    return errors
+
+
+def is_first_member(organisation) -> bool:
+    """True while an organisation has no active member: its first member becomes its admin."""
+    if organisation.id is None:
+        return True
+    return db.session.execute(
+        db.select(User.id).filter_by(organisation_id=organisation.id, deleted_at=None).limit(1)
+    ).first() is None
+
+
+def _new_user(values: dict, organisation, role: str = "member") -> User:
+    user = User(
+        email=values["email"],
+        name=values["name"],
+        organisation=organisation,
+        is_org_admin=organisation is not None and is_first_member(organisation),
+        role=role,
+    )
+    user.set_password(values["password"])
+    db.session.add(user)
+    return user
+
+
+def _commit_new_user() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations with the same address raced past the check; the unique index decided.
+        db.session.rollback()
+        raise ValidationError(_l("Please correct the marked fields."), fields={"email": _email_taken()})
+
+
+def _email_taken():
+    return _l("An account with this email address already exists.")
+
+
+def _clean_account(data: dict, errors: dict) -> dict | None:
+    """The cleaned account fields, or None; every problem found is added to `errors`."""
+    try:
+        values = ACCOUNT_SCHEMA.clean(data)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+        values = None
+    password = data.get("password")
+    if "password" not in errors and isinstance(password, str):
+        # The confirmation is checked when a form sends one; the CLI and the API do not.
+        confirmation = data.get("password_confirmation") if "password_confirmation" in data else None
+        errors.update(_password_errors(password, confirmation, normalise_email(data.get("email")),
+                                       "password", "password_confirmation"))
+    if values is not None and "email" not in errors and find_user_by_email(values["email"]) is not None:
+        errors["email"] = _email_taken()
+    return values
+
+
+def _clean_new_organisation(org_data: dict, errors: dict) -> None:
+    try:
+        validate_new_organisation(org_data)
+    except ValidationError as exc:
+        errors.update({FORM_FIELD_OF.get(name, name): message for name, message in exc.fields.items()})
+    if not org_data.get("org_type"):
+        errors.setdefault("organisation_type", _l("This field is required."))
+    if org_data.get("kind") in KINDS_WITH_LAND and not org_data.get("land"):
+        errors.setdefault("organisation_land", _l("Choose the state."))
+
+
+def register_user(data: dict, invite_token: str | None = None) -> User:
+    """Create an account together with a new organisation, or inside the organisation of an invite.
+
+    One transaction: either the organisation and its first member both exist afterwards, or neither.
+    """
+    from community.members.services import claim_invite, open_invite  # members imports this module
+
+    data = dict(data)
+    org_data = {ORGANISATION_FIELDS[name]: data.pop(name) for name in list(data) if name in ORGANISATION_FIELDS}
+    invite = open_invite(invite_token) if invite_token else None
+    errors: dict = {}
+    values = _clean_account(data, errors)
+    if invite is None:
+        _clean_new_organisation(org_data, errors)
+    elif values and invite.email and invite.email != values["email"]:
+        errors["email"] = _l("This invitation is for a different email address.")
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+
+    organisation = invite.organisation if invite else create_organisation(org_data, commit=False)
+    user = _new_user(values, organisation)
+    if invite is not None:
+        db.session.flush()
+        claim_invite(invite, user)
+    _commit_new_user()
+    return user
+
+
+def create_user(data: dict, organisation, role: str = "member") -> User:
+    """An account made by an operator (CLI): the same rules as registration, in an existing organisation."""
+    errors: dict = {}
+    values = _clean_account(data, errors)
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+    user = _new_user(values, organisation, role=role)
+    _commit_new_user()
+    return user
+
+
+def set_role(user: User, role: str) -> User:
+    """Change a platform role; reached only from the operator's CLI, which has no acting user."""
+    if role not in PLATFORM_ROLES:
+        raise ValidationError(_l("Please correct the marked fields."), fields={"role": _l("Unknown role.")})
+    user.role = role
+    db.session.commit()
+    return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash("not a real password")
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with these credentials; counts failures and locks the account after too many.
+
+    Unknown addresses, deleted accounts and wrong passwords get one and the same message.
+    """
+    password = password if isinstance(password, str) else ""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        check_password_hash(_dummy_hash(), password)  # same work as a real check: no timing oracle
+        raise LoginFailed(_l("Email address or password is wrong."))
+    now = utcnow()
+    if user.is_locked:
+        raise AccountLocked(_locked_message(user))
+    if user.locked_until is not None:
+        user.locked_until = None
+        user.failed_logins = 0
+    if not user.check_password(password):
+        _count_failure(user, now)
+        if user.is_locked:
+            raise AccountLocked(_locked_message(user))
+        raise LoginFailed(_l("Email address or password is wrong."))
+    user.failed_logins = 0
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def _count_failure(user: User, now) -> None:
+    # Incremented in SQL so parallel attempts cannot lose a count.
+    db.session.execute(
+        db.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+    )
+    db.session.refresh(user)
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    db.session.commit()
+
+
+def _locked_message(user: User):
+    minutes = max(1, math.ceil((user.locked_until - utcnow()).total_seconds() / 60))
+    return _l("Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.",
+              minutes=minutes)
+
+
+def change_password(user: User, current: str, new: str, confirmation: str | None = None) -> User:
+    """Set a new password; every other session of the user ends (their auth version changes)."""
+    errors = {}
+    if not isinstance(current, str) or not user.check_password(current):
+        errors["current_password"] = _l("Your current password is wrong.")
+    new = new if isinstance(new, str) else ""
+    errors.update(_password_errors(new, confirmation, user.email, "new_password", "new_password_confirmation"))
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+    _replace_password(user, new)
+    db.session.commit()
+    return user
+
+
+def _replace_password(user: User, new: str) -> None:
+    user.set_password(new)
+    user.auth_version += 1
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes with every new password hash, so a used (or outdated) link stops working.
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:24]
+
+
+def request_password_reset(email: str) -> str | None:
+    """Mail a reset link to an existing account and return it; None when there is no such account."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return None
+    token = _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Reset your Kommunalnetz password")
+        body = _("Open this link to choose a new password (valid for %(hours)s hours, once):\n\n%(link)s\n\n"
+                 "If you did not ask for this, ignore this mail.", hours=hours, link=link)
+    send_mail(user.email, subject, body)
+    return link
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link belongs to, if the link is genuine, fresh and unused."""
+    try:
+        payload = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except BadSignature:  # includes SignatureExpired
+        payload = {}
+    user_id = payload.get("user") if isinstance(payload, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active or payload.get("fingerprint") != _password_fingerprint(user):
+        raise InvalidLink(_l("This password reset link is invalid, expired or already used. Please ask for a new one."))
+    return user
+
+
+def reset_password(token: str, new: str, confirmation: str | None = None) -> User:
+    user = user_for_reset_token(token)
+    new = new if isinstance(new, str) else ""
+    errors = _password_errors(new, confirmation, user.email, "password", "password_confirmation")
+    if errors:
+        raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+    _replace_password(user, new)
+    # Whoever can read the account's mail may log in again at once.
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    return user
 
 
 def load_user_from_session_id(session_id: str) -> User | None:
     """Flask-Login loader: the id carries the auth version, so old sessions die on password change."""
-    user_id, _, version = session_id.partition(":")
+    user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
@@ -22,4 +381,9 @@ def user_for_api_token(token: str) -> User | None:
     ).scalar_one_or_none()
     if record is None or not record.user.is_active:
         return None
+    now = utcnow()
+    # A write per request would turn every API read into a write; a minute is precise enough.
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        db.session.commit()
     return record.user

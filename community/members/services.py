@@ -1,0 +1,230 @@
+"""Organisation membership: member lists, invitations, removing members, organisation admins."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from community import policy
+from community.auth.mail import send_mail
+from community.auth.models import User
+from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
+from community.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from community.extensions import db
+from community.models_base import utcnow
+from community.organisations.models import Invite
+
+MAX_OPEN_INVITES = 50
+TOKEN_MAX = 100
+
+
+OPEN, USED, EXPIRED, REVOKED = "open", "used", "expired", "revoked"
+
+
+class InvalidInvite(ServiceError):
+    status = 410
+    code = "invite_invalid"
+
+
+_PROBLEMS = {
+    USED: _l("This invitation has already been used. Ask your organisation for a new one."),
+    EXPIRED: _l("This invitation has expired. Ask your organisation for a new one."),
+    REVOKED: _l("This invitation was withdrawn. Ask your organisation for a new one."),
+}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_status(invite: Invite) -> str:
+    if invite.used_at is not None:
+        return USED
+    if invite.revoked_at is not None:
+        return REVOKED
+    if invite.expires_at <= utcnow():
+        return EXPIRED
+    return OPEN
+
+
+def active_members(org) -> list[User]:
+    return list(db.session.execute(
+        db.select(User).filter_by(organisation_id=org.id, deleted_at=None)
+        .order_by(User.is_org_admin.desc(), User.name, User.id)
+    ).scalars())
+
+
+def list_members(viewer, org) -> list[User]:
+    policy.require(viewer, "organisation.view_members", org)
+    return active_members(org)
+
+
+def open_invites(actor, org) -> list[Invite]:
+    policy.require(actor, "organisation.manage_members", org)
+    return list(db.session.execute(
+        db.select(Invite)
+        .filter(Invite.organisation_id == org.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None),
+                Invite.expires_at > utcnow())
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+    ).scalars())
+
+
+def invite_link(token: str) -> str:
+    return url_for("members.invite", token=token, _external=True)
+
+
+def create_invite(user, org, email: str = "") -> tuple[Invite, str]:
+    """A new invitation link for `org`; the plain token is returned once and only its hash is stored."""
+    policy.require(user, "organisation.manage_members", org)
+    email = normalise_email(email)
+    if email and (len(email) > 254 or not EMAIL_PATTERN.match(email)):
+        raise ValidationError(_l("Please correct the marked fields."),
+                              fields={"email": _l("Enter a valid email address.")})
+    if len(open_invites(user, org)) >= MAX_OPEN_INVITES:
+        raise Conflict(_l("There are %(n)s open invitations already; withdraw some first.", n=MAX_OPEN_INVITES))
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    invite = Invite(
+        organisation=org, created_by_id=user.id, token_hash=hash_token(token), email=email, created_at=now,
+        expires_at=now + timedelta(seconds=current_app.config["INVITE_MAX_AGE"]),
+    )
+    db.session.add(invite)
+    db.session.commit()
+    if email:
+        _mail_invite(invite, token, user)
+    return invite, token
+
+
+def _mail_invite(invite: Invite, token: str, inviter) -> None:
+    with force_locale(inviter.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Invitation to %(organisation)s on Kommunalnetz", organisation=invite.organisation.name)
+        body = _("%(name)s invites you to join %(organisation)s on Kommunalnetz:\n\n%(link)s\n\n"
+                 "The link works once and expires on %(date)s (UTC).", name=inviter.name,
+                 organisation=invite.organisation.name, link=invite_link(token),
+                 date=invite.expires_at.strftime("%Y-%m-%d"))
+    send_mail(invite.email, subject, body)
+
+
+def revoke_invite(actor, org, invite_id: int) -> None:
+    policy.require(actor, "organisation.manage_members", org)
+    invite = db.session.get(Invite, invite_id) if isinstance(invite_id, int) else None
+    if invite is None or invite.organisation_id != org.id:
+        raise NotFound(_l("This invitation does not exist."))
+    problem = _PROBLEMS.get(invite_status(invite))
+    if problem:
+        raise Conflict(problem)
+    invite.revoked_at = utcnow()
+    db.session.commit()
+
+
+def open_invite(token: str) -> Invite:
+    """The invitation behind a link, if it can still be used; otherwise a message saying why not."""
+    invite = None
+    if isinstance(token, str) and 0 < len(token) <= TOKEN_MAX:
+        invite = db.session.execute(
+            db.select(Invite).filter_by(token_hash=hash_token(token))
+        ).scalar_one_or_none()
+    if invite is None:
+        raise NotFound(_l("This invitation link is not valid. Check that you copied it completely."))
+    problem = _PROBLEMS.get(invite_status(invite))
+    if problem:
+        raise InvalidInvite(problem)
+    return invite
+
+
+def claim_invite(invite: Invite, user) -> None:
+    """Mark the invitation used by `user`, within the caller's transaction.
+
+    A conditional UPDATE, so two people opening the same link at once cannot both join.
+    """
+    claimed = db.session.execute(
+        db.update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
+        .values(used_at=utcnow(), used_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise InvalidInvite(_PROBLEMS[USED])
+
+
+def redeem_invite(token: str, user) -> Invite:
+    """Let a signed-in user without an organisation join the organisation of an invitation."""
+    invite = open_invite(token)
+    if not user.is_active:
+        raise PermissionDenied(_l("You are not allowed to do this."))
+    if user.organisation_id is not None:
+        raise Conflict(_l("You already belong to an organisation. Ask one of its administrators to remove "
+                          "you before you join another one."))
+    if invite.email and invite.email != normalise_email(user.email):
+        raise PermissionDenied(_l("This invitation is for a different email address."))
+    user.is_org_admin = is_first_member(invite.organisation)
+    user.organisation = invite.organisation
+    db.session.flush()
+    claim_invite(invite, user)
+    db.session.commit()
+    return invite
+
+
+def _member(org, member_id: int) -> User:
+    member = db.session.get(User, member_id) if isinstance(member_id, int) else None
+    if member is None or member.organisation_id != org.id or not member.is_active:
+        raise NotFound(_l("This person is not a member of this organisation."))
+    return member
+
+
+def _other_admins(org, member: User) -> int:
+    return db.session.execute(
+        db.select(db.func.count(User.id)).filter(
+            User.organisation_id == org.id, User.is_org_admin.is_(True), User.deleted_at.is_(None),
+            User.id != member.id,
+        )
+    ).scalar_one()
+
+
+def _ensure_not_last_admin(org, member: User) -> None:
+    if member.is_org_admin and _other_admins(org, member) == 0:
+        raise Conflict(_l("%(name)s is the last administrator of this organisation. Make someone else an "
+                          "administrator first.", name=member.name))
+
+
+def remove_member(actor, org, member_id: int) -> User:
+    policy.require(actor, "organisation.manage_members", org)
+    member = _member(org, member_id)
+    _ensure_not_last_admin(org, member)
+    member.organisation_id = None
+    member.is_org_admin = False
+    db.session.commit()
+    return member
+
+
+def set_org_admin(actor, org, member_id: int, flag: bool) -> User:
+    policy.require(actor, "organisation.manage_members", org)
+    member = _member(org, member_id)
+    if not flag:
+        _ensure_not_last_admin(org, member)
+    member.is_org_admin = bool(flag)
+    db.session.commit()
+    return member
+
+
+def appoint_successor(leaving: User) -> User | None:
+    """When the last admin of an organisation leaves, its longest-standing other member takes over.
+
+    Changes the session only; the caller commits together with the departure.
+    """
+    org = leaving.organisation
+    if org is None or not leaving.is_org_admin or _other_admins(org, leaving) > 0:
+        return None
+    successor = db.session.execute(
+        db.select(User)
+        .filter(User.organisation_id == org.id, User.deleted_at.is_(None), User.id != leaving.id)
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if successor is not None:
+        successor.is_org_admin = True
+    return successor
