@@ -21,6 +21,11 @@ class Organisation(TimestampMixin, db.Model):
     __table_args__ = (
         db.Index("ix_organisation_kind_name", "kind", "name"),
         db.Index("ix_organisation_land_name", "land", "name"),
+        # The directory's other filters keep its name order without sorting the whole match,
+        # and the verification queue pages newest first.
+        db.Index("ix_organisation_population_class_name", "population_class", "name"),
+        db.Index("ix_organisation_verified_name", "verified", "name"),
+        db.Index("ix_organisation_verified_created_at", "verified", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,5 +88,7 @@ class Invite(db.Model):
     expires_at: Mapped[datetime] = mapped_column(db.DateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     used_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
+    # Withdrawn by an organisation admin; kept, not deleted, so the link can say why it stopped working.
+    revoked_at: Mapped[datetime | None] = mapped_column(db.DateTime)
 
     organisation = relationship("Organisation")

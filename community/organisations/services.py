@@ -6,8 +6,10 @@ from flask_babel import lazy_gettext as _l
 from community import policy
 from community.errors import NotFound, ValidationError
 from community.extensions import db
+from community.models_base import utcnow
 from community.organisations.models import Organisation, OrganisationTopic
 from community.pagination import Page, paginate
+from community.signals import organisation_changed
 from community.taxonomy import (
     LAND_BY_SLUG,
     MUNICIPALITY,
@@ -90,6 +92,7 @@ def create_organisation(data: dict, commit: bool = True) -> Organisation:
     db.session.add(org)
     if commit:
         db.session.commit()
+        organisation_changed.send(org)
     return org
 
 
@@ -99,6 +102,7 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     _check_consistency(org.kind, {**values, "_id": org.id})
     _apply(org, values)
     db.session.commit()
+    organisation_changed.send(org)
     return org
 
 
@@ -107,6 +111,51 @@ def get_organisation(org_id) -> Organisation:
     if org is None:
         raise NotFound(_l("This organisation does not exist."))
     return org
+
+
+def get_organisation_for_edit(user, org_id) -> Organisation:
+    org = get_organisation(org_id)
+    policy.require(user, "organisation.edit", org)
+    return org
+
+
+def visible_profile(viewer, org: Organisation) -> dict:
+    """The description and contact address as this viewer may see them; None where hidden."""
+    members = policy.can(viewer, "members_only.view")
+    return {
+        "description": org.description if org.description_visibility == "public" or members else None,
+        "contact_email": org.contact_email if org.contact_visibility == "public" or members else None,
+    }
+
+
+def verify_organisation(user, org: Organisation, verified: bool) -> Organisation:
+    """Mark an organisation as checked by the platform; only public bodies show it as a badge."""
+    policy.require(user, "organisation.verify", org)
+    if org.verified != verified:
+        org.verified = verified
+        org.verified_at = utcnow() if verified else None
+        db.session.commit()
+        organisation_changed.send(org)
+    return org
+
+
+def _clean_query(schema: Schema, args) -> dict:
+    """The schema's parameters from a query string, cleaned; empty ones count as absent."""
+    present = {name: args.get(name) for name in schema.fields if args.get(name) not in (None, "")}
+    return {name: value for name, value in schema.clean(present).items() if value not in (None, "")}
+
+
+VERIFICATION_FILTERS = Schema({"verified": Flag(default=None)})
+
+
+def verification_queue(user, args, page: int = 1, per_page: int = 20) -> Page:
+    """Organisations for the platform admins' review, newest first, filtered by a query string."""
+    policy.require(user, "organisation.verify")
+    filters = _clean_query(VERIFICATION_FILTERS, args)
+    select = db.select(Organisation)
+    if "verified" in filters:
+        select = select.filter(Organisation.verified.is_(filters["verified"]))
+    return paginate(select.order_by(Organisation.created_at.desc(), Organisation.id.desc()), page, per_page)
 
 
 DIRECTORY_FILTERS = Schema({
@@ -121,8 +170,7 @@ DIRECTORY_FILTERS = Schema({
 
 def clean_directory_filters(args) -> dict:
     """Directory filters from a query string; unknown parameters (page, per_page, ...) are not ours."""
-    present = {name: args.get(name) for name in DIRECTORY_FILTERS.fields if args.get(name) not in (None, "")}
-    return {name: value for name, value in DIRECTORY_FILTERS.clean(present).items() if value not in (None, "")}
+    return _clean_query(DIRECTORY_FILTERS, args)
 
 
 def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:

@@ -35,3 +35,11 @@ def search(term: str, limit: int = 20) -> list[OzgService]:
     if not term:
         return []
     return [service for service in SERVICES.values() if term in service.name.casefold()][:limit]
+
+
+def grouped_by_themenfeld() -> dict[str, list[OzgService]]:
+    """The services by topic area, both in alphabetical order, for grouped pick lists."""
+    groups: dict[str, list[OzgService]] = {}
+    for service in sorted(SERVICES.values(), key=lambda s: (s.themenfeld.casefold(), s.name.casefold())):
+        groups.setdefault(service.themenfeld, []).append(service)
+    return groups

@@ -1,18 +1,23 @@
 """Needs and offers: validation, create, update, close, delete, lookup and listing."""
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from community import policy
 from community.errors import NotFound
 from community.extensions import db
+from community.organisations.services import get_organisation
 from community.pagination import Page, paginate
 from community.profiles import catalogue
 from community.profiles.models import Need, Offer
+from community.signals import entry_changed, entry_deleted
 from community.taxonomy import OFFER_KIND_BY_SLUG, TOPIC_BY_SLUG, URGENCY_BY_SLUG, VISIBILITY_BY_SLUG
 from community.validation import ManyOf, OneOf, Schema, Text
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
 MODELS = {"need": Need, "offer": Offer}
+# The status an entry takes when it is no longer open: a need is solved, an offer is closed.
+CLOSED_STATUS = {"need": "solved", "offer": "closed"}
 
 _COMMON = {
     "title": Text(TITLE_MAX, required=True, min_length=3),
@@ -47,10 +52,18 @@ def build_entry(kind: str, organisation, author, values: dict):
     return entry
 
 
+def organisation_for_new_entry(user, organisation_id):
+    """The organisation a user is about to add a need or offer to, if they may."""
+    organisation = get_organisation(organisation_id)
+    policy.require(user, "entry.create", organisation)
+    return organisation
+
+
 def create_entry(user, organisation, kind: str, data: dict):
     policy.require(user, "entry.create", organisation)
     entry = build_entry(kind, organisation, user, validate_entry(kind, data))
     db.session.commit()
+    entry_changed.send(entry)
     return entry
 
 
@@ -59,13 +72,22 @@ def update_entry(user, entry, data: dict, partial: bool = False):
     for name, value in validate_entry(kind_of(entry), data, partial=partial).items():
         setattr(entry, name, value)
     db.session.commit()
+    entry_changed.send(entry)
     return entry
+
+
+def set_entry_open(user, entry, is_open: bool):
+    """Close (a need is solved, an offer closed) or reopen an entry."""
+    status = "open" if is_open else CLOSED_STATUS[kind_of(entry)]
+    return update_entry(user, entry, {"status": status}, partial=True)
 
 
 def delete_entry(user, entry) -> None:
     policy.require(user, "entry.edit", entry)
+    kind, entry_id = kind_of(entry), entry.id
     db.session.delete(entry)
     db.session.commit()
+    entry_deleted.send(kind, entry_id=entry_id)
 
 
 def kind_of(entry) -> str:
@@ -80,6 +102,12 @@ def get_entry(kind: str, entry_id, viewer):
     return entry
 
 
+def get_entry_for_edit(kind: str, entry_id, user):
+    entry = get_entry(kind, entry_id, user)
+    policy.require(user, "entry.edit", entry)
+    return entry
+
+
 def list_entries(organisation, kind: str, viewer, status: str | None = None,
                  page: int = 1, per_page: int = 20) -> Page:
     model = _model(kind)
@@ -89,6 +117,28 @@ def list_entries(organisation, kind: str, viewer, status: str | None = None,
     if not policy.can(viewer, "members_only.view"):
         select = select.filter_by(visibility="public")
     return paginate(select.order_by(model.status.desc(), model.updated_at.desc(), model.id.desc()), page, per_page)
+
+
+def open_entry_counts(organisation_ids, viewer) -> dict[int, dict[str, int]]:
+    """Open needs and offers per organisation the viewer may see, in one grouped query."""
+    organisation_ids = list(organisation_ids)
+    counts = {org_id: {kind: 0 for kind in MODELS} for org_id in organisation_ids}
+    if not organisation_ids:
+        return counts
+    members = policy.can(viewer, "members_only.view")
+    # Status and visibility are grouped, not filtered, in SQL: a filter on status tempts SQLite
+    # into its (unselective) status index instead of the organisation index.
+    selects = [
+        db.select(model.organisation_id, sa.literal_column(f"'{kind}'"), model.status, model.visibility,
+                  sa.func.count())
+        .filter(model.organisation_id.in_(organisation_ids))
+        .group_by(model.organisation_id, model.status, model.visibility)
+        for kind, model in MODELS.items()
+    ]
+    for org_id, kind, status, visibility, n in db.session.execute(sa.union_all(*selects)):
+        if status == "open" and (members or visibility == "public"):
+            counts[org_id][kind] += n
+    return counts
 
 
 def entry_to_dict(entry) -> dict:
@@ -110,3 +160,4 @@ def entry_to_dict(entry) -> dict:
     else:
         data["offer_kind"] = entry.offer_kind
     return data
+
