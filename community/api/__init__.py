@@ -1,5 +1,12 @@
+"""The JSON API, /api/v1: bearer-token authentication, one rate-limit budget per token user."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from community.api.auth import api_rate_limit, rate_limit_key
+from community.extensions import limiter
 
-from community.api import routes  # noqa: E402,F401  (registers the views on bp)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Shared across the blueprint, so the limit counts all of a user's API calls together.
+limiter.shared_limit(api_rate_limit, scope="api", key_func=rate_limit_key)(bp)
+
+from community.api import entries, routes  # noqa: E402,F401  (registers the views on bp)
+from community.api import suggestions  # noqa: E402,F401  (suggestions, search, contact requests)

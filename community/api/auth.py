@@ -1,11 +1,14 @@
-"""Bearer-token authentication and JSON request helpers for the API."""
+"""Bearer-token authentication, the per-user rate-limit key and request helpers for the API."""
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import BadRequest
 
 from community.auth.services import user_for_api_token
-from community.errors import ServiceError, ValidationError
+from community.errors import Conflict, ServiceError, ValidationError
+from community.pagination import page_args
 
 
 class Unauthorized(ServiceError):
@@ -13,13 +16,29 @@ class Unauthorized(ServiceError):
     code = "unauthorized"
 
 
+# Kept in the WSGI environ, not in g: g lives as long as the app context, which several
+# requests can share (the test client inside an app context), but a token belongs to one request.
+_TOKEN_USER = "community.api.token_user"
+
+
+def token_user():
+    """The active user of the request's bearer token, or None; looked up once per request.
+
+    Cookies are ignored on the API, so a browser session can never act through it.
+    """
+    if _TOKEN_USER not in request.environ:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        user = user_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+        request.environ[_TOKEN_USER] = user
+    return request.environ[_TOKEN_USER]
+
+
 def token_required(view):
-    """Authenticate by `Authorization: Bearer <token>` only; cookies are ignored on the API."""
+    """Authenticate by `Authorization: Bearer <token>`; sets g.api_user or answers 401."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        user = user_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+        user = token_user()
         if user is None:
             raise Unauthorized(_l("A valid API token is required (Authorization: Bearer <token>)."))
         g.api_user = user
@@ -28,8 +47,35 @@ def token_required(view):
     return wrapper
 
 
+def rate_limit_key() -> str:
+    """One budget per token user, whichever of their tokens they use; anonymous calls per address."""
+    user = token_user()
+    return f"api-user:{user.id}" if user is not None else f"api-address:{get_remote_address()}"
+
+
+def api_rate_limit() -> str:
+    return current_app.config["RATELIMIT_API"]
+
+
 def json_body() -> dict:
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise ServiceError(_l("Send the body as JSON with the header Content-Type: application/json."))
+    try:
+        data = request.get_json()
+    except BadRequest:
+        raise ServiceError(_l("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ValidationError(_l("The request body must be a JSON object."))
     return data
+
+
+def request_page() -> tuple[int, int]:
+    """page and per_page from the query string, clamped (per_page at most 100)."""
+    return page_args(request.args.get("page"), request.args.get("per_page"), current_app.config["PER_PAGE"])
+
+
+def own_organisation(user):
+    """The organisation the token user belongs to; an account without one cannot act for one."""
+    if user.organisation is None:
+        raise Conflict(_l("Your account does not belong to an organisation."))
+    return user.organisation
