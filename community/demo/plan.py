@@ -1,0 +1,231 @@
+"""The organisations of the demo world and their needs and offers, planned as plain records.
+
+Each plan_* function is one section of the seeding (see seed.py): it appends DemoOrganisation
+records to the world, drawing every choice from the world's seeded random source, so the same seed
+gives the same organisations, needs and offers.
+"""
+import itertools
+import random
+import re
+from dataclasses import dataclass, field
+
+from community.demo import content, registers
+from community.taxonomy import COMPANY, FEDERAL, MUNICIPALITY, STATE
+
+GEMEINDEN_SAMPLE = 480  # of ~4,350 eligible; enough to feel alive, few enough to seed fast
+GEMEINDEN_MIN_PER_LAND = 8
+NEEDS_PER_MUNICIPALITY = {1: 4, 2: 4, 3: 2}  # number of needs: weight
+EXPERIENCE_SHARE = 1 / 3
+OFFERS_PER_COMPANY = (2, 5)
+ONLINE_SERVICE_THEME = "ozg_online"
+ONLINE_SERVICES_PER_PROVIDER = (1, 2)
+PROGRAMMES_PER_LAND = (2, 3)
+UNVERIFIED_MUNICIPALITY_SHARE = 0.02
+# Primary topics that municipal IT service providers offer (not energy or mobility hardware).
+IT_PROVIDER_FOCUS = ("ozg", "eakte", "organisation", "infrastruktur", "sicherheit", "daten", "bildung",
+                     "soziales", "finanzen")
+
+# The register has no population figures; classes are drawn per type with these weights.
+POPULATION_WEIGHTS = {
+    "landkreis": {"20k-100k": 1, "100k-500k": 9},
+    "kreisfreie_stadt": {"20k-100k": 4, "100k-500k": 6},
+    "stadt": {"lt5k": 1, "5k-20k": 6, "20k-100k": 3},
+    "verbandsgemeinde": {"lt5k": 1, "5k-20k": 7, "20k-100k": 2},
+    "gemeinde": {"lt5k": 11, "5k-20k": 8, "20k-100k": 1},
+}
+# Cities and districts widely known to have more than 500,000 inhabitants.
+OVER_500K = {"02000", "03241", "04011", "05111", "05113", "05315", "05334", "05382", "05562", "05913",
+             "06412", "08111", "08226", "09162", "09564", "11000", "14612", "14713"}
+GEMEINDE_KIND_LABELS = {"gemeinde": "Gemeinde", "stadt": "Stadt", "verbandsgemeinde": "Gemeindeverband"}
+
+
+@dataclass
+class DemoOrganisation:
+    record: dict  # importer record: organisation fields plus "needs" and "offers" lists
+    verified: bool = True
+    written: object = None  # the Organisation row, once written
+
+
+@dataclass
+class DemoWorld:
+    seed: int
+    rng: random.Random = field(init=False)
+    writer: content.Writer = field(init=False)
+    organisations: list[DemoOrganisation] = field(default_factory=list)
+    needed_themes: set[str] = field(default_factory=set)  # keys of the themes some need is about
+    password: str = ""  # of the demo accounts, set by seed.create_accounts
+    accounts: list = field(default_factory=list)  # (DemoAccount, organisation name), likewise
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed)
+        self.writer = content.Writer(self.rng)
+
+    def of(self, kind: str, org_type: str | None = None) -> list[DemoOrganisation]:
+        return [org for org in self.organisations if org.record["kind"] == kind
+                and (org_type is None or org.record.get("org_type") == org_type)]
+
+    def count(self, what: str) -> int:
+        """How many organisations of a kind, or "needs" or "offers", the world holds."""
+        if what in ("needs", "offers"):
+            return sum(len(org.record[what]) for org in self.organisations)
+        return len(self.of(what))
+
+
+def _record(kind: str, name: str, org_type: str, needs=(), offers=(), topics=(), **fields) -> dict:
+    entry_topics = [topic for entry in (*needs, *offers) for topic in entry["topics"]]
+    return {"kind": kind, "name": name, "org_type": org_type, **fields,
+            "topics": list(dict.fromkeys([*topics, *entry_topics])),
+            "needs": list(needs), "offers": list(offers)}
+
+
+def _slug(name: str) -> str:
+    name = re.sub(r"\b(GmbH|AG)\b", "", name)
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        name = name.lower().replace(umlaut, plain)
+    return re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+
+
+def plan_state_bodies(world: DemoWorld) -> None:
+    """All 16 Länder as state bodies offering funding programmes, plus a few state programmes."""
+    rng, writer = world.rng, world.writer
+    extra = content.organisations_file()
+    with_programmes = [theme for theme in content.themes() if theme.programmes]
+    for key, land_name in registers.laender().items():
+        name = extra["land_body_names"].get(key, f"Land {land_name}")
+        themes = rng.sample(with_programmes, rng.randint(*PROGRAMMES_PER_LAND))
+        offers = [writer.programme(theme, name, key) for theme in themes]
+        description = (f"Die Landesregierung {land_name} unterstützt Städte, Gemeinden und Kreise bei der "
+                       "Digitalisierung der Verwaltung mit Förderprogrammen und Beratung.")
+        world.organisations.append(DemoOrganisation(_record(
+            STATE, name, "ministerium", offers=offers, official_key=key, land=key, description=description)))
+    programmes = extra["state_programme"]
+    unverified = rng.randrange(len(programmes))
+    for index, programme in enumerate(programmes):
+        offers = [writer.written_offer(offer, programme["land"]) for offer in programme["offers"]]
+        world.organisations.append(DemoOrganisation(_record(
+            STATE, programme["name"], "foerderprogramm", offers=offers, topics=programme["topics"],
+            land=programme["land"], description=programme["description"],
+        ), verified=index != unverified))
+
+
+def plan_federal_bodies(world: DemoWorld) -> None:
+    for body in content.organisations_file()["federal"]:
+        offers = [world.writer.written_offer(offer, None) for offer in body["offers"]]
+        world.organisations.append(DemoOrganisation(_record(
+            FEDERAL, body["name"], body["org_type"], offers=offers, topics=body["topics"],
+            website=body.get("website", ""), description=body["description"])))
+
+
+def _population_class(rng: random.Random, place: registers.Place) -> str:
+    if place.key in OVER_500K:
+        return "gt500k"
+    weights = POPULATION_WEIGHTS[place.org_type]
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _sample_gemeinden(rng: random.Random) -> list[registers.Place]:
+    """A deterministic sample across all Länder, roughly proportional to their number of Gemeinden."""
+    by_land: dict[str, list[registers.Place]] = {}
+    for place in registers.gemeinden():
+        by_land.setdefault(place.land, []).append(place)
+    total = sum(len(places) for places in by_land.values())
+    sample = []
+    for land in sorted(by_land):
+        places = by_land[land]
+        quota = max(GEMEINDEN_MIN_PER_LAND, round(GEMEINDEN_SAMPLE * len(places) / total))
+        sample += rng.sample(places, min(quota, len(places)))
+    return sample
+
+
+def _description(place: registers.Place) -> str:
+    land = registers.laender()[place.land]
+    if place.org_type == "kreisfreie_stadt":
+        return f"Kreisfreie Stadt in {land}."
+    if place.org_type == "landkreis":
+        return f"Kreis in {land}, Verwaltungssitz {place.seat}."
+    article = "in der" if place.district.startswith(("Region ", "Städteregion ")) else "im"
+    seat = f" Verwaltungssitz {place.seat}." if place.seat else ""
+    return f"{GEMEINDE_KIND_LABELS[place.org_type]} {article} {place.district}, {land}.{seat}"
+
+
+def _municipality(world: DemoWorld, place: registers.Place) -> DemoOrganisation:
+    rng, writer = world.rng, world.writer
+    suitable = [theme for theme in content.themes() if theme.suits(place.org_type) and theme.needs]
+    count = rng.choices(list(NEEDS_PER_MUNICIPALITY), weights=list(NEEDS_PER_MUNICIPALITY.values()))[0]
+    need_themes = rng.sample(suitable, count)
+    world.needed_themes.update(theme.key for theme in need_themes)
+    needs = [writer.need(theme, place.name, place.land) for theme in need_themes]
+    offers = []
+    if rng.random() < EXPERIENCE_SHARE:
+        sharable = [theme for theme in suitable if theme.experiences and theme not in need_themes]
+        offers.append(writer.experience(rng.choice(sharable), place.name, place.land))
+    record = _record(MUNICIPALITY, place.name, place.org_type, needs=needs, offers=offers,
+                     official_key=place.key, land=place.land,
+                     population_class=_population_class(rng, place), description=_description(place))
+    return DemoOrganisation(record, verified=rng.random() >= UNVERIFIED_MUNICIPALITY_SHARE)
+
+
+def plan_municipalities(world: DemoWorld) -> None:
+    """All 401 Kreise and kreisfreie Städte and a sample of Gemeinden, each with 1-3 needs."""
+    planned = [_municipality(world, place) for place in (*registers.kreise(), *_sample_gemeinden(world.rng))]
+    # Every theme is needed somewhere, so the matching shows each kind of offer at work.
+    for theme in content.themes():
+        if theme.needs and theme.key not in world.needed_themes:
+            holder = world.rng.choice([org for org in planned if theme.suits(org.record["org_type"])
+                                       and len(org.record["needs"]) < max(NEEDS_PER_MUNICIPALITY)])
+            holder.record["needs"].append(world.writer.need(theme, holder.record["name"], holder.record["land"]))
+            holder.record["topics"] = list(dict.fromkeys([*holder.record["topics"], *theme.topics]))
+            world.needed_themes.add(theme.key)
+    world.organisations += planned
+
+
+@dataclass
+class _Company:
+    fields: dict  # organisation fields without offers
+    candidates: list
+    target: int
+    themes: list = field(default_factory=list)
+    online_services: list = field(default_factory=list)  # OZG ids of online services it runs
+    verified: bool = True
+
+
+def plan_companies(world: DemoWorld) -> None:
+    """The real NRW IT service providers and invented vendors, each with 2-5 offers.
+
+    Every IT provider runs one or two online services for OZG services, dealt out so that each
+    service of the pool has a provider; the other offers are dealt out theme by theme first, so
+    every theme is offered by somebody.
+    """
+    rng, writer = world.rng, world.writer
+    online = next(theme for theme in content.themes() if theme.key == ONLINE_SERVICE_THEME)
+    with_offers = [theme for theme in content.themes() if theme.offers and theme is not online]
+    services = itertools.cycle(rng.sample(online.ozg_ids, len(online.ozg_ids)))
+    companies = []
+    for provider in registers.it_providers():
+        description = (f"Kommunaler IT-Dienstleister, Sitz: {provider.street}, {provider.zip_code} "
+                       f"{provider.town}. Eintrag aus der OZG-Datenbank NRW (2019).")
+        fields = {"kind": COMPANY, "name": provider.name, "org_type": "it_dienstleister",
+                  "website": provider.website, "land": provider.land, "description": description}
+        runs = [next(services) for _ in range(rng.randint(*ONLINE_SERVICES_PER_PROVIDER))]
+        target = max(1, rng.randint(*OFFERS_PER_COMPANY) - len(runs))
+        candidates = [theme for theme in with_offers if theme.topics[0] in IT_PROVIDER_FOCUS]
+        companies.append(_Company(fields, candidates, target, online_services=runs))
+    for vendor in content.organisations_file()["vendor"]:
+        slug = _slug(vendor["name"])
+        fields = {"kind": COMPANY, "name": vendor["name"], "org_type": vendor["org_type"],
+                  "website": f"https://www.{slug}.example", "contact_email": f"kontakt@{slug}.example",
+                  "description": f"Fiktives Unternehmen (Demodaten). {vendor['description']}"}
+        companies.append(_Company(fields, [t for t in with_offers if t.topics[0] in vendor["focus"]],
+                                  rng.randint(*OFFERS_PER_COMPANY), verified=False))
+    for theme in rng.sample(with_offers, len(with_offers)):
+        takers = [c for c in companies if theme in c.candidates and len(c.themes) < c.target]
+        if takers:
+            rng.choice(takers).themes.append(theme)
+    for company in companies:
+        remaining = [theme for theme in company.candidates if theme not in company.themes]
+        company.themes += rng.sample(remaining, max(0, min(len(remaining), company.target - len(company.themes))))
+        name, land = company.fields["name"], company.fields.get("land")
+        offers = [writer.offer(online, name, land, ozg_id) for ozg_id in company.online_services]
+        offers += [writer.offer(theme, name, land) for theme in company.themes]
+        world.organisations.append(DemoOrganisation(_record(**company.fields, offers=offers),
+                                                    verified=company.verified))

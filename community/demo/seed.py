@@ -1,0 +1,184 @@
+"""Seeding the demo community, and removing it again.
+
+`seed(seed)` runs SECTIONS in order on one DemoWorld: the plan_* sections (community/demo/plan.py)
+describe the organisations with their needs and offers, write_organisations stores them through the
+importer (so demo data obeys the rules of any import), create_accounts adds the demo users. Later
+features add their own section (forum threads, rooms, ...) to SECTIONS, after the ones they build on.
+`reset()` removes demo accounts and organisations and, by their foreign keys, whatever refers to them.
+"""
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import delete, select, update
+from werkzeug.security import generate_password_hash
+
+from community.auth.models import User
+from community.demo import plan
+from community.extensions import db
+from community.models_base import utcnow
+from community.organisations import importer
+from community.organisations.models import Organisation
+from community.profiles.models import Need, Offer
+from community.signals import records_bulk_changed
+
+DEFAULT_SEED = 1
+DEMO_EMAIL_DOMAIN = "demo.example.org"  # every demo account has an address here; reset() relies on it
+AGE_DAYS = (20, 400)  # organisations joined this many days ago
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email_local: str
+    name: str
+    job_title: str
+    slot: str = ""  # the organisation slot (see ACCOUNT_SLOTS); "" for platform staff
+    role: str = "member"
+    is_org_admin: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.email_local}@{DEMO_EMAIL_DOMAIN}"
+
+
+# Which planned organisation each slot takes: (kind, org_type), chosen among verified ones.
+ACCOUNT_SLOTS = {
+    "landkreis": ("municipality", "landkreis"),
+    "gemeinde": ("municipality", "gemeinde"),
+    "it_dienstleister": ("company", "it_dienstleister"),
+    "hersteller": ("company", "hersteller"),
+    "land": ("state", "ministerium"),
+}
+ACCOUNTS = (
+    DemoAccount("admin", "Katrin Vogel", "Plattformbetrieb", role="admin"),
+    DemoAccount("moderation", "Jonas Brandt", "Moderation", role="moderator"),
+    DemoAccount("landkreis.admin", "Sabine Krüger", "Digitalisierungsbeauftragte", "landkreis", is_org_admin=True),
+    DemoAccount("landkreis.mitglied", "Mehmet Yılmaz", "Sachbearbeitung Bauaufsicht", "landkreis"),
+    DemoAccount("gemeinde.admin", "Thomas Becker", "Leitung Hauptamt", "gemeinde", is_org_admin=True),
+    DemoAccount("gemeinde.mitglied", "Lena Hoffmann", "Bürgerbüro", "gemeinde"),
+    DemoAccount("it.admin", "Frank Wagner", "Vertrieb Kommunen", "it_dienstleister", is_org_admin=True),
+    DemoAccount("it.mitglied", "Julia Schäfer", "Projektleitung OZG", "it_dienstleister"),
+    DemoAccount("hersteller.admin", "Markus Weber", "Geschäftsführung", "hersteller", is_org_admin=True),
+    DemoAccount("hersteller.mitglied", "Anna Richter", "Kundenbetreuung", "hersteller"),
+    DemoAccount("land.admin", "Claudia Neumann", "Referatsleitung Digitalisierung", "land", is_org_admin=True),
+    DemoAccount("land.mitglied", "Stefan Hartmann", "Referent Förderprogramme", "land"),
+)
+
+
+class DemoDataInvalid(Exception):
+    """The planned demo data breaks a validation rule: a bug in the demo texts, not in user input."""
+
+
+def has_demo_data() -> bool:
+    return db.session.execute(select(Organisation.id).filter_by(is_demo=True).limit(1)).first() is not None
+
+
+def write_organisations(world: plan.DemoWorld) -> None:
+    """Validate and store every planned organisation through the importer, in one transaction."""
+    items = [importer.item_from_object(org.record, "record", number)[0]
+             for number, org in enumerate(world.organisations, start=1)]
+    problems = importer.check(importer.ParsedFile(items, []))
+    if problems:
+        raise DemoDataInvalid("\n".join(str(problem) for problem in problems[:20]))
+    now, rng = utcnow(), world.rng
+
+    def mark(index, org, entries):
+        planned = world.organisations[index]
+        org.is_demo, org.verified = True, planned.verified
+        org.created_at = org.updated_at = now - timedelta(days=rng.randint(*AGE_DAYS), minutes=rng.randint(0, 1440))
+        org.verified_at = org.created_at + timedelta(days=1) if planned.verified else None
+        for entry in entries:
+            entry.created_at = entry.updated_at = org.created_at + (now - org.created_at) * rng.random()
+        planned.written = org
+
+    importer.write(items, on_organisation=mark)
+
+
+def create_accounts(world: plan.DemoWorld) -> None:
+    """The demo users; one random password for all, hashed once (scrypt is slow on purpose)."""
+    slots = {}
+    for slot, (kind, org_type) in ACCOUNT_SLOTS.items():
+        candidates = [org for org in world.of(kind, org_type) if org.verified or kind == "company"]
+        slots[slot] = world.rng.choice(candidates)
+    world.password = secrets.token_urlsafe(12)
+    password_hash = generate_password_hash(world.password)
+    users = []
+    for account in ACCOUNTS:
+        organisation = slots.get(account.slot)
+        users.append(User(
+            email=account.email, name=account.name, job_title=account.job_title, role=account.role,
+            is_org_admin=account.is_org_admin, password_hash=password_hash,
+            organisation_id=organisation.written.id if organisation else None,
+        ))
+        world.accounts.append((account, organisation.record["name"] if organisation else ""))
+    db.session.add_all(users)
+    db.session.flush()
+    # The demo organisations' admins wrote their organisations' entries.
+    for user in users:
+        if user.is_org_admin:
+            for model in (Need, Offer):
+                db.session.execute(update(model).filter_by(organisation_id=user.organisation_id)
+                                   .values(author_id=user.id))
+    db.session.commit()
+
+
+SECTIONS = (
+    plan.plan_state_bodies,
+    plan.plan_federal_bodies,
+    plan.plan_municipalities,
+    plan.plan_companies,
+    write_organisations,
+    create_accounts,
+)
+
+
+def seed(seed_value: int = DEFAULT_SEED) -> plan.DemoWorld:
+    world = plan.DemoWorld(seed_value)
+    for section in SECTIONS:
+        section(world)
+    return world
+
+
+def _delete_following_foreign_keys(table: sa.Table, condition) -> None:
+    """Delete rows as the database's ON DELETE rules would: referring rows of every table (rooms,
+    suggestions, ... of later features too) are deleted or set to NULL first. SQLite enforces
+    foreign keys only when asked to, so the rules are applied here rather than left to it."""
+    for child in db.metadata.sorted_tables:
+        for foreign_key in child.foreign_keys:
+            if foreign_key.column.table is not table or child is table:
+                continue
+            refers = foreign_key.parent.in_(select(foreign_key.column).where(condition))
+            rule = (foreign_key.ondelete or "").upper()
+            if rule == "CASCADE":
+                _delete_following_foreign_keys(child, refers)
+            elif rule == "SET NULL":
+                db.session.execute(update(child).where(refers).values({foreign_key.parent.name: None}))
+    db.session.execute(delete(table).where(condition))
+
+
+def is_demo_account():
+    """SQL condition: the user is a demo account."""
+    return User.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")
+
+
+def reset() -> None:
+    """Delete the demo accounts and the demo organisations with everything attached to them."""
+    _delete_following_foreign_keys(User.__table__, is_demo_account())
+    _delete_following_foreign_keys(Organisation.__table__, Organisation.is_demo.is_(True))
+    db.session.commit()
+    records_bulk_changed.send("demo-reset")
+
+
+def accounts_table(world: plan.DemoWorld, header: tuple[str, str, str, str]) -> str:
+    """The demo accounts as an aligned table: email, password, role, organisation."""
+    rows = [header] + [
+        (account.email, world.password, account.role + (" / org admin" if account.is_org_admin else ""),
+         organisation or "-")
+        for account, organisation in world.accounts
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows
+    ) + "\n"
+

@@ -1,0 +1,200 @@
+"""`flask seed-demo`: the demo community from the real registers, its accounts, --once and --reset.
+
+Seeding takes seconds, so each database backend is seeded once for the whole module (`demo`);
+every test here reads that database, and the tests that seed again reproduce the same data.
+"""
+import stat
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from community import create_app
+from community.auth.models import ApiToken, User
+from community.extensions import db
+from community.organisations.models import Organisation
+from community.profiles.models import Need, Offer
+from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG
+from tests.conftest import config_with
+from tests.factories import make_token, make_user
+
+SEED = "7"
+
+
+@dataclass
+class Demo:
+    app: Flask
+    accounts_file: Path
+
+    def seed(self, *options: str):
+        return self.app.test_cli_runner().invoke(
+            args=["seed-demo", "--seed", SEED, "--accounts-file", str(self.accounts_file), *options]
+        )
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo(request, tmp_path_factory):
+    url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("_postgres_schema")
+    application = create_app(config_with(SQLALCHEMY_DATABASE_URI=url))
+    with application.app_context():
+        if request.param == "sqlite":
+            db.create_all()
+        else:
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        seeded = Demo(application, tmp_path_factory.mktemp("demo") / "demo-accounts.txt")
+        result = seeded.seed("--once")
+        assert result.exit_code == 0, result.output
+        yield seeded
+        db.session.remove()
+        db.engine.dispose()
+
+
+def organisations(**filters) -> list[Organisation]:
+    return db.session.execute(db.select(Organisation).filter_by(**filters)).scalars().all()
+
+
+def accounts(demo: Demo) -> list[tuple[str, str]]:
+    """(email, password) of every account in the accounts file, below its header line."""
+    rows = demo.accounts_file.read_text(encoding="utf-8").splitlines()[1:]
+    return [tuple(row.split()[:2]) for row in rows]
+
+
+def entries_per_organisation(model, kind: str) -> list[int]:
+    return db.session.execute(
+        db.select(db.func.count(model.id)).select_from(Organisation).outerjoin(model)
+        .filter(Organisation.kind == kind).group_by(Organisation.id)
+    ).scalars().all()
+
+
+def demo_users() -> list[User]:
+    return db.session.execute(db.select(User).filter(User.email.endswith("@demo.example.org"))).scalars().all()
+
+
+def snapshot() -> tuple[list, list, list]:
+    names = sorted(db.session.execute(db.select(Organisation.name, Organisation.official_key)).all())
+    needs = sorted(db.session.execute(db.select(Need.title, Need.body)).all())
+    return names, needs, sorted(user.email for user in demo_users())
+
+
+def test_every_kreis_and_many_gemeinden_are_municipalities(demo):
+    municipalities = organisations(kind="municipality")
+    kreise = [org for org in municipalities if len(org.official_key) == 5]
+
+    assert len(municipalities) > 400
+    assert len(kreise) == 401
+    assert Counter(org.org_type for org in kreise) == {"landkreis": 294, "kreisfreie_stadt": 107}
+    assert {org.land for org in municipalities} == set(LAND_BY_SLUG)
+
+
+def test_register_names_are_tidied_for_display(demo):
+    names = {org.official_key: org.name for org in organisations(kind="municipality")}
+
+    assert names["01001"] == "Stadt Flensburg"
+    assert names["09162"] == "Landeshauptstadt München"
+    assert not [name for name in names.values() if ", " in name]
+
+
+def test_all_sixteen_laender_are_state_bodies_offering_funding_programmes(demo):
+    laender = [org for org in organisations(kind="state") if org.official_key]
+
+    assert sorted(org.official_key for org in laender) == sorted(LAND_BY_SLUG)
+    assert all("programme" in {offer.offer_kind for offer in org.offers} for org in laender)
+
+
+def test_real_it_service_providers_are_companies_with_two_to_five_offers(demo):
+    providers = organisations(kind="company", org_type="it_dienstleister")
+
+    assert len(providers) >= 20
+    assert "https://lwl.org" in {org.website for org in providers}
+    assert {2, 5} <= set(entries_per_organisation(Offer, "company")) <= {2, 3, 4, 5}
+
+
+def test_every_municipality_has_one_to_three_needs(demo):
+    assert set(entries_per_organisation(Need, "municipality")) == {1, 2, 3}
+
+
+def test_needs_and_offers_cover_every_topic(demo):
+    for model in (Need, Offer):
+        topics = {topic for (listed,) in db.session.execute(db.select(model.topics)) for topic in listed}
+        assert topics == set(TOPIC_BY_SLUG), model.__name__
+
+
+def test_public_bodies_are_verified_but_a_few_and_invented_vendors_are_not(demo):
+    municipalities = organisations(kind="municipality")
+    unverified = [org for org in municipalities if not org.verified]
+
+    assert 0 < len(unverified) < len(municipalities) / 10
+    assert all(org.is_demo for org in organisations())
+    assert not [org for org in organisations(kind="company", org_type="hersteller") if org.verified]
+
+
+def test_accounts_file_is_private_and_lists_every_demo_account(demo):
+    mode = stat.S_IMODE(demo.accounts_file.stat().st_mode)
+
+    assert mode == 0o600
+    assert sorted(email for email, _ in accounts(demo)) == sorted(user.email for user in demo_users())
+    assert len(demo_users()) == 12
+    assert len({password for _, password in accounts(demo)}) == 1
+
+
+def test_every_demo_account_logs_in_with_the_password_from_the_file(demo):
+    for email, password in accounts(demo):
+        client = demo.app.test_client()
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, email
+        assert client.get("/account/").status_code == 200, email
+
+
+def test_platform_staff_and_organisation_admins_have_their_roles(demo):
+    roles = Counter((user.role, user.is_org_admin, user.organisation_id is not None) for user in demo_users())
+
+    assert roles == {("admin", False, False): 1, ("moderator", False, False): 1,
+                     ("member", True, True): 5, ("member", False, True): 5}
+
+
+def test_seed_demo_once_leaves_present_demo_data_alone(demo):
+    before = snapshot()
+
+    result = demo.seed("--once")
+
+    assert result.exit_code == 0
+    assert snapshot() == before
+
+
+def test_seed_demo_without_once_or_reset_refuses_to_seed_twice(demo):
+    before = snapshot()
+
+    result = demo.seed()
+
+    assert result.exit_code != 0
+    assert "--reset" in result.output
+    assert snapshot() == before
+
+
+def test_reset_with_the_same_seed_gives_the_same_organisations_and_needs(demo):
+    before = snapshot()
+
+    result = demo.seed("--reset")
+
+    assert result.exit_code == 0, result.output
+    assert snapshot() == before
+
+
+def test_reset_removes_what_demo_accounts_own_but_keeps_people_who_joined_a_demo_organisation(demo):
+    demo_org = organisations(kind="municipality")[0]
+    person = make_user(demo_org, email="echt@example.org")
+    make_token(demo_users()[0])
+
+    result = demo.seed("--reset")
+
+    assert result.exit_code == 0, result.output
+    db.session.refresh(person)
+    assert person.organisation_id is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 0
+    db.session.delete(person)  # leave the module's database as seeded
+    db.session.commit()
