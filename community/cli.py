@@ -6,6 +6,7 @@ def register_cli(app: Flask) -> None:
     from community.auth.cli import users
     from community.demo.cli import seed_demo
     from community.organisations.cli import import_organisations
+    from community.suggestions.cli import matching_group
 
-    for command in (users, seed_demo, import_organisations):
+    for command in (users, seed_demo, import_organisations, matching_group):
         app.cli.add_command(command)

@@ -2,3 +2,10 @@
 from community.auth.models import ApiToken, User  # noqa: F401
 from community.organisations.models import Invite, Organisation, OrganisationTopic  # noqa: F401
 from community.profiles.models import Need, Offer  # noqa: F401
+from community.rooms.models import Message, Room, RoomMember  # noqa: F401
+from community.suggestions.models import (  # noqa: F401
+    ContactRequest,
+    MatchingChange,
+    MatchingSnapshot,
+    SuggestionFeedback,
+)

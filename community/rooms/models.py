@@ -1,0 +1,71 @@
+"""Conversation rooms, their members and messages.
+
+Created here for the partner conversations that an accepted contact request opens; the real-time
+feature extends the same tables for topic and group rooms. Message ids increase monotonically per
+database, so a client can ask for "everything after id N".
+"""
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.extensions import db
+from community.models_base import utcnow
+
+TOPIC = "topic"
+PARTNER = "partner"
+GROUP = "group"
+ROOM_KINDS = (TOPIC, PARTNER, GROUP)
+
+
+class Room(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(db.String(10), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(db.String(200), nullable=False)
+    description: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
+    topics: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+
+    created_by = relationship("User")
+    memberships = relationship("RoomMember", back_populates="room", cascade="all, delete-orphan")
+
+    def has_member(self, user_id: int | None) -> bool:
+        # A primary-key lookup: served from the session's identity map when already loaded.
+        return user_id is not None and db.session.get(RoomMember, (self.id, user_id)) is not None
+
+    def __repr__(self) -> str:
+        return f"<Room {self.id} {self.kind}>"
+
+
+class RoomMember(db.Model):
+    room_id: Mapped[int] = mapped_column(db.ForeignKey("room.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+    last_read_message_id: Mapped[int | None] = mapped_column(db.ForeignKey("message.id", ondelete="SET NULL"))
+
+    room = relationship("Room", back_populates="memberships")
+    user = relationship("User")
+
+
+class Message(db.Model):
+    __table_args__ = (
+        # A client retrying a send with the same client_id gets the stored message, not a second one;
+        # NULL client_ids never collide, on SQLite and PostgreSQL alike.
+        db.UniqueConstraint("author_id", "client_id", name="uq_message_author_client"),
+        db.Index("ix_message_room_id_id", "room_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(db.ForeignKey("room.id", ondelete="CASCADE"), nullable=False)
+    author_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(db.Text, nullable=False)
+    client_id: Mapped[str | None] = mapped_column(db.String(64))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+    edited_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+
+    room = relationship("Room")
+    author = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} room={self.room_id}>"
