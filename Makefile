@@ -2,6 +2,7 @@
 # make setup : all of that but serving
 # make test  : set up .venv with the test dependencies and run the whole suite
 # make bench : the benchmarks under bench/ (they print figures)
+# make translations : re-extract the UI texts, update the de/en catalogues, compile them
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -27,6 +28,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 setup: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --once
+	$(FLASK) matching rebuild --if-missing
 
 run: setup
 	@cat instance/demo-accounts.txt 2>/dev/null || true
@@ -41,10 +43,13 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/matching_quality.py
 	$(BIN)/python bench/matching_speed.py
 
+# Re-extract the message ids (keywords and paths: babel.cfg), merge them into de/en and compile the .mo
+# files, which are committed. New or changed ids then need a German msgstr: see docs/translations.md.
 translations: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o community/translations/messages.pot .
-	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile -d community/translations
+	$(BIN)/pybabel -q extract -F babel.cfg --project=Kommunalnetz --copyright-holder=Kommunalnetz \
+		-o community/translations/messages.pot .
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --ignore-obsolete
+	$(BIN)/pybabel compile -d community/translations --statistics
 
 vendor:
 	bash static/vendor/fetch.sh

@@ -1,0 +1,80 @@
+"""Run the real application in its own process, served the production way (gunicorn + gevent).
+
+Browser tests and Socket.IO client tests talk to it over loopback like any client would.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """One gunicorn process with one gevent worker on a free port; `url` is its base address."""
+
+    def __init__(self, database_url: str, env: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "live-test-secret",
+            "RATE_LIMITS_ENABLED": "0",
+            "DEMO_MODE": "0",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+        self.log_path: Path | None = None
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", *args],
+            cwd=ROOT, env=self.env, check=True, capture_output=True, text=True,
+        )
+
+    def start(self, log_dir: Path) -> "LiveServer":
+        self.log_path = log_dir / f"server-{self.port}.log"
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--worker-class", "gevent", "--workers", "1",
+             "--worker-connections", "2000", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """Die abruptly, as a crashed server would."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

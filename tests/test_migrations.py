@@ -1,0 +1,46 @@
+"""The Alembic migrations build exactly the schema the models describe, on both databases."""
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from community import create_app
+from community.extensions import db
+from tests.conftest import config_with
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+    url = request.getfixturevalue("postgres_url")
+    scratch = sa.engine.make_url(url).set(database=sa.engine.make_url(url).database + "_migrations")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{scratch.database}"'))
+    admin.dispose()
+    return scratch.render_as_string(hide_password=False)
+
+
+def test_upgrade_builds_the_schema_of_the_models(empty_database_url):
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    assert differences == [], f"models and migrations differ; run `flask db migrate`: {differences}"
+
+
+def test_downgrade_to_base_and_upgrade_again(empty_database_url):
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        upgrade()
+        tables = sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+    assert "organisation" in tables
