@@ -24,8 +24,9 @@ def free_port() -> int:
 class LiveServer:
     """One gunicorn process with one gevent worker on a free port; `url` is its base address."""
 
-    def __init__(self, database_url: str, env: dict | None = None, port: int | None = None):
+    def __init__(self, database_url: str, data_dir: Path, env: dict | None = None, port: int | None = None):
         self.port = port or free_port()
+        self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -33,6 +34,7 @@ class LiveServer:
             "SECRET_KEY": "live-test-secret",
             "RATE_LIMITS_ENABLED": "0",
             "DEMO_MODE": "0",
+            "MATCHING_INDEX_DIR": str(data_dir / "matching"),
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None
@@ -44,8 +46,8 @@ class LiveServer:
             cwd=ROOT, env=self.env, check=True, capture_output=True, text=True,
         )
 
-    def start(self, log_dir: Path) -> "LiveServer":
-        self.log_path = log_dir / f"server-{self.port}.log"
+    def start(self) -> "LiveServer":
+        self.log_path = self.data_dir / f"server-{self.port}.log"
         log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--worker-class", "gevent", "--workers", "1",

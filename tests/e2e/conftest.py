@@ -35,9 +35,10 @@ def browser():
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("live")
-    server = LiveServer(f"sqlite:///{directory / 'e2e.sqlite'}")
+    server = LiveServer(f"sqlite:///{directory / 'e2e.sqlite'}", directory)
     server.flask("db", "upgrade")
-    server.start(directory)
+    server.flask("seed-demo", "--accounts-file", str(directory / "demo-accounts.txt"))
+    server.start()
     yield server
     server.stop()
 
