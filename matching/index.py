@@ -3,8 +3,10 @@
 Rows live in two sparse matrices: `main` (fitted at build, kept column-major too, so a query
 reads only the postings of its own terms) and `delta` (records upserted since, vectorised with the
 build vocabulary). Removals and replaced rows are a tombstone mask. Scores are
-(1 - TOPIC_WEIGHT) * text cosine + TOPIC_WEIGHT * topic-set cosine * min(1, text cosine / TOPIC_GATE); only
-rows whose text cosine reaches MIN_TEXT_SCORE are candidates, so topics alone never make a match.
+(1 - w) * text cosine + w * topic-set cosine * min(1, text cosine / TOPIC_GATE), where the topic
+weight w = TOPIC_WEIGHT * kappa ** TOPIC_RELIABILITY_POWER shrinks when the corpus's topics disagree
+with its texts (`_topic_reliability`); only rows whose text cosine reaches MIN_TEXT_SCORE are
+candidates, so topics alone never make a match.
 The two best rows are fed back into the query once (pseudo-relevance feedback) to re-rank.
 
 Thread safety: readers take one immutable `_Snapshot` reference and never see it change; `upsert`
@@ -28,7 +30,7 @@ from matching.records import Match, Record
 from matching.text import fold, is_indexable, words
 from matching.vectors import Document, Vectoriser
 
-TOPIC_WEIGHT = 0.35
+TOPIC_WEIGHT = 0.45
 TOPIC_GATE = 0.2
 """A row's topic evidence counts in full only once its text cosine reaches TOPIC_GATE, below that
 in proportion: a shared topic may reorder rows that share words, but cannot lift a row that shares
@@ -43,6 +45,11 @@ stray shared n-gram is not evidence."""
 FEEDBACK_ROWS = 2
 FEEDBACK_WEIGHT = 0.5
 """Pseudo-relevance feedback: the query is re-run with the mean of its best rows added."""
+TOPIC_RELIABILITY_SAMPLE = 300
+"""Records whose nearest text neighbour is looked up to learn how far the corpus's topics can be trusted."""
+MIN_TOPIC_RELIABILITY_SAMPLE = 20
+"""Below this many topic-carrying records the agreement is not measured: topics count in full."""
+TOPIC_RELIABILITY_POWER = 2.0
 PRUNE_FROM_ROWS = 10_000
 """Query pruning is a speed measure for large indexes; small ones score every query term."""
 REFIT_SHARE = 0.25
@@ -88,8 +95,9 @@ class MatchIndex:
     """Ranks records against a text or against another record. Build with `MatchIndex.build`."""
 
     def __init__(self, vectoriser: Vectoriser, snapshot: _Snapshot, kinds: list[str],
-                 owners: list[str], topics: list[str]) -> None:
+                 owners: list[str], topics: list[str], topic_weight: float = TOPIC_WEIGHT) -> None:
         self._vectoriser = vectoriser
+        self._topic_weight = topic_weight
         self._snapshot = snapshot
         self._write_lock = threading.Lock()
         self._kind_codes = {kind: code for code, kind in enumerate(kinds)}
@@ -112,6 +120,7 @@ class MatchIndex:
             kinds=kinds, owners=owners, topics=[tuple(r.topics) for r in records],
             alive=np.ones(len(ids), dtype=bool), delta=_empty_rows(len(vectoriser.terms)),
         )
+        index._topic_weight = TOPIC_WEIGHT * index._topic_reliability() ** TOPIC_RELIABILITY_POWER
         return index
 
     def __len__(self) -> int:
@@ -224,11 +233,50 @@ class MatchIndex:
             alive=np.ones(len(names["ids"]), dtype=bool),
             unknown_terms=names["unknown_terms"], total_terms=names["total_terms"],
         )
-        return cls(vectoriser, snapshot, names["kinds"], names["owners"], names["topics"])
+        return cls(vectoriser, snapshot, names["kinds"], names["owners"], names["topics"],
+                   names.get("topic_weight", TOPIC_WEIGHT))
 
-    def _names(self) -> dict[str, list[str]]:
+    def _names(self) -> dict[str, list[str] | float]:
         return {"kinds": list(self._kind_codes), "owners": list(self._owner_codes),
-                "topics": list(self._topic_codes)}
+                "topics": list(self._topic_codes), "topic_weight": self._topic_weight}
+
+    def _topic_reliability(self) -> float:
+        """How far the topics of this corpus agree with its texts, from 0 (chance) to 1.
+
+        For a sample of records with topics, the nearest text neighbour with topics (another owner)
+        is found; the share of those pairs that share a topic is compared with the share among
+        random pairs, as Cohen's kappa: (agreement - chance) / (1 - chance). Curated topics
+        (LeiKa's Themenfelder) agree almost always (kappa 0.94); coarse, missing or misleading ones
+        far less (0.27 on the second free-text set). Too few records with topics: 1 (trusted).
+        """
+        snapshot = self._snapshot
+        tagged = np.flatnonzero(np.diff(snapshot.topic_rows.indptr) > 0)
+        if len(tagged) < MIN_TOPIC_RELIABILITY_SAMPLE:
+            return 1.0
+        generator = np.random.default_rng(len(tagged))
+        sample = generator.choice(tagged, min(TOPIC_RELIABILITY_SAMPLE, len(tagged)), replace=False)
+        is_tagged = np.zeros(snapshot.n_rows, dtype=bool)
+        is_tagged[tagged] = True
+        topic_rows = snapshot.topic_rows
+        agreements = []
+        for row in sample:
+            scores = self._text_scores(snapshot, *self._prune(snapshot, *snapshot.row_vector(int(row))))
+            candidates = is_tagged.copy()
+            candidates[row] = False
+            if snapshot.owners[row] >= 0:
+                candidates &= snapshot.owners != snapshot.owners[row]
+            scores = np.where(candidates, scores, -1.0)
+            best = int(np.argmax(scores))
+            if scores[best] > 0:
+                agreements.append(topic_rows[row].multiply(topic_rows[best]).nnz > 0)
+        if len(agreements) < MIN_TOPIC_RELIABILITY_SAMPLE:
+            return 1.0
+        left, right = generator.choice(tagged, (2, 4 * TOPIC_RELIABILITY_SAMPLE))
+        distinct = left != right
+        chance = float(np.mean(topic_rows[left[distinct]].multiply(topic_rows[right[distinct]]).getnnz(axis=1) > 0))
+        if chance >= 1:
+            return 1.0
+        return float(np.clip((np.mean(agreements) - chance) / (1 - chance), 0.0, 1.0))
 
     def _codes(self, records: list[Record]) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
         """Kind and owner codes and topic rows of records, registering new names."""
@@ -265,12 +313,12 @@ class MatchIndex:
         text_scores = self._text_scores(snapshot, *self._prune(snapshot, columns, values))
         rows = np.flatnonzero((text_scores >= MIN_TEXT_SCORE) & allowed)
         topic_scores = self._topic_scores(snapshot, topics)
-        scores = self._combine(text_scores, topic_scores, rows)
+        scores = self._combine(text_scores, topic_scores, rows, self._topic_weight)
         if FEEDBACK_ROWS and len(rows) > FEEDBACK_ROWS:
             feedback = rows[np.argpartition(-scores, FEEDBACK_ROWS - 1)[:FEEDBACK_ROWS]]
             expanded = self._expand(snapshot, columns, values, feedback)
             scores = self._combine(self._text_scores(snapshot, *self._prune(snapshot, *expanded)),
-                                   topic_scores, rows)
+                                   topic_scores, rows, self._topic_weight)
         if len(rows) > k:
             best = np.argpartition(-scores, k - 1)[:k]
             rows, scores = rows[best], scores[best]
@@ -278,11 +326,12 @@ class MatchIndex:
         return [self._match(snapshot, columns, values, topics, int(rows[i]), float(scores[i])) for i in order]
 
     @staticmethod
-    def _combine(text_scores: np.ndarray, topic_scores: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    def _combine(text_scores: np.ndarray, topic_scores: np.ndarray | None, rows: np.ndarray,
+                 topic_weight: float) -> np.ndarray:
         text = text_scores[rows]
-        scores = (1 - TOPIC_WEIGHT) * text
+        scores = (1 - topic_weight) * text
         if topic_scores is not None:
-            scores += TOPIC_WEIGHT * topic_scores[rows] * np.minimum(text / TOPIC_GATE, 1.0)
+            scores += topic_weight * topic_scores[rows] * np.minimum(text / TOPIC_GATE, 1.0)
         return scores
 
     @staticmethod

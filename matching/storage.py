@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from matching.boilerplate import Boilerplate
 from matching.text import Analyser
 from matching.vectors import Vectoriser
 
@@ -26,13 +27,14 @@ ARRAYS = "arrays.npz"
 NAMES = "index.json"
 
 
-def save(path: Path, vectoriser: Vectoriser, snapshot: _Snapshot, names: dict[str, list[str]]) -> None:
+def save(path: Path, vectoriser: Vectoriser, snapshot: _Snapshot, names: dict[str, Any]) -> None:
     alive_rows = np.flatnonzero(snapshot.alive)
     rows = sp.vstack([snapshot.main, snapshot.delta], format="csr")[alive_rows]
     columns = rows.tocsc()
     topic_rows = snapshot.topic_rows[alive_rows]
     arrays = {
         "idf": vectoriser.idf,
+        "boilerplate": vectoriser.boilerplate.hashes,
         "kinds": snapshot.kinds[alive_rows],
         "owners": snapshot.owners[alive_rows],
         **_sparse("main", rows), **_sparse("main_columns", columns), **_sparse("topic_rows", topic_rows),
@@ -72,7 +74,10 @@ def load(path: Path) -> tuple[Vectoriser, dict[str, Any], dict[str, Any]]:
             "owners": arrays["owners"],
         }
         idf = arrays["idf"]
-    vectoriser = Vectoriser(Analyser(names["part_vocabulary"]), names["terms"], idf, names["readable"])
+        # Indexes saved before boilerplate detection have no such array: nothing is stripped.
+        boilerplate = Boilerplate(arrays["boilerplate"] if "boilerplate" in arrays else None)
+    vectoriser = Vectoriser(Analyser(names["part_vocabulary"]), names["terms"], idf, names["readable"],
+                            boilerplate)
     return vectoriser, parts, names
 
 

@@ -112,8 +112,13 @@ class Analyser:
 
     def analyse(self, text: str, weight: float = 1.0, into: Counter[str] | None = None) -> Counter[str]:
         """Add the terms of `text` (each occurrence counted with `weight`) to `into` and return it."""
+        return self.analyse_words(words(text), weight, into)
+
+    def analyse_words(self, surfaces: list[str], weight: float = 1.0,
+                      into: Counter[str] | None = None) -> Counter[str]:
+        """Like `analyse`, for a text already split into surface words (see `words`)."""
         terms = into if into is not None else Counter()
-        for surface, count in Counter(words(text)).items():
+        for surface, count in Counter(surfaces).items():
             for term, term_weight, _ in self.word_terms(surface):
                 terms[term] += weight * count * term_weight
         return terms

@@ -4,7 +4,8 @@ A row has two blocks. The word block holds stems and compound parts of title and
 occurrences count `TITLE_WEIGHT` times). The character block holds character n-grams (`CHAR_NGRAM_SIZES`) of the
 title's words and of the first `CHAR_SOURCE_WORDS` words of the text, which catches spelling
 variants and compound pieces the splitter does not know. Each block is normalised to a share of the
-row (`WORD_BLOCK_SHARE`), then the row to unit length, so a dot product is a cosine.
+row (`WORD_BLOCK_SHARE`), then the row to unit length, so a dot product is a cosine. Passages
+repeated word for word across the corpus (`matching.boilerplate`) are left out of the text first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from matching.boilerplate import Boilerplate
 from matching.text import Analyser, count_words, fold, is_indexable, words
 
 TITLE_WEIGHT = 2.0
@@ -45,12 +47,16 @@ class Vectorised:
     total_terms: int
 
 
-def document_terms(analyser: Analyser, document: Document) -> Counter[str]:
-    """Raw term weights of a document: word terms of title and text, char n-grams of the title."""
-    terms = analyser.analyse(document.title, TITLE_WEIGHT)
-    analyser.analyse(document.text, 1.0, terms)
-    char_source = words(document.title) + words(document.text)[:CHAR_SOURCE_WORDS]
-    for word in char_source:
+def document_terms(analyser: Analyser, boilerplate: Boilerplate, document: Document,
+                   shingles: np.ndarray | None = None) -> Counter[str]:
+    """Raw term weights of a document: word terms of title and text (boilerplate left out), char
+    n-grams of the title and of the first CHAR_SOURCE_WORDS words of the text. `shingles` may pass
+    the text's run hashes (`Boilerplate.shingles`) if already computed."""
+    title_words = words(document.title)
+    text_words = boilerplate.strip(words(document.text), shingles)
+    terms = analyser.analyse_words(title_words, TITLE_WEIGHT)
+    analyser.analyse_words(text_words, 1.0, terms)
+    for word in title_words + text_words[:CHAR_SOURCE_WORDS]:
         folded = fold(word)
         if is_indexable(folded):
             terms.update(_char_ngrams(folded))
@@ -70,9 +76,11 @@ class Vectoriser:
     """Maps documents to rows with a fixed vocabulary and idf (learnt once, by `fit`)."""
 
     def __init__(
-        self, analyser: Analyser, terms: Sequence[str], idf: np.ndarray, readable: Sequence[str]
+        self, analyser: Analyser, terms: Sequence[str], idf: np.ndarray, readable: Sequence[str],
+        boilerplate: Boilerplate | None = None,
     ) -> None:
         self.analyser = analyser
+        self.boilerplate = boilerplate if boilerplate is not None else Boilerplate()
         self.readable = list(readable)
         self.terms = list(terms)
         self.vocabulary = {term: column for column, term in enumerate(self.terms)}
@@ -88,10 +96,16 @@ class Vectoriser:
             text for document in documents for text in (document.title, document.text)
         )
         analyser = Analyser.from_surface_counts(surface_counts)
+        # The run hashes of every text are kept (8 bytes a word) so that each text is hashed once.
+        hasher = Boilerplate()
+        shingles = [hasher.shingles(words(document.text)) for document in documents]
+        boilerplate = Boilerplate.learn(shingles)
         vocabulary: dict[str, int] = {}
         indptr, indices, counts = array("q", [0]), array("i"), array("f")
-        for document in documents:
-            for term, weight in document_terms(analyser, document).items():
+        for number, document in enumerate(documents):
+            document_shingles, shingles[number] = shingles[number], None
+            terms = document_terms(analyser, boilerplate, document, shingles=document_shingles)
+            for term, weight in terms.items():
                 indices.append(vocabulary.setdefault(term, len(vocabulary)))
                 counts.append(weight)
             indptr.append(len(indices))
@@ -101,7 +115,7 @@ class Vectoriser:
         idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1
         readable_by_term = analyser.readable_words(surface_counts)
         readable = [readable_by_term.get(term, "") for term in vocabulary]
-        vectoriser = cls(analyser, list(vocabulary), idf, readable)
+        vectoriser = cls(analyser, list(vocabulary), idf, readable, boilerplate)
         raw = sp.csr_matrix(
             (np.frombuffer(counts, dtype=np.float32), column_indices, np.frombuffer(indptr, dtype=np.int64)),
             shape=(len(documents), n_terms),
@@ -113,7 +127,7 @@ class Vectoriser:
         indptr, indices, counts = [0], [], []
         unknown = total = 0
         for document in documents:
-            for term, weight in document_terms(self.analyser, document).items():
+            for term, weight in document_terms(self.analyser, self.boilerplate, document).items():
                 if term.startswith(CHAR_PREFIX):
                     column = self.vocabulary.get(term)
                 else:
