@@ -5,6 +5,9 @@ PostgreSQL comes from TEST_DATABASE_URL (default: the local `test` database). Wi
 runs skip with a reason; with REQUIRE_SERVICES=1 they fail instead, so CI cannot pass silently.
 """
 import os
+import re
+import subprocess
+import sys
 from contextlib import contextmanager
 
 import pytest
@@ -41,29 +44,39 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def drop_database_later(admin_url: str, name: str) -> None:
+    """DROP DATABASE waits for a checkpoint (tens of seconds on a busy machine): run it detached,
+    after pytest has reported. Should it not run, the next session drops the database as stale."""
+    statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    subprocess.Popen(
+        [sys.executable, "-c", "import sqlalchemy as sa, sys; e = sa.create_engine(sys.argv[1], "
+         "isolation_level='AUTOCOMMIT'); c = e.connect(); c.execute(sa.text(sys.argv[2]))", admin_url, statement],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
 @contextmanager
 def _private_database(base_url: str):
     """A database of this test process's own (`<name>_<pid>`), so parallel runs never collide.
 
-    Databases left behind by test processes that died are dropped on the way in.
+    Databases of test processes that are gone (`<name>_<pid>` and `<name>_<pid>_<suffix>`) are dropped.
     """
     url = sa.engine.make_url(base_url)
     name = f"{url.database}_{os.getpid()}"
+    own = re.compile(rf"^{re.escape(url.database)}_(\d+)(_\w+)?$")
     admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        pattern = f"{url.database}\\_%"
-        for (stale,) in conn.execute(sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": pattern}):
-            suffix = stale.rsplit("_", 1)[-1]
-            if suffix.isdigit() and not _pid_alive(int(suffix)):
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
+        for (existing,) in conn.execute(sa.text("SELECT datname FROM pg_database")):
+            found = own.match(existing)
+            if found and not _pid_alive(int(found.group(1))):
+                drop_database_later(base_url, existing)
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database_later(base_url, name)
 
 
 @pytest.fixture(scope="session")

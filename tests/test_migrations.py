@@ -7,21 +7,23 @@ from flask_migrate import downgrade, upgrade
 
 from community import create_app
 from community.extensions import db
-from tests.conftest import config_with
+from tests.conftest import config_with, drop_database_later
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    url = request.getfixturevalue("postgres_url")
-    scratch = sa.engine.make_url(url).set(database=sa.engine.make_url(url).database + "_migrations")
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    url = sa.engine.make_url(request.getfixturevalue("postgres_url"))
+    scratch = url.set(database=url.database + "_migrations")
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{scratch.database}"'))
     admin.dispose()
-    return scratch.render_as_string(hide_password=False)
+    yield scratch.render_as_string(hide_password=False)
+    drop_database_later(url.render_as_string(hide_password=False), scratch.database)
 
 
 def test_upgrade_builds_the_schema_of_the_models(empty_database_url):
