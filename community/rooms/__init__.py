@@ -1,6 +1,6 @@
-"""Conversation rooms; for now the partner rooms that accepted contact requests open."""
+"""Conversation rooms: topic, partner and group rooms, live over Socket.IO (events.py, docs/realtime.md)."""
 from flask import Blueprint
 
-bp = Blueprint("rooms", __name__)
+bp = Blueprint("rooms", __name__, cli_group="rooms")
 
 from community.rooms import routes  # noqa: E402,F401  (registers the views on bp)

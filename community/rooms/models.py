@@ -1,15 +1,19 @@
 """Conversation rooms, their members and messages.
 
-Created here for the partner conversations that an accepted contact request opens; the real-time
-feature extends the same tables for topic and group rooms. Message ids increase monotonically per
-database, so a client can ask for "everything after id N".
+Three kinds: topic rooms (one per taxonomy topic, plus those moderators open; every signed-in user
+may join), partner rooms (opened by an accepted contact request) and group rooms (private working
+groups an organisation opens). Message ids increase monotonically per database, so a client can ask
+for "everything after id N".
 """
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
 from community.models_base import utcnow
+from community.rendering import render_markdown
+from community.taxonomy import TOPIC_BY_SLUG
 
 TOPIC = "topic"
 PARTNER = "partner"
@@ -25,9 +29,24 @@ class Room(db.Model):
     topics: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+    # The taxonomy topic a built-in topic room belongs to; unique, so ensuring them is idempotent.
+    topic_slug: Mapped[str | None] = mapped_column(db.String(40), unique=True)
+    # The organisation that opened a group room; its members may manage it.
+    organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"))
 
     created_by = relationship("User")
     memberships = relationship("RoomMember", back_populates="room", cascade="all, delete-orphan")
+
+    @property
+    def label(self) -> str:
+        """The title to show: a built-in topic room is named by its topic, in the reader's language."""
+        choice = TOPIC_BY_SLUG.get(self.topic_slug or "")
+        return str(choice.label) if choice else self.title
+
+    @property
+    def is_open(self) -> bool:
+        """Whether every signed-in user may join (topic rooms); the others are for members only."""
+        return self.kind == TOPIC
 
     def has_member(self, user_id: int | None) -> bool:
         # A primary-key lookup: served from the session's identity map when already loaded.
@@ -66,6 +85,11 @@ class Message(db.Model):
 
     room = relationship("Room")
     author = relationship("User")
+
+    @property
+    def body_html(self) -> Markup:
+        """The Markdown body as sanitised HTML (community.rendering), safe to insert as is."""
+        return Markup(render_markdown(self.body)) if self.deleted_at is None else Markup("")
 
     def __repr__(self) -> str:
         return f"<Message {self.id} room={self.room_id}>"

@@ -18,6 +18,7 @@ from community.auth.models import User
 from community.errors import Conflict, NotFound, ValidationError
 from community.extensions import db
 from community.models_base import utcnow
+from community.notifications.services import notify_contact_request
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need, Offer
@@ -113,6 +114,7 @@ def create_contact_request(user, data: dict) -> ContactRequest:
     except IntegrityError:  # a colleague sent the same request at the same moment
         db.session.rollback()
         raise Conflict(_l("A contact request between your organisations is already pending.")) from None
+    notify_contact_request(request)
     return request
 
 

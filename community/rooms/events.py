@@ -1,0 +1,223 @@
+"""The Socket.IO protocol of the rooms (namespace "/"), documented in docs/realtime.md.
+
+Thin handlers: each authenticates the socket's user, counts the event against the user's rate limit,
+checks the payload's shape, calls community/rooms services (which check community.policy) and
+answers with an ack: {"ok": true, ...} or {"error": {"code", "message", "fields"}}. Messages are
+committed before they are broadcast. Socket.IO rooms: `room:<id>` per conversation, `user:<id>` per
+user (every connection of the user joins it; notifications go there).
+"""
+from functools import wraps
+
+from flask import request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
+
+from community import policy
+from community.auth.models import User
+from community.auth.services import user_for_api_token
+from community.errors import NotFound, PermissionDenied, ServiceError
+from community.extensions import db, socketio
+from community.notifications.services import user_channel
+from community.rooms import live, messages, services
+from community.rooms.messages import message_to_dict
+from community.rooms.models import Room
+from community.rooms.presence import presence
+from community.rooms.ratelimit import allow
+
+SOCKET_USER = "socket_user_id"
+# Protocol error codes (docs/realtime.md), from the service errors' codes.
+ERROR_CODES = {"validation_error": "invalid", "bad_request": "invalid", "conflict": "invalid",
+               "too_large": "too_large", "forbidden": "forbidden", "not_found": "not_found"}
+
+
+class SocketError(Exception):
+    def __init__(self, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.code, self.message, self.fields = code, message, fields or {}
+
+    def to_ack(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+def room_channel(room_id: int) -> str:
+    return f"room:{room_id}"
+
+
+def _authenticate(auth):
+    """A personal API token in the auth payload, else the browser's session cookie (Flask-Login)."""
+    if isinstance(auth, dict) and "token" in auth:
+        token = auth["token"]
+        return user_for_api_token(token) if isinstance(token, str) and len(token) <= 200 else None
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    user = _authenticate(auth)
+    if user is None:
+        raise ConnectionRefusedError({"code": "unauthenticated", "message": _("Please log in.")})
+    session[SOCKET_USER] = user.id
+    join_room(user_channel(user.id))
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    for room_id in presence().leave_all(request.sid):
+        emit("presence", {"room_id": room_id, "users": presence().users(room_id)}, to=room_channel(room_id))
+
+
+def _socket_user() -> User:
+    user = db.session.get(User, session.get(SOCKET_USER) or 0)
+    if user is None or not user.is_active:
+        raise SocketError("unauthenticated", _("Please log in."))
+    return user
+
+
+def _error_code(user, error: ServiceError) -> str:
+    if isinstance(error, (PermissionDenied, NotFound)) and policy.is_suspended(user):
+        return "banned"
+    return ERROR_CODES.get(error.code, "invalid")
+
+
+def handler(event: str):
+    """Register `fn(user, payload)` for `event`; its return value (or the error) is the ack."""
+    def register(fn):
+        @wraps(fn)
+        def wrapper(payload=None, *_extra):
+            user = None
+            try:
+                user = _socket_user()
+                if not allow(user.id):
+                    raise SocketError("rate_limited", _("Too many events; please wait a moment."))
+                if not isinstance(payload, dict):
+                    raise SocketError("invalid", _("Expected an object with fields."))
+                return {"ok": True, **(fn(user, payload) or {})}
+            except SocketError as error:
+                db.session.rollback()
+                return error.to_ack()
+            except ServiceError as error:
+                db.session.rollback()
+                return SocketError(_error_code(user, error), str(error.message),
+                                   {name: str(text) for name, text in error.fields.items()}).to_ack()
+
+        return socketio.on(event)(wrapper)
+
+    return register
+
+
+def _integer(payload: dict, name: str, required: bool = True, minimum: int = 1) -> int | None:
+    value = payload.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SocketError("invalid", _("Please correct the marked fields."),
+                          {name: _("Must be a whole number of at least %(n)s.", n=minimum)})
+    return value
+
+
+def _room(user, payload: dict, action: str = "room.view") -> Room:
+    room = db.session.get(Room, _integer(payload, "room_id"))
+    if room is None:
+        raise SocketError("not_found", _("This conversation does not exist."))
+    policy.require(user, action, room)
+    return room
+
+
+def _only(payload: dict, *names: str) -> dict:
+    unknown = [name for name in payload if name not in names]
+    if unknown:
+        raise SocketError("invalid", _("Please correct the marked fields."),
+                          {name: _("Unknown field.") for name in unknown})
+    return payload
+
+
+def _emit_presence(room_id: int) -> None:
+    emit("presence", {"room_id": room_id, "users": presence().users(room_id)}, to=room_channel(room_id))
+
+
+@handler("join")
+def on_join(user, payload):
+    room = _room(user, _only(payload, "room_id"))
+    services.join(user, room)
+    join_room(room_channel(room.id))
+    presence().enter(room.id, request.sid, user.id, user.display_name)
+    _emit_presence(room.id)
+    return {"room": {"id": room.id, "kind": room.kind, "title": room.label, "topics": list(room.topics or [])},
+            "last_id": services.last_message_id(room)}
+
+
+@handler("leave")
+def on_leave(user, payload):
+    room_id = _integer(_only(payload, "room_id"), "room_id")
+    leave_room(room_channel(room_id))
+    if presence().leave(room_id, request.sid):
+        _emit_presence(room_id)
+
+
+@handler("send")
+def on_send(user, payload):
+    _only(payload, "room_id", "body", "client_id")
+    room = _room(user, payload, "room.post")
+    services.join(user, room)
+    message, created = messages.post_message(user, room, {"body": payload.get("body"),
+                                                          "client_id": payload.get("client_id")})
+    if created:
+        emit("message", message_to_dict(message), to=room_channel(room.id))
+        messages.notify_mentions(user, message, _message_url(message))
+        matches = live.question_matches(user, room, message)
+        if matches:
+            emit("match", {"room_id": room.id, "message_id": message.id, "text": _("This might help: …"),
+                           "matches": matches}, to=request.sid)
+    return {"id": message.id}
+
+
+def _message_url(message) -> str:
+    return url_for("rooms.show", room_id=message.room_id, _anchor=f"message-{message.id}")
+
+
+def _page(found: tuple[list, bool]) -> dict:
+    items, has_more = found
+    return {"messages": [message_to_dict(item) for item in items], "has_more": has_more}
+
+
+@handler("sync")
+def on_sync(user, payload):
+    room = _room(user, _only(payload, "room_id", "after_id"))
+    return _page(messages.messages_after(user, room, _integer(payload, "after_id", minimum=0)))
+
+
+@handler("history")
+def on_history(user, payload):
+    room = _room(user, _only(payload, "room_id", "before_id"))
+    return _page(messages.messages_before(user, room, _integer(payload, "before_id", required=False)))
+
+
+@handler("edit")
+def on_edit(user, payload):
+    _only(payload, "message_id", "body")
+    message = messages.get_message(user, _integer(payload, "message_id"))
+    messages.edit_message(user, message, {"body": payload.get("body")})
+    emit("message_updated", message_to_dict(message), to=room_channel(message.room_id))
+
+
+@handler("delete")
+def on_delete(user, payload):
+    message = messages.get_message(user, _integer(_only(payload, "message_id"), "message_id"))
+    messages.delete_message(user, message)
+    emit("message_deleted", {"id": message.id, "room_id": message.room_id}, to=room_channel(message.room_id))
+
+
+@handler("typing")
+def on_typing(user, payload):
+    room_id = _integer(_only(payload, "room_id"), "room_id")
+    if not presence().is_in(room_id, request.sid):
+        raise SocketError("forbidden", _("Join the conversation first."))
+    emit("typing", {"room_id": room_id, "user": {"id": user.id, "name": user.display_name}},
+         to=room_channel(room_id), skip_sid=request.sid)
+
+
+@handler("read")
+def on_read(user, payload):
+    room = _room(user, _only(payload, "room_id", "message_id"))
+    services.mark_read(user, room, _integer(payload, "message_id"))

@@ -1,0 +1,168 @@
+"""Messages of a room: posting (idempotent per client_id), reading after or before an id, editing
+and deleting one's own, and the notifications of @mentions.
+
+The socket handlers (community/rooms/events.py), the HTML pages and the API call these; each checks
+its permission through community.policy. Writes are committed before anyone is told about them.
+
+Mention handles: a user's handle is their name, lower-cased, umlauts and ß transliterated (ä → ae),
+other characters than letters and digits collapsed to dots: "Sabine Krüger" is @sabine.krueger.
+Only members of the room can be mentioned.
+"""
+import re
+import unicodedata
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from community import policy
+from community.auth.models import User
+from community.errors import NotFound, ValidationError
+from community.extensions import db
+from community.models_base import utcnow
+from community.notifications import services as notifications
+from community.notifications.models import MENTION
+from community.rendering import mentioned_handles
+from community.rooms.models import Message, Room, RoomMember
+from community.validation import Schema, Text
+
+BODY_MAX = 4000
+CLIENT_ID_MAX = 64
+SYNC_PAGE = 100
+HISTORY_PAGE = 50
+MESSAGES_SHOWN = 200
+MESSAGE_SCHEMA = Schema({"body": Text(BODY_MAX, required=True, multiline=True),
+                         "client_id": Text(CLIENT_ID_MAX)})
+EDIT_SCHEMA = Schema({"body": Text(BODY_MAX, required=True, multiline=True)})
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+class TooLarge(ValidationError):
+    """A message body beyond BODY_MAX characters: refused whole, never cut."""
+
+    code = "too_large"
+
+
+def handle_of(user: User) -> str:
+    """The @handle of a user (see the module docstring)."""
+    name = unicodedata.normalize("NFKD", user.name.lower().translate(_TRANSLITERATION))
+    ascii_name = name.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", ".", ascii_name).strip(".")
+
+
+def message_to_dict(message: Message) -> dict:
+    """A message as the socket protocol and the JSON endpoints send it (docs/realtime.md)."""
+    author = message.author
+    return {
+        "id": message.id,
+        "room_id": message.room_id,
+        "body": message.body if message.deleted_at is None else "",
+        "body_html": str(message.body_html),
+        "author": {"id": author.id, "name": author.display_name} if author is not None else None,
+        "created_at": message.created_at.isoformat() + "Z",
+        "edited_at": message.edited_at.isoformat() + "Z" if message.edited_at else None,
+        "deleted": message.deleted_at is not None,
+        "client_id": message.client_id,
+    }
+
+
+def _clean(schema: Schema, data) -> dict:
+    body = data.get("body") if isinstance(data, dict) else None
+    if isinstance(body, str) and len(body.strip()) > BODY_MAX:
+        raise TooLarge(_l("Please correct the marked fields."),
+                       fields={"body": _l("Must be at most %(n)s characters long.", n=BODY_MAX)})
+    return schema.clean(data)
+
+
+def _existing(user, client_id: str) -> Message | None:
+    return db.session.scalar(db.select(Message).filter(Message.author_id == user.id, Message.client_id == client_id))
+
+
+def post_message(user, room: Room, data: dict) -> tuple[Message, bool]:
+    """Store a message; (message, created). The same client_id again returns the stored message."""
+    policy.require(user, "room.post", room)
+    values = _clean(MESSAGE_SCHEMA, data)
+    client_id = values["client_id"] or None
+    if client_id and (existing := _existing(user, client_id)) is not None:
+        return _same_room(existing, room), False
+    message = Message(room_id=room.id, author_id=user.id, body=values["body"], client_id=client_id)
+    db.session.add(message)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same send arrived twice at the same moment
+        db.session.rollback()
+        return _same_room(_existing(user, client_id), room), False
+    return message, True
+
+
+def _same_room(message: Message, room: Room) -> Message:
+    if message.room_id != room.id:
+        raise ValidationError(_l("Please correct the marked fields."),
+                              fields={"client_id": _l("This client_id was used for another message.")})
+    return message
+
+
+def _select(room: Room):
+    return db.select(Message).filter(Message.room_id == room.id).options(joinedload(Message.author))
+
+
+def messages_after(user, room: Room, after_id: int, limit: int | None = None) -> tuple[list[Message], bool]:
+    """Messages (deleted ones too, marked) after `after_id`, oldest first, and whether more follow."""
+    policy.require(user, "room.view", room)
+    limit = limit or SYNC_PAGE
+    found = db.session.scalars(_select(room).filter(Message.id > after_id).order_by(Message.id).limit(limit + 1)).all()
+    return list(found[:limit]), len(found) > limit
+
+
+def messages_before(user, room: Room, before_id: int | None,
+                    limit: int | None = None) -> tuple[list[Message], bool]:
+    """The visible messages before `before_id` (or the newest), oldest first, and whether older ones exist."""
+    policy.require(user, "room.view", room)
+    limit = limit or HISTORY_PAGE
+    select = _select(room).filter(Message.deleted_at.is_(None))
+    if before_id is not None:
+        select = select.filter(Message.id < before_id)
+    found = db.session.scalars(select.order_by(Message.id.desc()).limit(limit + 1)).all()
+    return list(reversed(found[:limit])), len(found) > limit
+
+
+def recent_messages(user, room: Room) -> list[Message]:
+    """The newest messages, oldest first, for the page without JavaScript."""
+    return messages_before(user, room, None, MESSAGES_SHOWN)[0]
+
+
+def get_message(user, message_id) -> Message:
+    message = db.session.get(Message, message_id) if isinstance(message_id, int) and not isinstance(
+        message_id, bool) else None
+    if message is None or message.deleted_at is not None or not policy.can(user, "room.view", message.room):
+        raise NotFound(_l("This message does not exist."))
+    return message
+
+
+def edit_message(user, message: Message, data: dict) -> Message:
+    policy.require(user, "message.edit", message)
+    message.body = _clean(EDIT_SCHEMA, data)["body"]
+    message.edited_at = utcnow()
+    db.session.commit()
+    return message
+
+
+def delete_message(user, message: Message) -> Message:
+    policy.require(user, "message.delete", message)
+    message.deleted_at = utcnow()
+    db.session.commit()
+    return message
+
+
+def notify_mentions(author, message: Message, url: str) -> list[int]:
+    """Notify the room members the message @mentions (never the author); returns their ids."""
+    handles = set(mentioned_handles(message.body))
+    if not handles:
+        return []
+    members = db.session.scalars(db.select(User).join(RoomMember, RoomMember.user_id == User.id).filter(
+        RoomMember.room_id == message.room_id, User.deleted_at.is_(None), User.id != author.id))
+    mentioned = [member.id for member in members if handle_of(member) in handles]
+    notifications.notify(mentioned, MENTION, _("%(name)s mentioned you in “%(room)s”", name=author.display_name,
+                                                room=message.room.label), url)
+    return mentioned

@@ -1,0 +1,291 @@
+/* A room page, live: messages arrive over the socket of notifications.js (protocol: docs/realtime.md).
+   On every (re)connect the page joins the room and syncs everything after the last id it has, so a
+   dropped connection loses nothing. Sending carries a client_id and is retried until acknowledged;
+   the server stores one message per client_id. Without JavaScript the form posts as usual. */
+(function () {
+  "use strict";
+  var root = document.getElementById("room");
+  if (!root || !window.kommunalnetz || !window.kommunalnetz.socket) {
+    return;
+  }
+  var socket = window.kommunalnetz.socket;
+  var text = root.dataset;
+  var roomId = Number(text.roomId);
+  var userId = Number(text.userId);
+  var lastId = Number(text.lastId) || 0;
+  var list = document.getElementById("room-messages");
+  var form = document.getElementById("message-form");
+  var textarea = form.querySelector("textarea");
+  var csrfInput = form.querySelector("input[name=csrf_token]");
+  var statusLine = document.getElementById("room-status");
+  var typingLine = document.getElementById("room-typing");
+  var pending = {};
+  var RETRY_MS = 2000;
+  var ACK_TIMEOUT_MS = 5000;
+  var MATCHES_EVERY_MS = 10000;
+
+  function element(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (content !== undefined) {
+      node.textContent = content;
+    }
+    return node;
+  }
+
+  function setStatus(message) {
+    statusLine.textContent = message || "";
+    statusLine.classList.toggle("d-none", !message);
+  }
+
+  function addOwnControls(item) {
+    if (Number(item.dataset.authorId) !== userId || item.querySelector(".message-actions")) {
+      return;
+    }
+    var actions = element("div", "message-actions small");
+    var edit = element("button", "btn btn-link btn-sm p-0 me-2", text.textEdit);
+    var remove = element("button", "btn btn-link btn-sm p-0 text-danger", text.textDelete);
+    edit.type = remove.type = "button";
+    edit.addEventListener("click", function () { startEdit(item); });
+    remove.addEventListener("click", function () {
+      socket.emit("delete", {message_id: Number(item.dataset.messageId)});
+    });
+    actions.append(edit, remove);
+    item.append(actions);
+  }
+
+  function renderMessage(message) {
+    var item = element("li", "border-bottom py-2");
+    item.id = "message-" + message.id;
+    item.dataset.messageId = message.id;
+    item.dataset.authorId = message.author ? message.author.id : "";
+    item.dataset.body = message.body;
+    var meta = element("div", "small text-body-secondary");
+    meta.append(element("strong", "", message.author ? message.author.name : "–"), " · ");
+    var time = element("time", "", new Date(message.created_at).toLocaleString());
+    time.dateTime = message.created_at;
+    meta.append(time);
+    if (message.edited_at) {
+      meta.append(" ", element("span", "message-edited", "(" + text.textEdited + ")"));
+    }
+    var body = element("div", "message-body");
+    body.innerHTML = message.body_html; // sanitised by the server (community.rendering, nh3)
+    item.append(meta, body);
+    addOwnControls(item);
+    return item;
+  }
+
+  function upsert(message) {
+    if (message.room_id !== roomId) {
+      return;
+    }
+    var existing = document.getElementById("message-" + message.id);
+    if (message.deleted) {
+      if (existing) { existing.remove(); }
+    } else if (existing) {
+      existing.replaceWith(renderMessage(message));
+    } else {
+      var next = Array.prototype.find.call(list.children, function (item) {
+        return Number(item.dataset.messageId) > message.id;
+      });
+      list.insertBefore(renderMessage(message), next || null);
+      var empty = document.getElementById("room-empty");
+      if (empty) { empty.remove(); }
+    }
+    lastId = Math.max(lastId, message.id);
+  }
+
+  function sync() {
+    socket.emit("sync", {room_id: roomId, after_id: lastId}, function (ack) {
+      if (!ack || !ack.ok) { return; }
+      ack.messages.forEach(upsert);
+      if (ack.has_more) { sync(); } else { markRead(); }
+    });
+  }
+
+  function trySend(clientId) {
+    var body = pending[clientId];
+    if (body === undefined || !socket.connected) {
+      return; // the next connect sends what is pending
+    }
+    socket.timeout(ACK_TIMEOUT_MS).emit("send", {room_id: roomId, body: body, client_id: clientId},
+      function (timedOut, ack) {
+        if (timedOut || (ack && ack.error && ack.error.code === "rate_limited")) {
+          setStatus(text.textError);
+          window.setTimeout(function () { trySend(clientId); }, RETRY_MS);
+          return;
+        }
+        delete pending[clientId];
+        if (ack && ack.error) {
+          setStatus(ack.error.message);
+          textarea.value = body;
+        } else {
+          setStatus("");
+        }
+      });
+  }
+
+  function join() {
+    setStatus("");
+    socket.emit("join", {room_id: roomId}, function (ack) {
+      if (!ack || !ack.ok) {
+        setStatus(ack && ack.error ? ack.error.message : text.textOffline);
+        return;
+      }
+      sync();
+      Object.keys(pending).forEach(trySend);
+    });
+  }
+
+  var readTimer = null;
+  function markRead() {
+    if (readTimer || !lastId) { return; }
+    readTimer = window.setTimeout(function () {
+      readTimer = null;
+      socket.emit("read", {room_id: roomId, message_id: lastId});
+    }, 1000);
+  }
+
+  function startEdit(item) {
+    var body = item.querySelector(".message-body");
+    var editor = element("textarea", "form-control form-control-sm mb-1");
+    editor.value = item.dataset.body;
+    editor.setAttribute("aria-label", text.textEdit);
+    var save = element("button", "btn btn-primary btn-sm", text.textSave);
+    save.type = "button";
+    save.addEventListener("click", function () {
+      socket.emit("edit", {message_id: Number(item.dataset.messageId), body: editor.value}, function (ack) {
+        if (ack && ack.error) { setStatus(ack.error.message); }
+      });
+    });
+    body.replaceChildren(editor, save);
+    editor.focus();
+  }
+
+  function loadOlder(button) {
+    var first = list.querySelector("li[data-message-id]");
+    socket.emit("history", {room_id: roomId, before_id: first ? Number(first.dataset.messageId) : null},
+      function (ack) {
+        if (!ack || !ack.ok) { return; }
+        ack.messages.slice().reverse().forEach(function (message) {
+          if (!document.getElementById("message-" + message.id)) {
+            list.insertBefore(renderMessage(message), list.firstChild);
+          }
+        });
+        if (!ack.has_more) { button.remove(); }
+      });
+  }
+
+  function matchItem(match) {
+    var item = element("li", "mb-2");
+    var link = element("a", "", match.title);
+    link.href = match.url;
+    item.append(link, element("div", "text-body-secondary", match.organisation.name));
+    if (match.terms.length) {
+      item.append(element("div", "text-body-secondary", match.terms.join(", ")));
+    }
+    if (match.action === "invite" && text.canInvite === "1") {
+      var invite = element("button", "btn btn-outline-primary btn-sm mt-1", text.textInvite);
+      invite.type = "button";
+      invite.addEventListener("click", function () {
+        var data = new FormData();
+        data.append("csrf_token", csrfInput ? csrfInput.value : "");
+        data.append("organisation_id", match.organisation.id);
+        data.append("emails", "");
+        fetch(text.inviteUrl, {method: "POST", body: data, credentials: "same-origin"}).then(function () {
+          invite.replaceWith(element("span", "text-success", text.textInvited));
+        });
+      });
+      item.append(invite);
+    } else if (match.action === "contact") {
+      var contact = element("a", "btn btn-outline-primary btn-sm mt-1", text.textContact);
+      contact.href = match.contact_url;
+      item.append(contact);
+    }
+    return item;
+  }
+
+  var matchesLoadedAt = 0;
+  var matchesTimer = null;
+  function refreshMatches() {
+    var wait = matchesLoadedAt + MATCHES_EVERY_MS - Date.now();
+    if (wait > 0) {
+      if (!matchesTimer) { matchesTimer = window.setTimeout(function () { matchesTimer = null; refreshMatches(); }, wait); }
+      return;
+    }
+    matchesLoadedAt = Date.now();
+    fetch(text.matchesUrl, {credentials: "same-origin"}).then(function (response) {
+      return response.ok ? response.json() : {matches: []};
+    }).then(function (data) {
+      document.getElementById("room-matches").replaceChildren.apply(
+        document.getElementById("room-matches"), data.matches.map(matchItem));
+    });
+  }
+
+  socket.on("connect", join);
+  socket.on("disconnect", function () { setStatus(text.textOffline); });
+  socket.on("message", function (message) {
+    upsert(message);
+    markRead();
+    refreshMatches();
+  });
+  socket.on("message_updated", upsert);
+  socket.on("message_deleted", function (event) {
+    var item = document.getElementById("message-" + event.id);
+    if (event.room_id === roomId && item) { item.remove(); }
+  });
+  socket.on("presence", function (event) {
+    if (event.room_id !== roomId) { return; }
+    document.getElementById("room-presence").replaceChildren.apply(
+      document.getElementById("room-presence"), event.users.map(function (user) { return element("li", "", user.name); }));
+  });
+  var typingTimer = null;
+  socket.on("typing", function (event) {
+    if (event.room_id !== roomId) { return; }
+    typingLine.textContent = text.textTyping.replace("{name}", event.user.name);
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(function () { typingLine.textContent = ""; }, 4000);
+  });
+  socket.on("match", function (event) {
+    if (event.room_id !== roomId) { return; }
+    var box = document.getElementById("room-question-matches");
+    var items = element("ul", "list-unstyled mb-0");
+    items.replaceChildren.apply(items, event.matches.map(matchItem));
+    box.replaceChildren(element("p", "fw-semibold mb-1", event.text), items);
+    box.classList.remove("d-none");
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = textarea.value.trim();
+    if (!body) { return; }
+    var clientId = window.crypto.randomUUID();
+    pending[clientId] = body;
+    textarea.value = "";
+    trySend(clientId);
+  });
+
+  var typingSentAt = 0;
+  textarea.addEventListener("input", function () {
+    if (Date.now() - typingSentAt > 3000 && socket.connected) {
+      typingSentAt = Date.now();
+      socket.emit("typing", {room_id: roomId});
+    }
+  });
+
+  var older = element("button", "btn btn-link btn-sm", text.textOlder);
+  older.type = "button";
+  older.addEventListener("click", function () { loadOlder(older); });
+  list.parentNode.insertBefore(older, list);
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(function (entries) {
+      if (entries[0].isIntersecting && older.isConnected) { loadOlder(older); }
+    }).observe(older);
+  }
+
+  Array.prototype.forEach.call(list.children, addOwnControls);
+  if (socket.connected) { join(); }
+  refreshMatches();
+})();
