@@ -64,6 +64,11 @@ def _init_extensions(app: Flask) -> None:
     )
     app.config["RATELIMIT_ENABLED"] = app.config["RATE_LIMITS_ENABLED"]
     limiter.init_app(app)
+    # Socket handlers must be defined before the first init_app: Flask-SocketIO keeps a handler for
+    # later apps (every test app) only if it was defined while no server existed yet.
+    from community.forums import events as _forum_events  # noqa: F401
+    from community.rooms import events as _room_events  # noqa: F401
+
     socketio.init_app(
         app,
         message_queue=app.config["REDIS_URL"],
@@ -84,11 +89,15 @@ def _register_blueprints(app: Flask) -> None:
     from community.account import bp as account_bp
     from community.api import bp as api_bp
     from community.auth import bp as auth_bp
+    from community.forums import bp as forums_bp
+    from community.forums import events as forum_events  # noqa: F401  (registers the socket handlers)
+    from community.moderation import bp as moderation_bp
     from community.main import bp as main_bp
     from community.members import bp as members_bp
     from community.organisations import bp as organisations_bp
     from community.profiles import bp as profiles_bp
     from community.rooms import bp as rooms_bp
+    from community.notifications import bp as notifications_bp
     from community.search import bp as search_bp
     from community.suggestions import bp as suggestions_bp
 
@@ -101,6 +110,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(rooms_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(forums_bp)
+    app.register_blueprint(moderation_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

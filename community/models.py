@@ -1,5 +1,16 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 from community.auth.models import ApiToken, User  # noqa: F401
+from community.forums.models import Forum, Post, PostRevision, Thread, ThreadWatch  # noqa: F401
+from community.moderation.models import (  # noqa: F401
+    Appeal,
+    ModerationAction,
+    ModeratorAssignment,
+    Report,
+    ReportEntry,
+    RoomSlowMode,
+    Sanction,
+)
+from community.notifications.models import MatchNotice, Notification  # noqa: F401
 from community.organisations.models import Invite, Organisation, OrganisationTopic  # noqa: F401
 from community.profiles.models import Need, Offer  # noqa: F401
 from community.rooms.models import Message, Room, RoomMember  # noqa: F401

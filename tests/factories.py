@@ -103,3 +103,30 @@ def sign_in(client, user: User, locale: str = "en") -> None:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
         session["locale"] = locale
+
+
+def make_room(kind: str = "partner", members=(), **fields):
+    """A room of `kind` with these users as members (topic rooms: members are those who joined)."""
+    from community.rooms.models import Room, RoomMember
+
+    fields.setdefault("title", f"Raum {next(_sequence)}")
+    room = Room(kind=kind, **fields)
+    room.memberships = [RoomMember(user_id=user.id) for user in members]
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+def socket_client(app, user: User | None = None, token: str | None = None):
+    """A Socket.IO test client, signed in by session cookie (user) or by API token (token).
+
+    Flask-Login caches the user in `g`, which every socket event of a test shares with the test's
+    app context; forgetting it makes each client's connect see its own session.
+    """
+    from community.extensions import socketio
+
+    g.pop("_login_user", None)
+    flask_client = app.test_client()
+    if user is not None:
+        sign_in(flask_client, user)
+    return socketio.test_client(app, flask_test_client=flask_client, auth={"token": token} if token else None)

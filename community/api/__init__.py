@@ -10,3 +10,5 @@ limiter.shared_limit(api_rate_limit, scope="api", key_func=rate_limit_key)(bp)
 
 from community.api import entries, routes  # noqa: E402,F401  (registers the views on bp)
 from community.api import suggestions  # noqa: E402,F401  (suggestions, search, contact requests)
+from community.api import forums, moderation  # noqa: E402,F401  (forums, reports, moderation)
+from community.api import rooms  # noqa: E402,F401  (the rooms a token user may join)

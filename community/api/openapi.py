@@ -15,6 +15,8 @@ from community.suggestions.models import CONTACT_STATUSES
 from community.organisations.services import CREATE_SCHEMA, DIRECTORY_FILTERS, PROFILE_SCHEMA
 from community.pagination import MAX_PER_PAGE
 from community.profiles.services import MODELS, SCHEMAS
+from community.rooms.models import ROOM_KINDS
+from community.taxonomy import TOPIC_BY_SLUG
 from community.validation import Flag, ManyOf, OneOf, Schema, Text
 
 OPENAPI_VERSION = "3.1.0"
@@ -156,6 +158,8 @@ def _schemas() -> dict:
         schemas[f"{name}Create"] = body_schema(SCHEMAS[kind], partial=False)
         schemas[f"{name}Update"] = body_schema(SCHEMAS[kind], partial=True)
     schemas.update(_suggestion_schemas())
+    schemas.update(_room_schemas())
+    schemas.update(_forum_schemas())
     return schemas
 
 
@@ -290,6 +294,8 @@ def _paths(default_per_page: int) -> dict:
     for kind in MODELS:
         paths.update(_entry_paths(kind, paging))
     paths.update(_suggestion_paths(paging))
+    paths.update(_room_paths(paging))
+    paths.update(_forum_paths(paging))
     return paths
 
 
@@ -424,3 +430,131 @@ def _suggestion_paths(paging: list) -> dict:
              **conflict},
         )}
     return paths
+
+
+# --- rooms (community/api/rooms.py); their messages travel over Socket.IO (docs/realtime.md) -----
+
+
+def _room_schemas() -> dict:
+    return {
+        "Room": _record({
+            "id": _ID,
+            "kind": {"enum": list(ROOM_KINDS)},
+            "title": {"type": "string"},
+            "topics": {"type": "array", "items": {"enum": sorted(TOPIC_BY_SLUG)}},
+            "unread": {"type": "integer", "minimum": 0,
+                       "description": "Messages of others after your last read one; 0 in rooms you never joined."},
+        }),
+        "RoomPage": _page_schema("Room"),
+    }
+
+
+def _room_paths(paging: list) -> dict:
+    return {"/rooms": {"get": _operation(
+        "list_rooms", "The rooms you may join: every topic room, and your partner and group rooms", "Rooms",
+        _responses({"200": _json("One page of rooms, by id", _ref("RoomPage"))}, "401"),
+        parameters=paging,
+    )}}
+
+
+# --- forums, reports and moderation (community/api/forums.py, community/api/moderation.py) -------
+
+
+def _forum_schemas() -> dict:
+    from community.forums import services as forums
+    from community.forums.models import POST_STATUSES
+    from community.moderation import services as moderation
+
+    status = {"enum": list(POST_STATUSES), "description": "pending: waits for approval, visible to its author "
+                                                           "and moderators only."}
+    text, nullable_text = {"type": "string"}, {"type": ["string", "null"]}
+    post = {"id": _ID, "thread_id": _ID, "body_html": {**text, "description": "Sanitised HTML of the Markdown."},
+            "author": text, "created_at": _TIMESTAMP, "status": status, "is_solution": {"type": "boolean"}}
+    thread = {"id": _ID, "forum_id": _ID, "title": text, "author": nullable_text,
+              "post_id": {**_ID, "description": "The opening post."}, "body_html": text, "status": status,
+              "reply_count": {"type": "integer", "minimum": 0}, "is_solved": {"type": "boolean"},
+              "locked": {"type": "boolean"}, "pinned": {"type": "boolean"}, "created_at": _TIMESTAMP,
+              "last_activity_at": _TIMESTAMP}
+    action = _record({"id": _ID, "action": {"enum": list(moderation.LOGGED_ACTIONS)},
+                      "item_type": text, "item_id": _ID, "reason": text,
+                      "moderator_id": {"type": ["integer", "null"]}, "created_at": _TIMESTAMP})
+    def number_aware_body(schema, required: list) -> dict:
+        properties = {name: {"type": "integer", "minimum": rule.minimum, "maximum": rule.maximum}
+                      if isinstance(rule, moderation.Number) else rule_schema(rule)
+                      for name, rule in schema.fields.items()}
+        return {"type": "object", "properties": properties, "additionalProperties": False, "required": required}
+
+    action_body = number_aware_body(moderation.ACTION_SCHEMA, ["action", "item_type", "item_id"])
+    report_body = number_aware_body(moderation.REPORT_SCHEMA, ["item_type", "item_id", "reason"])
+    return {
+        "Forum": _record({"id": _ID, "slug": text, "title": text, "description": text, "topic": nullable_text}),
+        "ForumPage": _page_schema("Forum"),
+        "Thread": _record(thread),
+        "ThreadPage": _page_schema("Thread"),
+        "ThreadDetail": _record({**thread, "replies": {"type": "array", "items": _ref("Post")}}),
+        "Post": _record(post),
+        "ThreadCreate": body_schema(forums.THREAD_SCHEMA, partial=False),
+        "ReplyCreate": body_schema(forums.REPLY_SCHEMA, partial=False),
+        "ReportCreate": report_body,
+        "Report": _record({"id": _ID, "item_type": {"enum": list(moderation.ITEM_TYPES)}, "item_id": _ID,
+                           "reason": text, "count": {"type": "integer", "minimum": 1}, "is_open": {"type": "boolean"},
+                           "created_at": _TIMESTAMP}),
+        "QueueEntry": _record({"kind": {"enum": ["report", "pending", "appeal"]}, "item_type": text, "item_id": _ID,
+                               "text": text, "context": text, "url": text, "since": _TIMESTAMP,
+                               "report_count": {"type": "integer", "minimum": 0},
+                               "reasons": {"type": "array", "items": text},
+                               "appeal_id": {"type": ["integer", "null"]}}),
+        "QueueEntryPage": _page_schema("QueueEntry"),
+        "ModerationActionCreate": action_body,
+        "ModerationOutcome": _record({"changed": {"type": "boolean", "description":
+                                                  "false: another moderator had already done this (no log entry)."},
+                                      "message": text, "action": {"oneOf": [{"type": "null"}, action]}}),
+    }
+
+
+def _forum_paths(paging: list) -> dict:
+    from community.forums import services as forums
+
+    created = {"description": "Created", "content": {"application/json": {"schema": _ref("Thread")}},
+               "headers": {"Location": {"description": "URL of the new thread", "schema": {"type": "string"}}}}
+    rate_limited = {"429": _json("Too many posts (per-user limit or slow mode); wait and retry.", _ref("Error"))}
+    return {
+        "/forums": {"get": _operation(
+            "list_forums", "The topic forums and those admins added", "Forums",
+            _responses({"200": _json("One page of forums", _ref("ForumPage"))}, "401"), parameters=paging)},
+        "/forums/{forum_id}/threads": {
+            "parameters": [_path_id("forum_id")],
+            "get": _operation(
+                "list_threads", "Threads of a forum (pinned first)", "Forums",
+                _responses({"200": _json("One page of threads", _ref("ThreadPage"))}, "401", "404"),
+                parameters=[_query("sort", {"enum": list(forums.SORTS), "default": "latest"},
+                                   "latest activity, newest, unanswered or solved threads."), *paging]),
+            "post": _operation(
+                "create_thread", "Open a thread; posts of new accounts may wait for approval", "Forums",
+                {**_responses({"201": created}, "400", "401", "403", "404", "413", "422"), **rate_limited},
+                requestBody=_body("ThreadCreate")),
+        },
+        "/threads/{thread_id}": {"parameters": [_path_id("thread_id")], "get": _operation(
+            "get_thread", "A thread with the replies you may read", "Forums",
+            _responses({"200": _json("The thread", _ref("ThreadDetail"))}, "401", "404"))},
+        "/threads/{thread_id}/replies": {"parameters": [_path_id("thread_id")], "post": _operation(
+            "create_reply", "Reply to a thread", "Forums",
+            {**_responses({"201": _json("The new post", _ref("Post"))}, "400", "401", "403", "404", "413", "422"),
+             **rate_limited},
+            requestBody=_body("ReplyCreate"))},
+        "/reports": {"post": _operation(
+            "create_report", "Report a post, a room message or a profile; reports of one item merge", "Moderation",
+            _responses({"201": _json("The (merged) report", _ref("Report"))}, "400", "401", "403", "404", "422"),
+            requestBody=_body("ReportCreate"))},
+        "/moderation/queue": {"get": _operation(
+            "moderation_queue", "Reported, pending and appealed items you may decide, oldest first", "Moderation",
+            _responses({"200": _json("One page of the queue", _ref("QueueEntryPage"))}, "401", "403"),
+            parameters=paging)},
+        "/moderation/actions": {"post": _operation(
+            "moderation_action", "Approve, hide, unhide, delete or edit an item; lock, pin, move or slow a thread",
+            "Moderation",
+            _responses({"201": _json("Done and logged", _ref("ModerationOutcome")),
+                        "200": _json("Nothing changed: already done", _ref("ModerationOutcome"))},
+                       "400", "401", "403", "404", "422"),
+            requestBody=_body("ModerationActionCreate"))},
+    }

@@ -7,7 +7,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -268,10 +268,29 @@ def authenticate(email: str, password: str) -> User:
         if user.is_locked:
             raise AccountLocked(_locked_message(user))
         raise LoginFailed(_l("Email address or password is wrong."))
+    _refuse_suspended(user)
     user.failed_logins = 0
     user.last_login_at = now
     db.session.commit()
     return user
+
+
+class AccountSuspended(LoginFailed):
+    status = 403
+    code = "account_suspended"
+
+
+def _refuse_suspended(user: User) -> None:
+    """A suspended or banned account cannot log in; the message says why and until when."""
+    from community.moderation.services import blocking_sanction  # moderation builds on accounts
+
+    sanction = blocking_sanction(user)
+    if sanction is None:
+        return
+    if sanction.ends_at is None:
+        raise AccountSuspended(_l("This account is banned. Reason: %(reason)s", reason=sanction.reason))
+    raise AccountSuspended(_l("This account is suspended until %(end)s. Reason: %(reason)s",
+                              end=format_datetime(sanction.ends_at, "short"), reason=sanction.reason))
 
 
 def _count_failure(user: User, now) -> None:
@@ -380,6 +399,10 @@ def user_for_api_token(token: str) -> User | None:
         db.select(ApiToken).filter_by(token_hash=ApiToken.hash(token))
     ).scalar_one_or_none()
     if record is None or not record.user.is_active:
+        return None
+    from community.policy import is_suspended  # policy reads the moderation tables
+
+    if is_suspended(record.user):
         return None
     now = utcnow()
     # A write per request would turn every API read into a write; a minute is precise enough.

@@ -21,6 +21,7 @@ from community.models_base import utcnow
 from community.organisations import importer
 from community.organisations.models import Organisation
 from community.profiles.models import Need, Offer
+from community.rooms.services import ensure_topic_rooms
 from community.signals import records_bulk_changed
 
 DEFAULT_SEED = 1
@@ -123,6 +124,19 @@ def create_accounts(world: plan.DemoWorld) -> None:
     db.session.commit()
 
 
+def create_topic_rooms(world: plan.DemoWorld) -> None:
+    """One room per topic, as on any instance (idempotent)."""
+    ensure_topic_rooms()
+
+
+def create_forum_threads(world: plan.DemoWorld) -> None:
+    """Forum threads with replies about real OZG services, and reports waiting for the moderators."""
+    from community.forums.demo import seed_forums
+
+    users = db.session.scalars(select(User).where(is_demo_account())).all()
+    seed_forums({user.email.split("@")[0]: user for user in users})
+
+
 SECTIONS = (
     plan.plan_state_bodies,
     plan.plan_federal_bodies,
@@ -130,6 +144,8 @@ SECTIONS = (
     plan.plan_companies,
     write_organisations,
     create_accounts,
+    create_topic_rooms,
+    create_forum_threads,
 )
 
 

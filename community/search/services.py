@@ -58,6 +58,8 @@ class SearchResult:
     truncated: bool
     problem: str | None  # a key of PROBLEMS when the query could not match anything
     page: Page
+    # Forum threads whose title or posts contain the words: (thread, matching post) pairs.
+    threads: tuple = ()
 
     @property
     def message(self):
@@ -71,7 +73,11 @@ def search(viewer, query: str | None, page: int = 1, per_page: int = 20) -> Sear
     problem, matches = matching.engine().search(query, k=CANDIDATES, kinds=KINDS)
     hits = _visible_hits(viewer, matches)
     start = (page - 1) * per_page
-    return SearchResult(query, truncated, problem, Page(hits[start:start + per_page], len(hits), page, per_page))
+    from community.forums.services import search_threads  # the forums ask this module for matches
+
+    threads = tuple(search_threads(viewer, query)) if page == 1 else ()
+    return SearchResult(query, truncated, problem, Page(hits[start:start + per_page], len(hits), page, per_page),
+                        threads)
 
 
 def _visible_hits(viewer, matches) -> list[Hit]:

@@ -1,0 +1,340 @@
+"""Forums: one per taxonomy topic, threads and replies, edits with history, solutions, watching.
+
+Posting rules for new accounts (pre-moderation, no links), the per-user rate limit and slow mode
+live here; who may do what is decided in community/policy.py.
+"""
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from limits import parse_many
+from sqlalchemy.orm import joinedload
+
+from community import policy
+from community.auth.models import User
+from community.errors import NotFound, ServiceError, ValidationError
+from community.extensions import db, socketio
+from community.forums.models import DELETED, PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
+from community.models_base import utcnow
+from community.notifications.services import notify, organisation_member_ids
+from community.organisations.models import Organisation
+from community.pagination import Page, paginate
+from community.rendering import contains_link, mentioned_handles, render_markdown
+from community.rooms.messages import handle_of
+from community.taxonomy import TOPICS
+from community.validation import Schema, Text
+
+BODY_MAX = 20_000
+TITLE_MAX = 200
+DEFAULT_FIRST_POSTS = 3
+DEFAULT_RATELIMIT_POST = "10 per minute;100 per day"
+SORTS = ("latest", "newest", "unanswered", "solved")
+THREAD_SCHEMA = Schema({"title": Text(TITLE_MAX, required=True, min_length=3),
+                        "body": Text(BODY_MAX, required=True, multiline=True)})
+REPLY_SCHEMA = Schema({"body": Text(BODY_MAX, required=True, multiline=True)})
+FORUM_SCHEMA = Schema({"title": Text(TITLE_MAX, required=True, min_length=3),
+                       "description": Text(2000, multiline=True)})
+MATCHES_SHOWN = 6
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"
+
+
+# --- forums --------------------------------------------------------------------------------------
+
+
+def ensure_topic_forums() -> int:
+    """One forum per taxonomy topic; creates the missing ones and returns how many it created."""
+    existing = set(db.session.scalars(db.select(Forum.topic).filter(Forum.topic.is_not(None))))
+    missing = [topic for topic in TOPICS if topic.slug not in existing]
+    for topic in missing:
+        db.session.add(Forum(slug=topic.slug, topic=topic.slug, title=str(topic.label)))
+    if missing:
+        db.session.commit()
+    return len(missing)
+
+
+def create_forum(user, data: dict) -> Forum:
+    policy.require(user, "forum.create")
+    values = FORUM_SCHEMA.clean(data)
+    slug = re.sub(r"[^a-z0-9]+", "-", values["title"].lower()).strip("-")[:50] or "forum"
+    if db.session.scalars(db.select(Forum).filter_by(slug=slug)).first() is not None:
+        raise ValidationError(_l("Please correct the marked fields."), fields={"title": _l("A forum of this name exists.")})
+    forum = Forum(slug=slug, **values)
+    db.session.add(forum)
+    db.session.commit()
+    return forum
+
+
+def list_forums() -> list[Forum]:
+    ensure_topic_forums()
+    return list(db.session.scalars(db.select(Forum).order_by(Forum.topic.is_(None), Forum.id)))
+
+
+def get_forum(forum_id) -> Forum:
+    forum = db.session.get(Forum, forum_id) if isinstance(forum_id, int) else None
+    if forum is None:
+        raise NotFound(_l("This forum does not exist."))
+    return forum
+
+
+def _visible_threads(viewer):
+    """Threads whose opening post the viewer may read (pending or hidden ones only to their authors)."""
+    opening = db.select(Post.thread_id).filter(Post.is_opening.is_(True), Post.status == PUBLISHED)
+    condition = Thread.id.in_(opening)
+    if _signed_in(viewer):
+        condition = db.or_(condition, Thread.author_id == viewer.id)
+    return db.select(Thread).filter(condition).options(joinedload(Thread.author))
+
+
+def list_threads(viewer, forum: Forum, sort: str = "latest", page: int = 1, per_page: int = 20) -> Page:
+    select = _visible_threads(viewer).filter(Thread.forum_id == forum.id)
+    if sort == "unanswered":
+        select = select.filter(Thread.reply_count == 0)
+    elif sort == "solved":
+        select = select.filter(Thread.is_solved.is_(True))
+    order = Thread.created_at.desc() if sort == "newest" else Thread.last_activity_at.desc()
+    return paginate(select.order_by(Thread.pinned.desc(), order, Thread.id.desc()), page, per_page)
+
+
+# --- threads and posts ---------------------------------------------------------------------------
+
+
+def get_thread(viewer, thread_id) -> Thread:
+    thread = db.session.get(Thread, thread_id) if isinstance(thread_id, int) else None
+    if thread is None or not policy.can(viewer, "post.view", thread.opening_post):
+        raise NotFound(_l("This thread does not exist."))
+    return thread
+
+
+def get_post(viewer, post_id) -> Post:
+    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    if post is None or not policy.can(viewer, "post.view", post):
+        raise NotFound(_l("This post does not exist."))
+    return post
+
+
+def visible_posts(viewer, thread: Thread) -> list[Post]:
+    """The thread's posts the viewer may read, oldest first (moderators also see hidden ones)."""
+    return [post for post in thread.posts if policy.can(viewer, "post.view", post)]
+
+
+def quote(viewer, thread: Thread, post_id: int) -> str:
+    """The reply text that quotes a post of the thread ("> " before each line); empty if not readable."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.thread_id != thread.id or post.status != PUBLISHED:
+        return ""
+    author = post.author.display_name if post.author else str(_l("Deleted account"))
+    lines = [f"> {line}" if line else ">" for line in post.body.splitlines()]
+    return "\n".join([f"> **{author}:**", *lines]) + "\n\n"
+
+
+def create_thread(user, forum: Forum, data: dict) -> Thread:
+    policy.require(user, "thread.create", forum)
+    values = THREAD_SCHEMA.clean(data)
+    status = _check_posting(user, values["body"], None)
+    now = utcnow()
+    thread = Thread(forum_id=forum.id, author_id=user.id, title=values["title"], created_at=now,
+                    last_activity_at=now)
+    thread.posts.append(Post(author_id=user.id, body=values["body"], status=status, is_opening=True, created_at=now))
+    db.session.add(thread)
+    db.session.add(ThreadWatch(user_id=user.id, thread=thread))
+    db.session.commit()
+    if status == PUBLISHED:
+        _announce(user, thread.opening_post, forum_watchers=True)
+    return thread
+
+
+def reply(user, thread: Thread, data: dict) -> Post:
+    policy.require(user, "post.create", thread)
+    values = REPLY_SCHEMA.clean(data)
+    status = _check_posting(user, values["body"], thread)
+    post = Post(author_id=user.id, body=values["body"], status=status)
+    thread.posts.append(post)
+    recount(thread)
+    db.session.commit()
+    if status == PUBLISHED:
+        _announce(user, post, forum_watchers=False)
+    return post
+
+
+def _published_count(user) -> int:
+    return db.session.scalar(db.select(db.func.count(Post.id)).filter(
+        Post.author_id == user.id, Post.status == PUBLISHED)) or 0
+
+
+def _check_posting(user, body: str, thread: Thread | None) -> str:
+    """Apply the rate limit, slow mode and the rules for new accounts; the status the post gets."""
+    _check_rate_limit(user)
+    if thread is not None and thread.slow_mode_seconds and not policy.moderates(user, thread):
+        since = utcnow() - timedelta(seconds=thread.slow_mode_seconds)
+        if db.session.execute(db.select(Post.id).filter(Post.thread_id == thread.id, Post.author_id == user.id,
+                                                        Post.created_at > since).limit(1)).first():
+            raise RateLimited(_l("Slow mode: you can post here once every %(seconds)s seconds.",
+                                 seconds=thread.slow_mode_seconds))
+    if policy.is_global_moderator(user):
+        return PUBLISHED
+    first_posts = current_app.config.get("MODERATION_FIRST_POSTS", DEFAULT_FIRST_POSTS)
+    is_new = _published_count(user) < first_posts
+    if is_new and contains_link(body):
+        raise ValidationError(_l("Please correct the marked fields."), fields={
+            "body": _l("New accounts cannot post links until %(n)s of their posts were approved.", n=first_posts)})
+    organisation = user.organisation
+    return PENDING if is_new and (organisation is None or not organisation.verified) else PUBLISHED
+
+
+def _check_rate_limit(user) -> None:
+    if not current_app.config.get("RATE_LIMITS_ENABLED"):
+        return
+    for limit in parse_many(current_app.config.get("RATELIMIT_POST", DEFAULT_RATELIMIT_POST)):
+        since = utcnow() - timedelta(seconds=limit.get_expiry())
+        recent = db.session.scalar(db.select(db.func.count(Post.id)).filter(
+            Post.author_id == user.id, Post.created_at > since)) or 0
+        if recent >= limit.amount:
+            raise RateLimited(_l("You are posting too fast. Please wait a moment."))
+
+
+def recount(thread: Thread) -> None:
+    """Keep the thread's reply count, solved flag and last activity in step with its published posts."""
+    db.session.flush()
+    published = [post for post in thread.posts if post.status == PUBLISHED]
+    thread.reply_count = sum(1 for post in published if not post.is_opening)
+    thread.is_solved = any(post.is_solution for post in published)
+    thread.last_activity_at = max((post.created_at for post in published), default=thread.created_at)
+
+
+def replace_body(post: Post, body: str, editor, reason: str = "") -> None:
+    post.revisions.append(PostRevision(body=post.body, edited_by_id=editor.id, reason=reason))
+    post.body = body
+    post.edited_at = utcnow()
+
+
+def edit_post(user, post: Post, data: dict) -> Post:
+    policy.require(user, "post.edit", post)
+    values = REPLY_SCHEMA.clean(data)
+    if values["body"] != post.body:
+        if not policy.moderates(user, post) and contains_link(values["body"]) and not contains_link(post.body):
+            _check_posting(user, values["body"], None)
+        replace_body(post, values["body"], user)
+        db.session.commit()
+    return post
+
+
+def mark_solution(user, post: Post) -> Post:
+    policy.require(user, "post.mark_solution", post)
+    for other in post.thread.posts:
+        other.is_solution = other.id == post.id
+    recount(post.thread)
+    db.session.commit()
+    return post
+
+
+# --- watching, notifying, inviting ---------------------------------------------------------------
+
+
+def watch(user, thread: Thread | None = None, forum: Forum | None = None, on: bool = True) -> None:
+    policy.require(user, "thread.watch", thread or forum)
+    filters = {"user_id": user.id, "thread_id": thread.id if thread else None, "forum_id": forum.id if forum else None}
+    existing = db.session.scalars(db.select(ThreadWatch).filter_by(**filters)).first()
+    if on and existing is None:
+        db.session.add(ThreadWatch(**filters))
+    elif not on and existing is not None:
+        db.session.delete(existing)
+    db.session.commit()
+
+
+def is_watching(user, thread: Thread) -> bool:
+    return _signed_in(user) and db.session.scalars(db.select(ThreadWatch.id).filter_by(
+        user_id=user.id, thread_id=thread.id)).first() is not None
+
+
+def post_to_dict(post: Post) -> dict:
+    """A post as the socket event and the API send it."""
+    return {"id": post.id, "thread_id": post.thread_id, "body_html": render_markdown(post.body),
+            "author": post.author.display_name if post.author else str(_l("Deleted account")),
+            "created_at": post.created_at.isoformat() + "Z", "status": post.status,
+            "is_solution": post.is_solution}
+
+
+def _announce(author, post: Post, forum_watchers: bool) -> None:
+    """After a post is published: live to the thread's page, notifications to watchers and the mentioned."""
+    thread = post.thread
+    payload = post_to_dict(post)
+    socketio.emit("post", {key: payload[key] for key in ("thread_id", "id", "body_html", "author", "created_at")},
+                  to=f"thread:{thread.id}", namespace="/")
+    url = url_for("forums.thread", thread_id=thread.id, _anchor=f"post-{post.id}")
+    watchers = db.select(ThreadWatch.user_id).filter(ThreadWatch.thread_id == thread.id)
+    if forum_watchers:
+        watchers = watchers.union(db.select(ThreadWatch.user_id).filter(ThreadWatch.forum_id == thread.forum_id))
+    mentioned = set(_mentioned_user_ids(post.body)) - {author.id}
+    watcher_ids = set(db.session.scalars(watchers)) - {author.id} - mentioned
+    notify(sorted(watcher_ids), "forum_post", str(_l("New post in “%(title)s” by %(name)s",
+                                                      title=thread.title, name=author.display_name)), url)
+    notify(sorted(mentioned), "mention", str(_l("%(name)s mentioned you in “%(title)s”",
+                                                 name=author.display_name, title=thread.title)), url)
+
+
+def _mentioned_user_ids(body: str) -> list[int]:
+    ids = []
+    for handle in mentioned_handles(body)[:20]:
+        pattern = "%" + "%".join(part for part in handle.split(".") if part) + "%"
+        for user in db.session.scalars(db.select(User).filter(User.name.ilike(pattern), User.deleted_at.is_(None))
+                                       .limit(20)):
+            if handle_of(user) == handle.lower():
+                ids.append(user.id)
+    return ids
+
+
+@dataclass(frozen=True)
+class ThreadMatches:
+    offers: list
+    organisations: list
+
+
+def matches_for(viewer, thread: Thread) -> ThreadMatches:
+    """Offers and organisations whose texts match the thread's, through the search service (the engine)."""
+    from community.search.services import search  # search lists threads too
+
+    opening = thread.opening_post
+    result = search(viewer, f"{thread.title}\n{opening.body if opening else ''}", 1, 40)
+    own = thread.author.organisation_id if thread.author else None
+    hits = [hit for hit in result.page.items if hit.organisation.id != own]
+    return ThreadMatches([hit for hit in hits if hit.kind == "offer"][:MATCHES_SHOWN],
+                         [hit for hit in hits if hit.kind == "organisation"][:MATCHES_SHOWN])
+
+
+def invite_organisation(user, thread: Thread, organisation_id) -> list[int]:
+    """Tell a matched organisation's members about the thread; returns whom it notified."""
+    policy.require(user, "thread.invite", thread)
+    organisation = db.session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
+    if organisation is None:
+        raise NotFound(_l("This organisation does not exist."))
+    member_ids = organisation_member_ids(organisation.id, exclude_user_id=user.id)
+    notify(member_ids, "forum_invite", str(_l("%(name)s invites you to the discussion “%(title)s”",
+                                               name=user.display_name, title=thread.title)),
+           url_for("forums.thread", thread_id=thread.id))
+    return member_ids
+
+
+def search_threads(viewer, query: str, limit: int = 10) -> list[tuple[Thread, Post]]:
+    """Threads whose title or published posts contain every word of the query (for /search)."""
+    words = [word for word in re.findall(r"\w{3,}", query or "")][:8]
+    if not words:
+        return []
+    select = db.select(Post).join(Thread).filter(Post.status == PUBLISHED)
+    for word in words:
+        pattern = f"%{word}%"
+        select = select.filter(db.or_(Thread.title.ilike(pattern), Post.body.ilike(pattern)))
+    found: dict[int, tuple[Thread, Post]] = {}
+    for post in db.session.scalars(select.order_by(Post.id.desc()).limit(limit * 5)):
+        if post.thread_id not in found and policy.can(viewer, "post.view", post.thread.opening_post):
+            found[post.thread_id] = (post.thread, post)
+    return list(found.values())[:limit]

@@ -1,0 +1,133 @@
+"""Moderation in the browser: reporting, the queue, actions, the log, sanctions and appeals."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from community import policy
+from community.auth.current import acting_user
+from community.errors import ValidationError
+from community.forums.models import Forum
+from community.forums.services import get_post
+from community.moderation import bp, items, services
+from community.moderation.forms import ActionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
+from community.organisations.forms import form_values, show_service_errors
+from community.pagination import page_args
+from community.extensions import db
+
+
+def _page(default: int) -> tuple[int, int]:
+    return page_args(request.args.get("page"), request.args.get("per_page"), default)
+
+
+def _back(default: str):
+    target = request.form.get("next") or default
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+@bp.route("/report/<item_type>/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def report(item_type: str, item_id: int):
+    user = acting_user()
+    policy.require(user, "report.create")
+    item = items.load_item(item_type, item_id)
+    form, alerts, status = ReportForm(), [], 200
+    if request.method == "POST":
+        try:
+            services.report(user, {"item_type": item_type, "item_id": item_id, **form_values(form)})
+            flash(_("Thank you. A moderator will look at it."), "success")
+            return redirect(item.url)
+        except ValidationError as error:
+            alerts, status = show_service_errors(form, error), 422
+    return render_template("moderation/report.html", item=item, form=form, alerts=alerts), status
+
+
+@bp.route("/moderation/queue")
+@login_required
+def queue():
+    user = acting_user()
+    page, per_page = _page(current_app.config["PER_PAGE"])
+    entries = services.queue(user, page, per_page)
+    return render_template("moderation/queue.html", entries=entries, form=ActionForm(formdata=None),
+                           decision_form=DecisionForm(formdata=None),
+                           forums=db.session.scalars(db.select(Forum).order_by(Forum.title)).all())
+
+
+@bp.route("/moderation/actions", methods=["POST"])
+@login_required
+def act():
+    form = ActionForm()
+    values = {name: value for name, value in form_values(form).items() if value not in (None, "")}
+    try:
+        values["item_id"] = int(values.get("item_id", "0"))
+    except ValueError:
+        values["item_id"] = 0
+    try:
+        outcome = services.act(acting_user(), values)
+        flash(outcome.message, "success" if outcome.action else "info")
+    except ValidationError as error:
+        flash(" ".join([str(error.message), *map(str, error.fields.values())]), "error")
+    return _back(url_for("moderation.queue"))
+
+
+@bp.route("/moderation/appeals/<int:appeal_id>/decide", methods=["POST"])
+@login_required
+def decide_appeal(appeal_id: int):
+    try:
+        services.decide_appeal(acting_user(), appeal_id, form_values(DecisionForm()))
+        flash(_("Done."), "success")
+    except ValidationError as error:
+        flash(" ".join([str(error.message), *map(str, error.fields.values())]), "error")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/moderation/log")
+@login_required
+def log():
+    page, per_page = _page(50)
+    entries = services.moderation_log(acting_user(), request.args, page, per_page)
+    filters = {name: request.args.get(name, "") for name in services.LOG_FILTERS.fields}
+    return render_template("moderation/log.html", entries=entries, filters=filters, actions=services.LOGGED_ACTIONS)
+
+
+@bp.route("/moderation/posts/<int:post_id>/history")
+@login_required
+def post_history(post_id: int):
+    user = acting_user()
+    post = get_post(user, post_id)
+    policy.require(user, "post.history", post)
+    return render_template("moderation/history.html", post=post)
+
+
+@bp.route("/moderation/users/<int:user_id>/sanction", methods=["GET", "POST"])
+@login_required
+def sanction(user_id: int):
+    target = services.sanction_target(acting_user(), user_id)
+    form, alerts, status = SanctionForm(), [], 200
+    if request.method == "POST":
+        try:
+            services.sanction(acting_user(), user_id, form_values(form))
+            flash(_("Done."), "success")
+            return redirect(url_for("moderation.queue"))
+        except ValidationError as error:
+            alerts, status = show_service_errors(form, error), 422
+    return render_template("moderation/sanction.html", target=target, form=form, alerts=alerts), status
+
+
+@bp.route("/account/sanctions")
+@login_required
+def my_sanctions():
+    user = acting_user()
+    return render_template("moderation/my_sanctions.html", sanctions=services.sanctions_of(user),
+                           decisions=services.decisions_about(user), form=AppealForm(formdata=None),
+                           appealable=services.APPEALABLE, appeals=services.appeals_by_action(user))
+
+
+@bp.route("/account/sanctions/<int:action_id>/appeal", methods=["POST"])
+@login_required
+def appeal(action_id: int):
+    try:
+        services.appeal(acting_user(), action_id, form_values(AppealForm()))
+        flash(_("Your appeal was sent to another moderator."), "success")
+    except ValidationError as error:
+        flash(" ".join([str(error.message), *map(str, error.fields.values())]), "error")
+    return redirect(url_for("moderation.my_sanctions"))
