@@ -48,7 +48,8 @@ bench: $(VENV)/.dev
 translations: $(VENV)/.dev
 	$(BIN)/pybabel -q extract -F babel.cfg --project=Kommunalnetz --copyright-holder=Kommunalnetz \
 		-o community/translations/messages.pot .
-	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --ignore-obsolete
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations \
+		--ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d community/translations --statistics
 
 vendor:
