@@ -33,16 +33,16 @@ def register(page, name: str, email: str, organisation: str):
 
 def test_register_login_edit_profile_add_need_find_in_directory(page):
     register(page, "Petra Beispiel", "petra@gemeinde-am-see.example", "Gemeinde Am See")
-    expect(page.locator("nav")).to_contain_text("Petra Beispiel")
+    expect(page.locator("header")).to_contain_text("Petra Beispiel")
 
-    page.locator("nav form[action='/logout'] button").click()
-    expect(page.locator("nav")).not_to_contain_text("Petra Beispiel")
+    page.locator("header form[action='/logout'] button").click()
+    expect(page.locator("header")).not_to_contain_text("Petra Beispiel")
 
     page.goto("/login")
     page.fill("input[name=email]", "petra@gemeinde-am-see.example")
     page.fill("input[name=password]", PASSWORD)
     submit(page)
-    expect(page.locator("nav")).to_contain_text("Petra Beispiel")
+    expect(page.locator("header")).to_contain_text("Petra Beispiel")
 
     page.get_by_role("link", name="Meine Organisation").click()
     org_url = page.url
