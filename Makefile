@@ -10,6 +10,8 @@ FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export DEMO_MODE ?= 1
+# One pytest worker per core; a test file stays on one worker (module-scoped live servers).
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run setup test bench translations vendor clean
 
