@@ -82,6 +82,34 @@ class ManyOf:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A whole number within bounds, given as a JSON number or as text from a form."""
+
+    minimum: int
+    maximum: int
+    required: bool = False
+
+    def clean(self, value):
+        if value in (None, ""):
+            if self.required:
+                raise ValueError(_l("This field is required."))
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= self.maximum:
+            raise ValueError(_l("Enter a whole number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum))
+        return value
+
+
+MAX_ID = 2**31 - 1
+
+
+def Id(required: bool = False) -> Number:  # noqa: N802  (reads like the other rules in a schema)
+    """A database id: a positive whole number that fits the id columns of both databases."""
+    return Number(1, MAX_ID, required=required)
+
+
+@dataclass(frozen=True)
 class Flag:
     default: bool = False
 

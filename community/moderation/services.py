@@ -24,7 +24,7 @@ from community.moderation.models import (
 from community.notifications.services import notify
 from community.pagination import Page, paginate
 from community.rooms.models import Message, Room
-from community.validation import OneOf, Schema, Text
+from community.validation import Id, Number, OneOf, Schema, Text
 
 REASON_MAX = 2000
 ITEM_ACTIONS = ("approve", "hide", "unhide", "delete", "edit")
@@ -37,27 +37,7 @@ MAX_SLOW_MODE_SECONDS = 24 * 3600
 MAX_SANCTION_DAYS = 3650
 
 
-@dataclass(frozen=True)
-class Number:
-    """A whole number within bounds (JSON numbers or form strings)."""
-
-    minimum: int
-    maximum: int
-    required: bool = False
-
-    def clean(self, value):
-        if value in (None, ""):
-            if self.required:
-                raise ValueError(_l("This field is required."))
-            return None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= self.maximum:
-            raise ValueError(_l("Enter a whole number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum))
-        return value
-
-
-ID = Number(1, 2**31 - 1, required=True)
+ID = Id(required=True)
 REPORT_SCHEMA = Schema({
     "item_type": OneOf(ITEM_TYPES, required=True),
     "item_id": ID,
@@ -70,7 +50,7 @@ ACTION_SCHEMA = Schema({
     "item_id": ID,
     "reason": Text(REASON_MAX, multiline=True),
     "text": Text(20_000, multiline=True),
-    "forum_id": Number(1, 2**31 - 1),
+    "forum_id": Id(),
     "seconds": Number(0, MAX_SLOW_MODE_SECONDS),
 })
 APPEAL_SCHEMA = Schema({"text": Text(REASON_MAX, required=True, multiline=True)})
@@ -80,7 +60,7 @@ SANCTION_SCHEMA = Schema({"kind": OneOf(SANCTION_KINDS, required=True),
                           "reason": Text(REASON_MAX, required=True, multiline=True),
                           "days": Number(1, MAX_SANCTION_DAYS)})
 LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "restore", "uphold", "assign")
-LOG_FILTERS = Schema({"moderator_id": Number(1, 2**31 - 1), "action": OneOf(LOGGED_ACTIONS),
+LOG_FILTERS = Schema({"moderator_id": Id(), "action": OneOf(LOGGED_ACTIONS),
                       "item_type": OneOf((*ITEM_TYPES, "thread", "room", "forum", "user"))})
 
 

@@ -56,19 +56,24 @@ def show_service_errors(form, error: ValidationError) -> list:
     return alerts
 
 
-class DirectoryFilterForm(FlaskForm):
-    """The directory's GET filters; no CSRF token, because filtering changes nothing."""
+class OrganisationFilterForm(FlaskForm):
+    """GET filters on organisation facts; no CSRF token, because filtering changes nothing."""
 
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name"), render_kw={"type": "search", "maxlength": 100})
     kind = SelectField(_l("Kind"), choices=choices(ORG_KINDS, _l("All kinds")), validate_choice=False)
     land = SelectField(_l("Federal state"), choices=choices(LAENDER, _l("All federal states")),
                        validate_choice=False)
     topic = SelectField(_l("Topic"), choices=choices(TOPICS, _l("All topics")), validate_choice=False)
     population_class = SelectField(_l("Population"), choices=choices(POPULATION_CLASSES, _l("Any size")),
                                    validate_choice=False)
+
+
+class DirectoryFilterForm(OrganisationFilterForm):
+    """The directory's filters: the organisation facts plus name and verification."""
+
+    q = StringField(_l("Name"), render_kw={"type": "search", "maxlength": 100})
     verified = SelectField(
         _l("Verification"),
         choices=[SelectChoice("", _l("Any")), SelectChoice("1", _l("Verified only")),

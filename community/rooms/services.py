@@ -22,7 +22,7 @@ from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.rooms.models import GROUP, PARTNER, TOPIC, Message, Room, RoomMember
 from community.taxonomy import TOPIC_BY_SLUG, TOPICS
-from community.validation import ManyOf, Schema, Text
+from community.validation import Id, ManyOf, Schema, Text
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -34,24 +34,7 @@ ROOM_SCHEMA = Schema({
 })
 
 
-@dataclass(frozen=True)
-class OptionalId:
-    """A positive integer id, as JSON number or form text, or nothing.
-
-    Like community.suggestions.contacts.Id, which cannot be imported here: contacts imports this module.
-    """
-
-    def clean(self, value):
-        if value in (None, ""):
-            return None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(_l("Must be a positive whole number."))
-        return value
-
-
-INVITE_SCHEMA = Schema({"emails": Text(4000, multiline=True), "organisation_id": OptionalId()})
+INVITE_SCHEMA = Schema({"emails": Text(4000, multiline=True), "organisation_id": Id()})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ title) of the people involved are shown to the other side only once it is accept
 opens a partner room for the members of both organisations. One pending request at a time
 between two organisations, in either direction.
 """
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,29 +23,11 @@ from community.pagination import Page, paginate
 from community.profiles.models import Need, Offer
 from community.rooms.services import open_partner_room
 from community.suggestions.models import ACCEPTED, DECLINED, PENDING, WITHDRAWN, ContactRequest
-from community.validation import OneOf, Schema, Text
+from community.validation import Id, OneOf, Schema, Text
 
 MESSAGE_MAX = 1000
 INCOMING, OUTGOING = "incoming", "outgoing"
 DIRECTIONS = (INCOMING, OUTGOING)
-
-
-@dataclass(frozen=True)
-class Id:
-    """A positive integer id, as JSON number or as text from a form."""
-
-    required: bool = False
-
-    def clean(self, value):
-        if value in (None, ""):
-            if self.required:
-                raise ValueError(_l("This field is required."))
-            return None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(_l("Must be a positive whole number."))
-        return value
 
 
 CREATE_SCHEMA = Schema({

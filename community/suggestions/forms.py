@@ -1,25 +1,14 @@
 """Forms of the suggestions and contacts pages; the services validate what they collect."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 
-from community.organisations.forms import choices
+from community.organisations.forms import OrganisationFilterForm
 from community.suggestions.contacts import MESSAGE_MAX
-from community.taxonomy import LAENDER, ORG_KINDS, POPULATION_CLASSES, TOPICS
 
 
-class SuggestionFilterForm(FlaskForm):
-    """GET filters; no CSRF token, because filtering changes nothing."""
-
-    class Meta:
-        csrf = False
-
-    kind = SelectField(_l("Kind"), choices=choices(ORG_KINDS, _l("All kinds")), validate_choice=False)
-    land = SelectField(_l("Federal state"), choices=choices(LAENDER, _l("All federal states")),
-                       validate_choice=False)
-    topic = SelectField(_l("Topic"), choices=choices(TOPICS, _l("All topics")), validate_choice=False)
-    population_class = SelectField(_l("Population"), choices=choices(POPULATION_CLASSES, _l("Any size")),
-                                   validate_choice=False)
+class SuggestionFilterForm(OrganisationFilterForm):
+    """Suggestions are filtered by the facts of the suggested organisation."""
 
 
 class FeedbackForm(FlaskForm):
