@@ -68,7 +68,11 @@ def _private_database(base_url: str):
     with admin.connect() as conn:
         for (existing,) in conn.execute(sa.text("SELECT datname FROM pg_database")):
             found = own.match(existing)
-            if found and not _pid_alive(int(found.group(1))):
+            in_use = conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = :n"), {"n": existing}
+            ).scalar()
+            # A pid we cannot see may live in another process namespace; open connections tell.
+            if found and not in_use and not _pid_alive(int(found.group(1))):
                 drop_database_later(base_url, existing)
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))

@@ -6,8 +6,8 @@ When a check of the German catalogue fails, run `make translations` and translat
 community/translations/de/LC_MESSAGES/messages.po (see docs/translations.md).
 """
 import re
-from io import BytesIO
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
 import pytest
