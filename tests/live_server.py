@@ -3,6 +3,7 @@
 Browser tests and Socket.IO client tests talk to it over loopback like any client would.
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +54,7 @@ class LiveServer:
             [str(BIN / "gunicorn"), "--worker-class", "gevent", "--workers", "1",
              "--worker-connections", "2000", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() takes the worker down too
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -76,7 +78,8 @@ class LiveServer:
                 self.process.wait()
 
     def kill(self) -> None:
-        """Die abruptly, as a crashed server would."""
+        """Die abruptly, as a crashed server would: master and worker at once (an orphaned gunicorn
+        worker would otherwise keep serving its sockets until it notices its parent is gone)."""
         if self.process and self.process.poll() is None:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()

@@ -56,7 +56,9 @@ def _authenticate(auth):
 def on_connect(auth=None):
     user = _authenticate(auth)
     if user is None:
-        raise ConnectionRefusedError({"code": "unauthenticated", "message": _("Please log in.")})
+        # Two arguments: the first is connect_error's message, the second its `data` (docs/realtime.md).
+        message = _("Please log in.")
+        raise ConnectionRefusedError(message, {"code": "unauthenticated", "message": message})
     session[SOCKET_USER] = user.id
     join_room(user_channel(user.id))
 

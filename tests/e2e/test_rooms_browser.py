@@ -1,0 +1,71 @@
+"""Two demo users in two browsers share a topic room live; the one that drops off catches up by `sync`.
+
+The page's socket (static/js/notifications.js + rooms.js) authenticates with the session cookie.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+ROOM_LINK = re.compile(r"^/rooms/\d+$")
+
+
+@pytest.fixture(scope="module")
+def demo_members(live_server):
+    """Two member accounts (email, password) from the accounts file the demo seed wrote."""
+    live_server.flask("rooms", "ensure-topics")
+    rows = (live_server.data_dir / "demo-accounts.txt").read_text().splitlines()[1:]
+    members = [row.split()[:2] for row in rows if len(row.split()) > 2 and row.split()[2] == "member"]
+    return members[:2]
+
+
+def sign_in(page, email: str, password: str):
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    expect(page.locator("header form[action='/logout']")).to_be_visible()
+
+
+def first_topic_room(page) -> str:
+    page.goto("/rooms")
+    links = [href for href in page.locator("main a[href^='/rooms/']").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))") if ROOM_LINK.match(href)]
+    assert links, "no room listed on /rooms"
+    return links[0]
+
+
+def send(page, body: str):
+    page.fill("#message-form textarea", body)
+    page.locator("#message-form button[type=submit]").click()
+
+
+def test_a_message_appears_live_and_after_going_offline_sync_catches_up(browser, live_server, demo_members):
+    (first_email, password), (second_email, _) = demo_members
+    writer_context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    reader_context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    try:
+        writer, reader = writer_context.new_page(), reader_context.new_page()
+        for page in (writer, reader):
+            page.set_default_timeout(10_000)
+        sign_in(writer, first_email, password)
+        sign_in(reader, second_email, password)
+        room = first_topic_room(writer)
+        writer.goto(room)
+        reader.goto(room)
+        messages = reader.locator("#room-messages")
+
+        send(writer, "Live im Raum angekommen")
+        expect(messages).to_contain_text("Live im Raum angekommen")
+
+        reader_context.set_offline(True)
+        expect(reader.locator("#room-status")).to_be_visible()  # the page noticed: its socket is gone
+        send(writer, "Während du offline warst")
+        expect(writer.locator("#room-messages")).to_contain_text("Während du offline warst")
+        expect(messages).not_to_contain_text("Während du offline warst")
+        reader_context.set_offline(False)
+
+        expect(messages).to_contain_text("Während du offline warst", timeout=30_000)
+    finally:
+        writer_context.close()
+        reader_context.close()
