@@ -90,7 +90,6 @@ def _register_blueprints(app: Flask) -> None:
     from community.api import bp as api_bp
     from community.auth import bp as auth_bp
     from community.forums import bp as forums_bp
-    from community.forums import events as forum_events  # noqa: F401  (registers the socket handlers)
     from community.moderation import bp as moderation_bp
     from community.main import bp as main_bp
     from community.members import bp as members_bp
