@@ -325,6 +325,17 @@ def _create_report(user, target) -> bool:
     return _participant(user)
 
 
+@rule("report.item")
+def _report_item(user, item) -> bool:
+    """Report a post, a room message or an organisation profile; never one's own."""
+    from community.organisations.models import Organisation
+
+    if not _participant(user):
+        return False
+    own = is_member_of(user, item) if isinstance(item, Organisation) else getattr(item, "author_id", None) == user.id
+    return not own
+
+
 @rule("moderation.queue")
 def _see_queue(user, target) -> bool:
     return is_global_moderator(user) or has_moderator_assignment(user)
@@ -365,6 +376,12 @@ def _decide_appeal(user, appeal) -> bool:
 @rule("sanction.create")
 def _sanction(user, target_user) -> bool:
     return is_global_moderator(user) and target_user.id != user.id and not is_admin(target_user)
+
+
+@rule("sanction.lift")
+def _lift_sanction(user, sanction) -> bool:
+    """End a sanction early; never one's own."""
+    return is_global_moderator(user) and sanction.user_id != user.id
 
 
 @rule("sanction.view_own")

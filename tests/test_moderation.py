@@ -8,7 +8,7 @@ from community.extensions import db
 from community.forums import services as forums
 from community.forums.models import Forum, Post
 from community.models_base import utcnow
-from community.moderation import services
+from community.moderation import sanctions, services
 from community.moderation.models import AppendOnlyViolation, ModerationAction, ModeratorAssignment, Sanction
 from community.notifications.models import Notification
 from community.rooms.models import Message
@@ -188,24 +188,24 @@ def _hidden(world):
 
 def test_appeal_goes_to_another_moderator_not_the_one_who_acted(world):
     action = _hidden(world)
-    appeal = services.appeal(world["author"], action.id, {"text": "Das war keine Werbung."})
+    appeal = sanctions.appeal(world["author"], action.id, {"text": "Das war keine Werbung."})
     assert [entry.kind for entry in services.queue(world["second_moderator"]).items] == ["appeal"]
     assert services.queue(world["moderator"]).items == []
     with pytest.raises(PermissionDenied):
-        services.decide_appeal(world["moderator"], appeal.id, {"outcome": "reverted", "reason": "ok"})
+        sanctions.decide_appeal(world["moderator"], appeal.id, {"outcome": "reverted", "reason": "ok"})
 
 
 def test_successful_appeal_restores_the_item(world):
     action = _hidden(world)
-    appeal = services.appeal(world["author"], action.id, {"text": "Bitte prüfen"})
-    services.decide_appeal(world["second_moderator"], appeal.id, {"outcome": "reverted", "reason": "Kein Spam"})
+    appeal = sanctions.appeal(world["author"], action.id, {"text": "Bitte prüfen"})
+    sanctions.decide_appeal(world["second_moderator"], appeal.id, {"outcome": "reverted", "reason": "Kein Spam"})
     assert world["post"].status == "published"
 
 
 def test_only_the_author_may_appeal(world):
     action = _hidden(world)
     with pytest.raises(PermissionDenied):
-        services.appeal(world["reporter"], action.id, {"text": "Ich auch"})
+        sanctions.appeal(world["reporter"], action.id, {"text": "Ich auch"})
 
 
 def test_statement_of_reasons_is_on_the_authors_page(client, world):
@@ -240,20 +240,20 @@ def test_log_filters_by_moderator_action_and_type(client, world):
 
 
 def test_suspended_user_cannot_log_in_and_sees_why(client, world):
-    services.sanction(world["moderator"], world["author"].id, {"kind": "suspend", "reason": "Beleidigungen", "days": 7})
+    sanctions.sanction(world["moderator"], world["author"].id, {"kind": "suspend", "reason": "Beleidigungen", "days": 7})
     response = client.post("/login", data={"email": world["author"].email, "password": PASSWORD})
     assert response.status_code == 403 and "Beleidigungen" in response.text
 
 
 def test_banned_user_api_token_stops_working(client, world):
     token = make_token(world["author"])
-    services.sanction(world["moderator"], world["author"].id, {"kind": "ban", "reason": "Spam"})
+    sanctions.sanction(world["moderator"], world["author"].id, {"kind": "ban", "reason": "Spam"})
     assert client.get("/api/v1/forums", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
 def test_suspended_session_cannot_post(client, world):
     sign_in(client, world["author"])
-    services.sanction(world["moderator"], world["author"].id, {"kind": "suspend", "reason": "x", "days": 1})
+    sanctions.sanction(world["moderator"], world["author"].id, {"kind": "suspend", "reason": "x", "days": 1})
     response = client.post(f"/forums/threads/{world['thread'].id}/replies", data={"body": "Trotzdem"})
     assert response.status_code == 403
 
@@ -261,14 +261,14 @@ def test_suspended_session_cannot_post(client, world):
 def test_expired_suspension_no_longer_applies(world):
     db.session.add(Sanction(user_id=world["author"].id, kind="suspend", reason="x", ends_at=utcnow() - timedelta(1)))
     db.session.commit()
-    assert services.blocking_sanction(world["author"]) is None
+    assert sanctions.blocking_sanction(world["author"]) is None
 
 
 def test_mute_stops_room_posts_but_not_forum_posts(world):
     from community import policy
 
     room = make_room("partner", [world["author"], world["reporter"]])
-    services.sanction(world["moderator"], world["author"].id, {"kind": "mute", "reason": "Lärm", "days": 1})
+    sanctions.sanction(world["moderator"], world["author"].id, {"kind": "mute", "reason": "Lärm", "days": 1})
     assert not policy.can(world["author"], "room.post", room)
     assert policy.can(world["author"], "post.create", world["thread"])
 

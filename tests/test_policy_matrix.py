@@ -63,6 +63,7 @@ EXPECTED = {
     "post.history": ("post", FORUM_MODERATORS),
     "post.mark_solution": ("post", {"member"} | FORUM_MODERATORS),
     "report.create": (None, WRITERS),
+    "report.item": ("message", WRITERS - {"member"}),
     "moderation.queue": (None, FORUM_MODERATORS | {"other_forum_moderator"}),
     "moderation.act": ("post", FORUM_MODERATORS),
     "moderation.log": (None, {"moderator", "admin"}),
@@ -70,6 +71,7 @@ EXPECTED = {
     "moderation.appeal": ("action", {"member"}),
     "moderation.decide_appeal": ("appeal", FORUM_MODERATORS),
     "sanction.create": ("member_user", {"moderator", "admin"}),
+    "sanction.lift": ("sanction", {"moderator", "admin"}),
     "sanction.view_own": (None, SIGNED_IN),
 }
 
@@ -91,10 +93,12 @@ def world(app):
         "suspended": make_user(third),
     }
     acting_moderator = make_user(role="moderator")
+    suspension = Sanction(user_id=users["suspended"].id, kind="suspend", reason="Test",
+                          ends_at=utcnow() + timedelta(days=1))
     db.session.add_all([
         ModeratorAssignment(user_id=users["forum_moderator"].id, forum_id=forum.id),
         ModeratorAssignment(user_id=users["other_forum_moderator"].id, forum_id=other_forum.id),
-        Sanction(user_id=users["suspended"].id, kind="suspend", reason="Test", ends_at=utcnow() + timedelta(days=1)),
+        suspension,
     ])
     thread = forums.create_thread(users["member"], forum, {"title": "Digitaler Bauantrag", "body": "Wer hat ihn?"})
     post = forums.reply(users["member"], thread, {"body": "Wir testen ihn."})
@@ -111,7 +115,7 @@ def world(app):
         None: None, "organisation": own, "need": make_need(own, visibility="members"), "member_user": users["member"],
         "contact": SimpleNamespace(from_org_id=other.id, to_org_id=own.id, status="accepted"),
         "room": room, "message": message, "forum": forum, "thread": thread, "post": post, "action": action,
-        "appeal": appeal,
+        "appeal": appeal, "sanction": suspension,
     }
     return users, targets
 

@@ -39,6 +39,16 @@ class DecisionForm(FlaskForm):
     reason = StringField(_l("Reason"), render_kw={"maxlength": 2000})
 
 
+class AssignForm(FlaskForm):
+    email = StringField(_l("Email address of the account"), render_kw={"maxlength": 254, "type": "email"})
+    forum_id = SelectField(_l("Forum"), choices=[], validate_choice=False)
+    room_id = SelectField(_l("or room"), choices=[], validate_choice=False)
+
+
+class LiftForm(FlaskForm):
+    reason = StringField(_l("Reason for lifting (the user is told)"), render_kw={"maxlength": 2000})
+
+
 class SanctionForm(FlaskForm):
     kind = SelectField(_l("Sanction"), choices=[SelectChoice(kind, kind) for kind in SANCTION_KINDS])
     reason = TextAreaField(_l("Reason (the user is told)"), render_kw={"rows": 3, "maxlength": 2000})

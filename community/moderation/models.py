@@ -131,6 +131,10 @@ class ModeratorAssignment(db.Model):
     forum_id: Mapped[int | None] = mapped_column(db.ForeignKey("forum.id", ondelete="CASCADE"))
     room_id: Mapped[int | None] = mapped_column(db.ForeignKey("room.id", ondelete="CASCADE"))
 
+    user = relationship("User")
+    forum = relationship("Forum")
+    room = relationship("Room")
+
 
 class RoomSlowMode(db.Model):
     """Slow mode of a room: one message per this many seconds per user."""

@@ -5,14 +5,18 @@ from flask_login import login_required
 
 from community import policy
 from community.auth.current import acting_user
-from community.errors import ValidationError
+from community.errors import Conflict, ValidationError
 from community.forums.models import Forum
 from community.forums.services import get_post
-from community.moderation import bp, items, services
-from community.moderation.forms import ActionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
+from community.moderation import bp, items, sanctions, services
+from community.moderation.forms import (
+    ActionForm, AppealForm, AssignForm, DecisionForm, LiftForm, ReportForm, SanctionForm,
+)
 from community.organisations.forms import form_values, show_service_errors
 from community.pagination import page_args
+from community.rooms.models import Room
 from community.extensions import db
+from community.models_base import utcnow
 
 
 def _page(default: int) -> tuple[int, int]:
@@ -30,6 +34,7 @@ def report(item_type: str, item_id: int):
     user = acting_user()
     policy.require(user, "report.create")
     item = items.load_item(item_type, item_id)
+    policy.require(user, "report.item", item.obj)
     form, alerts, status = ReportForm(), [], 200
     if request.method == "POST":
         try:
@@ -73,7 +78,7 @@ def act():
 @login_required
 def decide_appeal(appeal_id: int):
     try:
-        services.decide_appeal(acting_user(), appeal_id, form_values(DecisionForm()))
+        sanctions.decide_appeal(acting_user(), appeal_id, form_values(DecisionForm()))
         flash(_("Done."), "success")
     except ValidationError as error:
         flash(" ".join([str(error.message), *map(str, error.fields.values())]), "error")
@@ -101,33 +106,79 @@ def post_history(post_id: int):
 @bp.route("/moderation/users/<int:user_id>/sanction", methods=["GET", "POST"])
 @login_required
 def sanction(user_id: int):
-    target = services.sanction_target(acting_user(), user_id)
+    target = sanctions.sanction_target(acting_user(), user_id)
     form, alerts, status = SanctionForm(), [], 200
     if request.method == "POST":
         try:
-            services.sanction(acting_user(), user_id, form_values(form))
+            sanctions.sanction(acting_user(), user_id, form_values(form))
             flash(_("Done."), "success")
             return redirect(url_for("moderation.queue"))
         except ValidationError as error:
             alerts, status = show_service_errors(form, error), 422
-    return render_template("moderation/sanction.html", target=target, form=form, alerts=alerts), status
+    return render_template("moderation/sanction.html", target=target, form=form, alerts=alerts,
+                           sanctions=sanctions.sanctions_against(target), lift_form=LiftForm(formdata=None),
+                           now=utcnow()), status
+
+
+@bp.route("/moderation/sanctions/<int:sanction_id>/lift", methods=["POST"])
+@login_required
+def lift_sanction(sanction_id: int):
+    try:
+        sanctions.lift(acting_user(), sanction_id, form_values(LiftForm()))
+        flash(_("The sanction was lifted."), "success")
+    except (ValidationError, Conflict) as error:
+        flash(" ".join([str(error.message), *map(str, error.fields.values())]), "error")
+    return _back(url_for("moderation.log"))
 
 
 @bp.route("/account/sanctions")
 @login_required
 def my_sanctions():
     user = acting_user()
-    return render_template("moderation/my_sanctions.html", sanctions=services.sanctions_of(user),
-                           decisions=services.decisions_about(user), form=AppealForm(formdata=None),
-                           appealable=services.APPEALABLE, appeals=services.appeals_by_action(user))
+    return render_template("moderation/my_sanctions.html", sanctions=sanctions.sanctions_of(user),
+                           decisions=sanctions.decisions_about(user), form=AppealForm(formdata=None),
+                           appealable=services.APPEALABLE, appeals=sanctions.appeals_by_action(user))
 
 
 @bp.route("/account/sanctions/<int:action_id>/appeal", methods=["POST"])
 @login_required
 def appeal(action_id: int):
     try:
-        services.appeal(acting_user(), action_id, form_values(AppealForm()))
+        sanctions.appeal(acting_user(), action_id, form_values(AppealForm()))
         flash(_("Your appeal was sent to another moderator."), "success")
     except ValidationError as error:
         flash(" ".join([str(error.message), *map(str, error.fields.values())]), "error")
     return redirect(url_for("moderation.my_sanctions"))
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.forum_id.choices = [("", "–")] + [(str(forum.id), forum.title) for forum in
+                                           db.session.scalars(db.select(Forum).order_by(Forum.title))]
+    form.room_id.choices = [("", "–")] + [(str(room.id), room.title) for room in
+                                          db.session.scalars(db.select(Room).order_by(Room.title))]
+    return form
+
+
+@bp.route("/moderation/moderators", methods=["GET", "POST"])
+@login_required
+def moderators():
+    user = acting_user()
+    assignments = sanctions.moderator_assignments(user)
+    form, alerts, status = _assign_form(), [], 200
+    if request.method == "POST":
+        try:
+            sanctions.assign_moderator_by_email(user, form_values(form))
+            flash(_("The moderator was assigned."), "success")
+            return redirect(url_for("moderation.moderators"))
+        except (ValidationError, Conflict) as error:
+            alerts, status = show_service_errors(form, error), error.status
+    return render_template("moderation/moderators.html", assignments=assignments, form=form, alerts=alerts), status
+
+
+@bp.route("/moderation/moderators/<int:assignment_id>/remove", methods=["POST"])
+@login_required
+def unassign_moderator(assignment_id: int):
+    sanctions.unassign_moderator(acting_user(), assignment_id)
+    flash(_("The assignment was removed."), "success")
+    return redirect(url_for("moderation.moderators"))

@@ -1,7 +1,8 @@
-"""Moderation: reports, the review queue, actions with a statement of reasons, appeals, sanctions.
+"""Moderation of items: reports, the review queue, actions with a statement of reasons, the log.
 
-Every decision is appended to the moderation log (ModerationAction) and the author of the item,
-or the sanctioned user, is told what was done, why and how to appeal.
+Every decision is appended to the moderation log (ModerationAction) and the author of the item is
+told what was done, why and how to appeal. Appeals, sanctions and moderator assignments, the
+decisions about people, live in community/moderation/sanctions.py.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,16 +11,14 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from community import policy
-from community.auth.models import User
-from community.errors import Conflict, NotFound, ValidationError
+from community.errors import NotFound, ValidationError
 from community.extensions import db
 from community.forums.models import PENDING, Forum, Post, Thread
 from community.models_base import utcnow
 from community.moderation import items
 from community.moderation.items import VISIBLE, Item
 from community.moderation.models import (
-    ITEM_TYPES, REPORT_REASONS, SANCTION_KINDS, WARN, Appeal, ModerationAction, ModeratorAssignment, Report,
-    ReportEntry, RoomSlowMode, Sanction,
+    ITEM_TYPES, REPORT_REASONS, SANCTION_KINDS, Appeal, ModerationAction, Report, ReportEntry, RoomSlowMode,
 )
 from community.notifications.services import notify
 from community.pagination import Page, paginate
@@ -34,7 +33,6 @@ ACTIONS = (*ITEM_ACTIONS, *THREAD_ACTIONS)
 REASON_REQUIRED = {"hide", "delete", "edit"}
 APPEALABLE = {"hide", "delete", "edit"}
 MAX_SLOW_MODE_SECONDS = 24 * 3600
-MAX_SANCTION_DAYS = 3650
 
 
 ID = Id(required=True)
@@ -53,18 +51,12 @@ ACTION_SCHEMA = Schema({
     "forum_id": Id(),
     "seconds": Number(0, MAX_SLOW_MODE_SECONDS),
 })
-APPEAL_SCHEMA = Schema({"text": Text(REASON_MAX, required=True, multiline=True)})
-DECISION_SCHEMA = Schema({"outcome": OneOf(("upheld", "reverted"), required=True),
-                          "reason": Text(REASON_MAX, required=True, multiline=True)})
-SANCTION_SCHEMA = Schema({"kind": OneOf(SANCTION_KINDS, required=True),
-                          "reason": Text(REASON_MAX, required=True, multiline=True),
-                          "days": Number(1, MAX_SANCTION_DAYS)})
-LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "restore", "uphold", "assign")
+LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "lift", "restore", "uphold", "assign", "unassign")
 LOG_FILTERS = Schema({"moderator_id": Id(), "action": OneOf(LOGGED_ACTIONS),
                       "item_type": OneOf((*ITEM_TYPES, "thread", "room", "forum", "user"))})
 
 
-def _invalid(**fields):
+def invalid(**fields):
     return ValidationError(_l("Please correct the marked fields."), fields=fields)
 
 
@@ -76,6 +68,7 @@ def report(user, data: dict) -> Report:
     policy.require(user, "report.create")
     values = REPORT_SCHEMA.clean(data)
     item = items.load_item(values["item_type"], values["item_id"])
+    policy.require(user, "report.item", item.obj)
     open_report = db.session.scalars(db.select(Report).filter_by(
         item_type=item.type, item_id=item.id, is_open=True)).first()
     if open_report is None:
@@ -141,11 +134,11 @@ def act(moderator, data: dict) -> Outcome:
     values = ACTION_SCHEMA.clean(data)
     action, reason = values["action"], values["reason"]
     if action in REASON_REQUIRED and not reason:
-        raise _invalid(reason=_l("Give the reason: the author is told why."))
+        raise invalid(reason=_l("Give the reason: the author is told why."))
     if values["item_type"] in ("thread", "room"):
         return _act_on_container(moderator, values)
     if action not in ITEM_ACTIONS:
-        raise _invalid(action=_l("This action applies to threads and rooms."))
+        raise invalid(action=_l("This action applies to threads and rooms."))
     item = items.load_item(values["item_type"], values["item_id"], include_deleted=action == "unhide")
     policy.require(moderator, "moderation.act", item)
     state, previous_text = item.state, None
@@ -166,13 +159,13 @@ def act(moderator, data: dict) -> Outcome:
         items.set_state(item, "deleted")
     elif action == "edit":
         if not values["text"]:
-            raise _invalid(text=_l("This field is required."))
+            raise invalid(text=_l("This field is required."))
         previous_text = item.text
         items.edit_text(item, values["text"], moderator)
     _close_reports(item)
-    entry = _log(moderator, action, item.type, item.id, item.author_id, reason, previous_text)
+    entry = log_action(moderator, action, item.type, item.id, item.author_id, reason, previous_text)
     db.session.commit()
-    _after_commit(item)
+    after_commit(item)
     if action in APPEALABLE:
         _tell_author(entry, item)
     return Outcome(entry, str(_l("Done.")))
@@ -196,7 +189,7 @@ def _close_reports(item: Item) -> None:
         open_report.is_open, open_report.closed_at = False, utcnow()
 
 
-def _log(moderator, action, item_type, item_id, subject_user_id, reason, previous_text=None) -> ModerationAction:
+def log_action(moderator, action, item_type, item_id, subject_user_id, reason, previous_text=None) -> ModerationAction:
     entry = ModerationAction(moderator_id=moderator.id, action=action, item_type=item_type, item_id=item_id,
                              subject_user_id=subject_user_id, reason=reason or "", previous_text=previous_text)
     db.session.add(entry)
@@ -204,7 +197,7 @@ def _log(moderator, action, item_type, item_id, subject_user_id, reason, previou
     return entry
 
 
-def _after_commit(item: Item) -> None:
+def after_commit(item: Item) -> None:
     if item.type == "profile":
         from community.signals import organisation_changed
 
@@ -225,7 +218,7 @@ def action_label(action: str) -> str:
     return str({
         "hide": _l("hidden"), "delete": _l("deleted"), "edit": _l("edited"), "approve": _l("approved"),
         "unhide": _l("shown again"), "warn": _l("warned"), "mute": _l("muted"), "suspend": _l("suspended"),
-        "ban": _l("banned"),
+        "ban": _l("banned"), "lift": _l("lifted"),
     }.get(action, action))
 
 
@@ -235,17 +228,17 @@ def _act_on_container(moderator, values: dict) -> Outcome:
     if target is None:
         raise NotFound(_l("This item does not exist or was deleted."))
     if model is Room and action != "slow_mode":
-        raise _invalid(action=_l("Rooms only have a slow mode."))
+        raise invalid(action=_l("Rooms only have a slow mode."))
     rule = "forum.moderate" if model is Thread else "moderation.act"
     policy.require(moderator, rule, target.forum if model is Thread else target)
     if action == "slow_mode":
         if values["seconds"] is None:
-            raise _invalid(seconds=_l("This field is required."))
+            raise invalid(seconds=_l("This field is required."))
         _set_slow_mode(target, values["seconds"])
     elif action == "move":
         forum = db.session.get(Forum, values["forum_id"]) if values["forum_id"] else None
         if forum is None:
-            raise _invalid(forum_id=_l("Choose an existing forum."))
+            raise invalid(forum_id=_l("Choose an existing forum."))
         policy.require(moderator, "forum.moderate", forum)
         if forum.id == target.forum_id:
             return _unchanged()
@@ -256,7 +249,7 @@ def _act_on_container(moderator, values: dict) -> Outcome:
         if getattr(target, flag) == wanted:
             return _unchanged()
         setattr(target, flag, wanted)
-    entry = _log(moderator, action, values["item_type"], target.id, None, values["reason"])
+    entry = log_action(moderator, action, values["item_type"], target.id, None, values["reason"])
     db.session.commit()
     return Outcome(entry, str(_l("Done.")))
 
@@ -285,120 +278,7 @@ def room_slow_mode_waits(user, room) -> bool:
         Message.room_id == room.id, Message.author_id == user.id, Message.created_at > since).limit(1)).first() is not None
 
 
-# --- appeals -------------------------------------------------------------------------------------
-
-
-def get_action(action_id) -> ModerationAction:
-    entry = db.session.get(ModerationAction, action_id) if isinstance(action_id, int) else None
-    if entry is None:
-        raise NotFound(_l("This moderation decision does not exist."))
-    return entry
-
-
-def appeal(user, action_id, data: dict) -> Appeal:
-    """Object to a decision: the item goes back to the queue, for a moderator other than the one who acted."""
-    entry = get_action(action_id)
-    policy.require(user, "moderation.appeal", entry)
-    if entry.action not in APPEALABLE:
-        raise Conflict(_l("This decision cannot be appealed."))
-    values = APPEAL_SCHEMA.clean(data)
-    if db.session.scalars(db.select(Appeal).filter_by(action_id=entry.id)).first() is not None:
-        raise Conflict(_l("You have already appealed this decision."))
-    record = Appeal(action_id=entry.id, user_id=user.id, text=values["text"])
-    db.session.add(record)
-    db.session.commit()
-    return record
-
-
-def decide_appeal(moderator, appeal_id, data: dict) -> Appeal:
-    record = db.session.get(Appeal, appeal_id) if isinstance(appeal_id, int) else None
-    if record is None:
-        raise NotFound(_l("This appeal does not exist."))
-    policy.require(moderator, "moderation.decide_appeal", record)
-    if record.outcome is not None:
-        raise Conflict(_l("This appeal has already been decided."))
-    values = DECISION_SCHEMA.clean(data)
-    entry = record.action
-    item = items.load_item(entry.item_type, entry.item_id, include_deleted=True)
-    if values["outcome"] == "reverted":
-        if entry.action == "edit":
-            items.edit_text(item, entry.previous_text or "", moderator)
-        else:
-            items.set_state(item, VISIBLE, previous_text=entry.previous_text)
-    record.outcome, record.decided_by_id, record.decided_at = values["outcome"], moderator.id, utcnow()
-    action = "restore" if values["outcome"] == "reverted" else "uphold"
-    _log(moderator, action, item.type, item.id, item.author_id, values["reason"])
-    db.session.commit()
-    _after_commit(item)
-    if record.user_id is not None:
-        text = (_l("Your appeal was successful: %(reason)s", reason=values["reason"]) if action == "restore"
-                else _l("Your appeal was rejected: %(reason)s", reason=values["reason"]))
-        notify([record.user_id], "moderation", str(text), url_for("moderation.my_sanctions"))
-    return record
-
-
-# --- sanctions, assignments, the log -------------------------------------------------------------
-
-
-def sanction_target(moderator, user_id) -> User:
-    target = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if target is None or not target.is_active:
-        raise NotFound(_l("This account does not exist."))
-    policy.require(moderator, "sanction.create", target)
-    return target
-
-
-def sanction(moderator, user_id, data: dict) -> Sanction:
-    target = sanction_target(moderator, user_id)
-    values = SANCTION_SCHEMA.clean(data)
-    if values["kind"] in ("mute", "suspend") and values["days"] is None:
-        raise _invalid(days=_l("Give the duration in days."))
-    ends_at = utcnow() + timedelta(days=values["days"]) if values["days"] and values["kind"] != WARN else None
-    record = Sanction(user_id=target.id, kind=values["kind"], reason=values["reason"], created_by_id=moderator.id,
-                      ends_at=ends_at)
-    db.session.add(record)
-    _log(moderator, values["kind"], "user", target.id, target.id, values["reason"])
-    db.session.commit()
-    notify([target.id], "moderation", str(_l("Moderation: you were %(action)s. Reason: %(reason)s",
-                                             action=action_label(values["kind"]), reason=values["reason"])),
-           url_for("moderation.my_sanctions"))
-    return record
-
-
-def sanctions_of(user) -> list[Sanction]:
-    policy.require(user, "sanction.view_own")
-    return list(db.session.scalars(db.select(Sanction).filter_by(user_id=user.id).order_by(Sanction.id.desc())))
-
-
-def decisions_about(user) -> list[ModerationAction]:
-    """Moderation decisions about the user's contributions and account: their statements of reasons."""
-    policy.require(user, "sanction.view_own")
-    return list(db.session.scalars(db.select(ModerationAction).filter_by(subject_user_id=user.id)
-                                   .order_by(ModerationAction.id.desc())))
-
-
-def appeals_by_action(user) -> dict[int, Appeal]:
-    return {appeal.action_id: appeal for appeal in db.session.scalars(db.select(Appeal).filter_by(user_id=user.id))}
-
-
-def blocking_sanction(user) -> Sanction | None:
-    """The suspension or ban in force for a user, for the login and API checks."""
-    now = utcnow()
-    return db.session.scalars(db.select(Sanction).filter(
-        Sanction.user_id == user.id, Sanction.kind.in_(("suspend", "ban")),
-        db.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)).order_by(Sanction.id.desc())).first()
-
-
-def assign_moderator(admin, user_id, forum_id=None, room_id=None) -> ModeratorAssignment:
-    policy.require(admin, "moderation.assign")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or (forum_id is None) == (room_id is None):
-        raise _invalid(user_id=_l("Choose an account and one forum or room."))
-    record = ModeratorAssignment(user_id=user.id, forum_id=forum_id, room_id=room_id)
-    db.session.add(record)
-    _log(admin, "assign", "forum" if forum_id else "room", forum_id or room_id, user.id, "")
-    db.session.commit()
-    return record
+# --- the log -------------------------------------------------------------------------------------
 
 
 def moderation_log(user, filters, page: int = 1, per_page: int = 50) -> Page:

@@ -56,6 +56,16 @@
     item.append(actions);
   }
 
+  // Others' messages get a link to the report form; the server renders the same link for the first page.
+  function addReportLink(item) {
+    if (Number(item.dataset.authorId) === userId || item.querySelector(".message-report")) {
+      return;
+    }
+    var link = element("a", "message-report small", text.textReport);
+    link.href = text.reportUrl.replace(/\/0$/, "/" + Number(item.dataset.messageId));
+    item.append(link);
+  }
+
   function renderMessage(message) {
     var item = element("li", "border-bottom py-2");
     item.id = "message-" + message.id;
@@ -74,6 +84,7 @@
     body.innerHTML = message.body_html; // sanitised by the server (community.rendering, nh3)
     item.append(meta, body);
     addOwnControls(item);
+    addReportLink(item);
     return item;
   }
 
