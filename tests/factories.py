@@ -2,8 +2,7 @@
 import itertools
 from functools import lru_cache
 
-import pytest
-from flask import g, request_started
+from flask import g
 from werkzeug.security import generate_password_hash
 
 from community.auth.models import ApiToken, User
@@ -75,22 +74,6 @@ def login(client, user: User, password: str = PASSWORD, remember: bool = False):
     return client.post(
         "/login", data={"email": user.email, "password": password, "remember": "y" if remember else ""}
     )
-
-
-@pytest.fixture
-def fresh_request_globals():
-    """Give every test-client request a fresh `g`, as every real request has.
-
-    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for each
-    request, so `g` would outlive a request; Flask-Login caches the user there, so a second client
-    would act as the user of the first. Use: pytestmark = pytest.mark.usefixtures(...) and import it.
-    """
-    def forget(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(forget)  # every app: some tests build their own
-    yield
-    request_started.disconnect(forget)
 
 
 def sign_in(client, user: User, locale: str = "en") -> None:

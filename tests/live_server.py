@@ -22,6 +22,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_healthy(process: subprocess.Popen, url: str, timeout: float) -> bool:
+    """Poll `url`/healthz until it answers 200 (True), the process exits or time runs out (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            time.sleep(0.1)
+    return False
+
+
 class LiveServer:
     """One gunicorn process with one gevent worker on a free port; `url` is its base address."""
 
@@ -56,17 +68,10 @@ class LiveServer:
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so kill() takes the worker down too
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}")
+        if not wait_until_healthy(self.process, self.url, timeout=30):
+            self.stop()
+            raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}")
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import socketio
 import sqlalchemy as sa
 
 from tests.conftest import drop_database_later, service_unavailable
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer, free_port, wait_until_healthy
 
 PASSWORD = "Live-test-pass-123"
 ORGANISATIONS_CSV = Path(__file__).resolve().parent.parent / "docs" / "examples" / "organisations.csv"
@@ -193,25 +192,16 @@ class Nginx:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Nginx":
-        import requests
-
         log = (self.directory / "nginx.out").open("w")
         self.process = subprocess.Popen(
             [nginx_binary(), "-e", str(self.directory / "error.log"), "-c", str(self.conf),
              "-p", str(self.directory), "-g", "daemon off;"],
             stdout=log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited:\n{(self.directory / 'nginx.out').read_text()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("nginx did not answer")
+        if not wait_until_healthy(self.process, self.url, timeout=10):
+            self.stop()
+            raise RuntimeError(f"nginx did not answer:\n{(self.directory / 'nginx.out').read_text()}")
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

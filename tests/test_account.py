@@ -2,17 +2,13 @@
 import json
 from datetime import timedelta
 
-import pytest
-
 from community.auth.models import ApiToken, User
 from community.auth.services import user_for_api_token
 from community.extensions import db
 from community.models_base import utcnow
-from tests.factories import (  # noqa: F401  (fresh_request_globals is a fixture)
-    PASSWORD, fresh_request_globals, login, make_need, make_offer, make_org, make_token, make_user,
+from tests.factories import (
+    PASSWORD, login, make_need, make_offer, make_org, make_token, make_user,
 )
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 NEW_PASSWORD = "Neues-Passwort-2025"
 

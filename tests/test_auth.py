@@ -14,9 +14,7 @@ from community.extensions import db
 from community.models_base import utcnow
 from community.organisations.models import Organisation
 from tests.conftest import config_with
-from tests.factories import PASSWORD, fresh_request_globals, login, make_org, make_user  # noqa: F401  (fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
+from tests.factories import PASSWORD, login, make_org, make_user
 
 NEW_PASSWORD = "Neues-Passwort-2025"
 

@@ -9,8 +9,7 @@ from community.extensions import db
 from community.rooms.models import Message, Room, RoomMember
 from community.suggestions.models import ContactRequest
 from tests.conftest import config_with
-from tests.factories import (  # noqa: F401  (fresh_request_globals is a fixture)
-    fresh_request_globals,
+from tests.factories import (
     make_need,
     make_offer,
     make_org,
@@ -18,8 +17,6 @@ from tests.factories import (  # noqa: F401  (fresh_request_globals is a fixture
     make_user,
     sign_in,
 )
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 
 

@@ -11,16 +11,13 @@ from community import create_app
 from community.extensions import db
 from community.suggestions.models import MatchingChange
 from tests.conftest import config_with
-from tests.factories import (  # noqa: F401  (fresh_request_globals is a fixture)
-    fresh_request_globals,
+from tests.factories import (
     make_need,
     make_offer,
     make_org,
     make_user,
     sign_in,
 )
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 NEED_FORM = {"title": "Regenwasserzisterne für den Bauhof", "body": "Wir planen eine Zisterne für Regenwasser "
              "zur Bewässerung der Grünflächen.", "topics": ["energie"], "urgency": "medium", "visibility": "public"}

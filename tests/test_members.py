@@ -10,9 +10,7 @@ from community.extensions import db
 from community.members import services
 from community.models_base import utcnow
 from community.organisations.models import Invite, Organisation
-from tests.factories import fresh_request_globals, login, make_org, make_user  # noqa: F401  (fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
+from tests.factories import login, make_org, make_user
 
 NEW_PASSWORD = "Neues-Passwort-2025"
 

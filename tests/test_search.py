@@ -2,9 +2,7 @@
 import pytest
 
 from community.search.services import MAX_QUERY_CHARS, highlight
-from tests.factories import fresh_request_globals, make_need, make_offer, make_org, make_user, sign_in  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
+from tests.factories import make_need, make_offer, make_org, make_user, sign_in
 
 
 @pytest.fixture

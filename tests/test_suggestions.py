@@ -6,16 +6,13 @@ import sqlalchemy as sa
 
 from community.extensions import db
 from community.suggestions.models import SuggestionFeedback
-from tests.factories import (  # noqa: F401  (fresh_request_globals is a fixture)
-    fresh_request_globals,
+from tests.factories import (
     make_need,
     make_offer,
     make_org,
     make_user,
     sign_in,
 )
-
-pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 EAKTE_NEED = dict(
     title="Elektronische Akte einführen",
