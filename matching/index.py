@@ -8,6 +8,8 @@ weight w = TOPIC_WEIGHT * kappa ** TOPIC_RELIABILITY_POWER shrinks when the corp
 with its texts (`_topic_reliability`); only rows whose text cosine reaches MIN_TEXT_SCORE are
 candidates, so topics alone never make a match.
 The two best rows are fed back into the query once (pseudo-relevance feedback) to re-rank.
+Large indexes find candidates with a pruned query (its strongest terms, read from the postings) and
+score the best of them exactly with the whole query, row by row.
 
 Thread safety: readers take one immutable `_Snapshot` reference and never see it change; `upsert`
 and `remove` build a new snapshot under a lock and swap the reference (atomic in Python). Queries
@@ -35,8 +37,14 @@ TOPIC_GATE = 0.2
 """A row's topic evidence counts in full only once its text cosine reaches TOPIC_GATE, below that
 in proportion: a shared topic may reorder rows that share words, but cannot lift a row that shares
 almost none above rows that share many (coarse, missing or wrong topics; docs/matching.md)."""
-MAX_QUERY_TERMS = 48
-"""Query terms kept, strongest (tf-idf) first: the rest cannot move a top-k much but cost postings."""
+MAX_QUERY_WORDS = 48
+MAX_QUERY_NGRAMS = 96
+"""Word terms and character n-grams of a query whose postings are read to find candidates in a
+large index, strongest (tf-idf) first. Both kinds are needed: a relevant row may share only words,
+or only n-grams (spelling variants, compounds)."""
+RESCORE_ROWS = 1000
+"""Candidates of a pruned query that are scored exactly, with all its terms. Scores of the pruned
+query alone cost free text up to 0.05 MAP@10: many weak n-grams together carry most of a row."""
 MAX_POSTINGS_SHARE = 0.5
 """Terms in more than this share of rows are dropped from the query (idf near its floor)."""
 MIN_TEXT_SCORE = 0.01
@@ -260,14 +268,13 @@ class MatchIndex:
         topic_rows = snapshot.topic_rows
         agreements = []
         for row in sample:
-            scores = self._text_scores(snapshot, *self._prune(snapshot, *snapshot.row_vector(int(row))))
             candidates = is_tagged.copy()
             candidates[row] = False
             if snapshot.owners[row] >= 0:
                 candidates &= snapshot.owners != snapshot.owners[row]
-            scores = np.where(candidates, scores, -1.0)
-            best = int(np.argmax(scores))
-            if scores[best] > 0:
+            rows, text = self._text_candidates(snapshot, *snapshot.row_vector(int(row)), candidates)
+            if len(rows):
+                best = int(rows[np.argmax(text)])
                 agreements.append(topic_rows[row].multiply(topic_rows[best]).nnz > 0)
         if len(agreements) < MIN_TOPIC_RELIABILITY_SAMPLE:
             return 1.0
@@ -310,28 +317,44 @@ class MatchIndex:
             allowed &= snapshot.owners != excluded_owner
         if excluded_row >= 0:
             allowed[excluded_row] = False
-        text_scores = self._text_scores(snapshot, *self._prune(snapshot, columns, values))
-        rows = np.flatnonzero((text_scores >= MIN_TEXT_SCORE) & allowed)
+        rows, text = self._text_candidates(snapshot, columns, values, allowed)
         topic_scores = self._topic_scores(snapshot, topics)
-        scores = self._combine(text_scores, topic_scores, rows, self._topic_weight)
+        topic = topic_scores[rows] if topic_scores is not None else None
+        scores = self._combine(text, topic, self._topic_weight)
         if FEEDBACK_ROWS and len(rows) > FEEDBACK_ROWS:
             feedback = rows[np.argpartition(-scores, FEEDBACK_ROWS - 1)[:FEEDBACK_ROWS]]
             expanded = self._expand(snapshot, columns, values, feedback)
-            scores = self._combine(self._text_scores(snapshot, *self._prune(snapshot, *expanded)),
-                                   topic_scores, rows, self._topic_weight)
+            text = self._row_scores(snapshot, rows, *expanded)
+            scores = self._combine(text, topic, self._topic_weight)
         if len(rows) > k:
             best = np.argpartition(-scores, k - 1)[:k]
             rows, scores = rows[best], scores[best]
         order = np.lexsort((rows, -scores))
         return [self._match(snapshot, columns, values, topics, int(rows[i]), float(scores[i])) for i in order]
 
+    def _text_candidates(self, snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+                         allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Allowed rows whose text cosine with the query reaches MIN_TEXT_SCORE, and the cosines.
+        When the query had to be pruned, its candidates are the RESCORE_ROWS best rows of the
+        pruned query, scored exactly."""
+        pruned = self._prune(snapshot, columns, values)
+        scores = self._text_scores(snapshot, *pruned)
+        if len(pruned[0]) == len(columns):
+            rows = np.flatnonzero((scores >= MIN_TEXT_SCORE) & allowed)
+            return rows, scores[rows]
+        rows = np.flatnonzero((scores > 0) & allowed)
+        if len(rows) > RESCORE_ROWS:
+            rows = rows[np.argpartition(-scores[rows], RESCORE_ROWS - 1)[:RESCORE_ROWS]]
+        text = self._row_scores(snapshot, rows, columns, values)
+        found = text >= MIN_TEXT_SCORE
+        return rows[found], text[found]
+
     @staticmethod
-    def _combine(text_scores: np.ndarray, topic_scores: np.ndarray | None, rows: np.ndarray,
-                 topic_weight: float) -> np.ndarray:
-        text = text_scores[rows]
+    def _combine(text: np.ndarray, topic: np.ndarray | None, topic_weight: float) -> np.ndarray:
+        """Scores of candidate rows from their text and topic cosines (see the module docstring)."""
         scores = (1 - topic_weight) * text
-        if topic_scores is not None:
-            scores += topic_weight * topic_scores[rows] * np.minimum(text / TOPIC_GATE, 1.0)
+        if topic is not None:
+            scores += topic_weight * topic * np.minimum(text / TOPIC_GATE, 1.0)
         return scores
 
     @staticmethod
@@ -346,18 +369,24 @@ class MatchIndex:
         expanded = np.flatnonzero(query)
         return expanded, query[expanded] / np.linalg.norm(query[expanded])
 
-    @staticmethod
-    def _prune(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _prune(self, snapshot: _Snapshot, columns: np.ndarray,
+               values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The query terms whose postings are read: in a large index the strongest word terms and
+        n-grams (MAX_QUERY_WORDS, MAX_QUERY_NGRAMS) that are not in most rows; else all."""
         n_main = snapshot.main.shape[0]
         if n_main < PRUNE_FROM_ROWS:
             return columns, values
         postings = np.diff(snapshot.main_columns.indptr)[columns]
         useful = postings <= MAX_POSTINGS_SHARE * n_main
-        columns, values = columns[useful], values[useful]
-        if len(columns) > MAX_QUERY_TERMS:
-            strongest = np.argpartition(-values, MAX_QUERY_TERMS - 1)[:MAX_QUERY_TERMS]
-            columns, values = columns[strongest], values[strongest]
-        return columns, values
+        is_char = self._vectoriser.is_char[columns]
+        kept = []
+        for block, limit in ((useful & ~is_char, MAX_QUERY_WORDS), (useful & is_char, MAX_QUERY_NGRAMS)):
+            positions = np.flatnonzero(block)
+            if len(positions) > limit:
+                positions = positions[np.argpartition(-values[positions], limit - 1)[:limit]]
+            kept.append(positions)
+        kept = np.sort(np.concatenate(kept))
+        return columns[kept], values[kept]
 
     @staticmethod
     def _text_scores(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -372,6 +401,19 @@ class MatchIndex:
             query = np.zeros(matrix.shape[1])
             query[columns] = values
             scores = np.concatenate([scores, snapshot.delta @ query])
+        return scores
+
+    @staticmethod
+    def _row_scores(snapshot: _Snapshot, rows: np.ndarray, columns: np.ndarray,
+                    values: np.ndarray) -> np.ndarray:
+        """Exact dot products of the query with some rows, read row by row."""
+        query = np.zeros(snapshot.main.shape[1], dtype=np.float32)
+        query[columns] = values
+        n_main = snapshot.main.shape[0]
+        in_main = rows < n_main
+        scores = np.empty(len(rows))
+        scores[in_main] = snapshot.main[rows[in_main]] @ query
+        scores[~in_main] = snapshot.delta[rows[~in_main] - n_main] @ query
         return scores
 
     def _topic_scores(self, snapshot: _Snapshot, topics: tuple[str, ...]) -> np.ndarray | None:

@@ -1,10 +1,11 @@
 """Records to L2-normalised TF-IDF rows: the vocabulary, its idf, and the readable word per term.
 
 A row has two blocks. The word block holds stems and compound parts of title and text (title
-occurrences count `TITLE_WEIGHT` times). The character block holds character n-grams (`CHAR_NGRAM_SIZES`) of the
-title's words and of the first `CHAR_SOURCE_WORDS` words of the text, which catches spelling
-variants and compound pieces the splitter does not know. Each block is normalised to a share of the
-row (`WORD_BLOCK_SHARE`), then the row to unit length, so a dot product is a cosine. Passages
+occurrences count `TITLE_WEIGHT` times). The character block holds character n-grams
+(`CHAR_NGRAM_SIZES`) of the title's words and of at most `CHAR_SOURCE_WORDS` distinct words spread
+over the text, which catches spelling variants and compound pieces the splitter does not know. Each
+block is normalised to a share of the row (`WORD_BLOCK_SHARE`), then the row to unit length, so a
+dot product is a cosine. Passages
 repeated word for word across the corpus (`matching.boilerplate`) are left out of the text first.
 """
 
@@ -15,6 +16,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,7 +26,10 @@ from matching.text import Analyser, count_words, fold, is_indexable, words
 
 TITLE_WEIGHT = 2.0
 WORD_BLOCK_SHARE = 0.4
-CHAR_SOURCE_WORDS = 48
+CHAR_SOURCE_WORDS = 24
+"""Distinct words of a text whose n-grams enter the character block, sampled evenly from start to
+end when a text has more: a long text is read in full at the cost of a short one, where the first
+words alone would miss a need stated after a long introduction (docs/matching.md, fourth round)."""
 CHAR_NGRAM_SIZES = (4,)
 CHAR_PREFIX = "#"
 """Character n-gram terms start with this; word terms never do (they are made of letters/digits)."""
@@ -50,26 +55,38 @@ class Vectorised:
 def document_terms(analyser: Analyser, boilerplate: Boilerplate, document: Document,
                    shingles: np.ndarray | None = None) -> Counter[str]:
     """Raw term weights of a document: word terms of title and text (boilerplate left out), char
-    n-grams of the title and of the first CHAR_SOURCE_WORDS words of the text. `shingles` may pass
-    the text's run hashes (`Boilerplate.shingles`) if already computed."""
+    n-grams of the title's words and of CHAR_SOURCE_WORDS distinct words spread over the text.
+    `shingles` may pass the text's run hashes (`Boilerplate.shingles`) if already computed."""
     title_words = words(document.title)
     text_words = boilerplate.strip(words(document.text), shingles)
     terms = analyser.analyse_words(title_words, TITLE_WEIGHT)
     analyser.analyse_words(text_words, 1.0, terms)
-    for word in title_words + text_words[:CHAR_SOURCE_WORDS]:
-        folded = fold(word)
-        if is_indexable(folded):
-            terms.update(_char_ngrams(folded))
+    distinct = list(dict.fromkeys(filter(None, map(_indexable_form, text_words))))
+    if len(distinct) > CHAR_SOURCE_WORDS:
+        distinct = [distinct[(2 * n + 1) * len(distinct) // (2 * CHAR_SOURCE_WORDS)]
+                    for n in range(CHAR_SOURCE_WORDS)]
+    for folded in [*filter(None, map(_indexable_form, title_words)), *distinct]:
+        terms.update(_char_ngrams(folded))
     return terms
 
 
-def _char_ngrams(folded: str) -> list[str]:
+# Both caches serve every index of the process; frequent words are most of the tokens, and a
+# bound keeps a long-running server's memory in check (an n-gram tuple is about 1 kB).
+@lru_cache(maxsize=100_000)
+def _indexable_form(surface: str) -> str:
+    """The folded word if it may carry meaning (`is_indexable`), else ""."""
+    folded = fold(surface)
+    return folded if is_indexable(folded) else ""
+
+
+@lru_cache(maxsize=100_000)
+def _char_ngrams(folded: str) -> tuple[str, ...]:
     padded = f" {folded} "
-    return [
+    return tuple(
         CHAR_PREFIX + padded[start:start + size]
         for size in CHAR_NGRAM_SIZES
         for start in range(len(padded) - size + 1)
-    ]
+    )
 
 
 class Vectoriser:

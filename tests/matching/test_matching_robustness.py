@@ -1,7 +1,15 @@
-"""Long, noisy free text: repeated boilerplate is ignored, unreliable topics count less."""
+"""Long, noisy free text: repeated boilerplate is ignored, unreliable topics count less, a long text
+is read to its end, and pruned queries of a large index rank like exact ones."""
 
-from matching import MatchIndex, Record
+from pathlib import Path
+
+import pytest
+
+import matching.index
+from matching import MatchIndex, Record, read_records
 from matching.boilerplate import MIN_DOCUMENTS, Boilerplate
+
+FREETEXT_DEV2 = Path(__file__).resolve().parents[2] / "bench" / "data" / "freetext_dev2.jsonl"
 
 SIGNATURE = ("Für Rückfragen stehe ich gern zur Verfügung. Mit freundlichen Grüßen, i. A. Fachbereich "
              "Zentrale Dienste, Organisation und Haushalt, Rathausplatz 1")
@@ -82,3 +90,39 @@ def test_topics_that_agree_with_the_texts_keep_their_weight():
     agreeing = MatchIndex.build(topic_corpus(topics_agree=True))
     shuffled = MatchIndex.build(topic_corpus(topics_agree=False))
     assert agreeing._topic_weight > 3 * shuffled._topic_weight
+
+
+def test_a_need_stated_at_the_end_of_a_long_text_still_matches():
+    introduction = (
+        "Der Gemeinderat hat im Frühjahr den Haushalt beschlossen, die Sanierung der Grundschule "
+        "abgeschlossen, den Kindergarten erweitert, neue Feuerwehrfahrzeuge beschafft, die Ortsdurchfahrt "
+        "erneuert, den Friedhof umgestaltet, Spielplätze geprüft, Vereine gefördert und die Bücherei "
+        "modernisiert. Außerdem wurden Stellen im Bauhof besetzt, Bushaltestellen barrierefrei ausgebaut, "
+        "Gewerbeflächen verkauft, Wanderwege beschildert und das Rathaus mit neuen Fenstern ausgestattet. ")
+    # Only character n-grams link "Fotovoltaik…" to "Photovoltaik": no word or compound part is shared.
+    need = ("Offen ist die Fotovoltaik: Wir suchen Fotovoltaikanlagen für alle Dächer, einen "
+            "Fotovoltaikspeicher für die Turnhalle und eine Fotovoltaikberatung.")
+    index = MatchIndex.build([
+        Record("need:pv", "need", title="Bericht des Bürgermeisters", text=introduction + need,
+               owner="org:1"),
+        Record("offer:pv", "offer", title="Photovoltaik", text="Photovoltaik für kommunale Gebäude",
+               owner="org:2"),
+        Record("offer:winter", "offer", title="Winterdienst", text="Streuen und Räumen im Winter",
+               owner="org:3"),
+    ])
+    found = index.similar("need:pv", kinds=("offer",))
+    assert ids(found) == ["offer:pv"]
+    assert any("otovoltaik" in term for term in found[0].terms)
+    assert ids(index.query(introduction + need, kinds=("offer",))) == ["offer:pv"]
+
+
+@pytest.mark.skipif(not FREETEXT_DEV2.exists(), reason="bench/data/freetext_dev2.jsonl is missing")
+def test_pruned_queries_of_a_large_index_rank_like_exact_scoring(monkeypatch):
+    records = read_records(FREETEXT_DEV2)
+    index = MatchIndex.build(records)
+    needs = [record.id for record in records if record.kind == "need"]
+    exact = {need: ids(index.similar(need, kinds=("offer",))) for need in needs}
+    monkeypatch.setattr(matching.index, "PRUNE_FROM_ROWS", 0)  # query this index as a large one
+    pruned = {need: ids(index.similar(need, kinds=("offer",))) for need in needs}
+    same_top5 = sum(pruned[need][:5] == exact[need][:5] for need in needs)
+    assert same_top5 >= 0.9 * len(needs)
