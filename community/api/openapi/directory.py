@@ -1,0 +1,138 @@
+"""The directory: organisations, your organisation's profile, its needs and offers
+(community/api/routes.py, community/api/entries.py)."""
+from community.api.entries import STATUS_FILTERS
+from community.api.openapi.parts import (ID, TIMESTAMP, body_schema, json_response, nullable, operation, page_schema,
+                                         path_id, query, record, ref, request_body, responses, rule_schema,
+                                         stored_schema)
+from community.organisations.services import CREATE_SCHEMA, DIRECTORY_FILTERS, PROFILE_SCHEMA
+from community.pagination import MAX_PER_PAGE
+from community.profiles.services import MODELS, SCHEMAS
+
+
+def _organisation_properties() -> dict:
+    fields = PROFILE_SCHEMA.fields
+    hidden = "null when its visibility is `members` and the viewer is not signed in."
+    return {
+        "id": ID,
+        "kind": stored_schema(CREATE_SCHEMA.fields["kind"]),
+        **{name: stored_schema(rule) for name, rule in fields.items()},
+        "official_key": nullable(stored_schema(fields["official_key"]), "null when the organisation has none."),
+        "description": nullable(stored_schema(fields["description"]), hidden),
+        "contact_email": nullable(stored_schema(fields["contact_email"]), hidden),
+        "verified": {"type": "boolean"},
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    }
+
+
+def _entry_schema(kind: str) -> dict:
+    return record({
+        "id": ID,
+        "kind": {"const": kind},
+        "organisation_id": ID,
+        **{name: stored_schema(rule) for name, rule in SCHEMAS[kind].fields.items()},
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    })
+
+
+def schemas() -> dict:
+    organisation = _organisation_properties()
+    found = {
+        "Organisation": record(organisation),
+        "OrganisationDetail": record({
+            **organisation,
+            "needs": {"type": "array", "items": ref("Need"), "maxItems": MAX_PER_PAGE},
+            "offers": {"type": "array", "items": ref("Offer"), "maxItems": MAX_PER_PAGE},
+        }),
+        "OrganisationPage": page_schema("Organisation"),
+        "ProfileUpdate": body_schema(PROFILE_SCHEMA, partial=True),
+    }
+    for kind in MODELS:
+        name = kind.capitalize()
+        found[name] = _entry_schema(kind)
+        found[f"{name}Page"] = page_schema(name)
+        found[f"{name}Create"] = body_schema(SCHEMAS[kind], partial=False)
+        found[f"{name}Update"] = body_schema(SCHEMAS[kind], partial=True)
+    return found
+
+
+_FILTER_HELP = {
+    "q": "Part of the organisation's name.",
+    "kind": "Kind of organisation.",
+    "land": "Land (two-digit state key).",
+    "topic": "Topic the organisation works on.",
+    "population_class": "Population class (municipalities only).",
+    "verified": "Only verified (true) or unverified (false) organisations.",
+}
+
+
+def _entry_paths(kind: str, paging: list) -> dict:
+    name, plural = kind.capitalize(), f"{kind}s"
+    tag = plural.capitalize()
+    status_rule = STATUS_FILTERS[kind].fields["status"]
+    return {
+        f"/{plural}": {
+            "get": operation(
+                f"list_{plural}", f"List your organisation's {plural}", tag,
+                responses({"200": json_response(f"One page of {plural}", ref(f"{name}Page"))}, "401", "409", "422"),
+                parameters=[query("status", rule_schema(status_rule), "Only entries with this status."), *paging],
+            ),
+            "post": operation(
+                f"create_{kind}", f"Create a {kind} for your organisation", tag,
+                responses({"201": {**json_response(f"The new {kind}", ref(name)), "headers": {
+                    "Location": {"description": f"URL of the new {kind}", "schema": {"type": "string"}}}}},
+                    "400", "401", "403", "409", "413", "422"),
+                requestBody=request_body(f"{name}Create"),
+            ),
+        },
+        f"/{plural}/{{entry_id}}": {
+            "parameters": [path_id("entry_id")],
+            "get": operation(f"get_{kind}", f"Show a {kind}", tag,
+                             responses({"200": json_response(f"The {kind}", ref(name))}, "401", "404")),
+            "patch": operation(
+                f"update_{kind}", f"Change fields of one of your organisation's {plural}", tag,
+                responses({"200": json_response(f"The changed {kind}", ref(name))},
+                          "400", "401", "403", "404", "413", "422"),
+                requestBody=request_body(f"{name}Update"),
+            ),
+            "delete": operation(
+                f"delete_{kind}", f"Delete one of your organisation's {plural}", tag,
+                responses({"204": {"description": "Deleted"}}, "401", "403", "404"),
+            ),
+        },
+    }
+
+
+def paths(paging: list) -> dict:
+    filters = [query(name, rule_schema(rule), _FILTER_HELP[name]) for name, rule in DIRECTORY_FILTERS.fields.items()]
+    found = {
+        "/organisations": {"get": operation(
+            "list_organisations", "Search the directory of organisations", "Organisations",
+            responses({"200": json_response("One page of organisations, by name", ref("OrganisationPage"))},
+                      "401", "422"),
+            parameters=[*filters, *paging],
+        )},
+        "/organisations/{org_id}": {
+            "parameters": [path_id("org_id")],
+            "get": operation(
+                "get_organisation", "Show an organisation with its open needs and offers", "Organisations",
+                responses({"200": json_response("The organisation", ref("OrganisationDetail"))}, "401", "404"),
+            ),
+        },
+        "/profile": {
+            "get": operation(
+                "get_profile", "Show your own organisation", "Profile",
+                responses({"200": json_response("Your organisation", ref("OrganisationDetail"))}, "401", "409"),
+            ),
+            "patch": operation(
+                "update_profile", "Change fields of your organisation (organisation admins)", "Profile",
+                responses({"200": json_response("Your changed organisation", ref("OrganisationDetail"))},
+                          "400", "401", "403", "409", "413", "422"),
+                requestBody=request_body("ProfileUpdate"),
+            ),
+        },
+    }
+    for kind in MODELS:
+        found.update(_entry_paths(kind, paging))
+    return found

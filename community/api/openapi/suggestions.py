@@ -1,0 +1,116 @@
+"""Partner suggestions, search and contact requests (community/api/suggestions.py)."""
+from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation, page_schema, path_id, query, record,
+                                         ref, request_body, responses, rule_schema, stored_schema)
+from community.organisations.services import CREATE_SCHEMA
+from community.profiles.services import MODELS
+from community.suggestions import contacts as contact_services
+from community.suggestions import services as suggestion_services
+from community.suggestions.models import CONTACT_STATUSES
+
+_NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
+_SCORE = {"type": "number", "minimum": 0, "maximum": 1}
+_TERMS = {"type": "array", "items": {"type": "string"}, "description": "Shared words that carried the score."}
+
+
+def schemas() -> dict:
+    entry_kinds = sorted(MODELS)
+    person = record({"name": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"},
+                     "job_title": {"type": "string"}})
+    return {
+        "OrganisationSummary": record({
+            "id": ID, "name": {"type": "string"}, "kind": stored_schema(CREATE_SCHEMA.fields["kind"]),
+            "land": {"type": ["string", "null"]}, "population_class": {"type": ["string", "null"]},
+            "verified": {"type": "boolean", "description": "A verified public body."},
+        }),
+        "Suggestion": record({
+            "relation": {"enum": sorted(suggestion_services.RELATIONS), "description":
+                         "offer: an offer for your need; peer: another organisation's similar need; "
+                         "need: another organisation's need your offer could meet."},
+            "need_id": {**_NULLABLE_ID, "description": "Your need the suggestion is for (null for an offer)."},
+            "offer_id": {**_NULLABLE_ID, "description": "Your offer the suggestion is for (null for a need)."},
+            "match_id": {"type": "string", "pattern": "^(need|offer):[0-9]+$"},
+            "match": record({"kind": {"enum": entry_kinds}, "id": ID, "title": {"type": "string"}}),
+            "score": _SCORE, "terms": _TERMS,
+            "topics": {"type": "array", "items": {"type": "string"}, "description": "Topics both sides share."},
+            "organisation": ref("OrganisationSummary"),
+        }),
+        "SuggestionPage": page_schema("Suggestion"),
+        "SearchHit": record({
+            "kind": {"enum": [*entry_kinds, "organisation"]}, "id": ID, "title": {"type": "string"},
+            "score": _SCORE, "terms": _TERMS, "organisation": ref("OrganisationSummary"),
+        }),
+        "SearchHitPage": page_schema("SearchHit"),
+        "ContactRequest": record({
+            "id": ID, "direction": {"enum": list(contact_services.DIRECTIONS)},
+            "status": {"enum": list(CONTACT_STATUSES)},
+            "from_organisation": ref("OrganisationSummary"), "to_organisation": ref("OrganisationSummary"),
+            "need_id": _NULLABLE_ID, "offer_id": _NULLABLE_ID, "message": {"type": "string"},
+            "room_id": {**_NULLABLE_ID, "description": "The partner conversation opened by the acceptance."},
+            "contacts": {"oneOf": [{"type": "null"}, record({
+                "requester": {"oneOf": [{"type": "null"}, person]},
+                "responder": {"oneOf": [{"type": "null"}, person]},
+            })], "description": "The people's details: null until the request is accepted."},
+            "created_at": TIMESTAMP, "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        }),
+        "ContactRequestPage": page_schema("ContactRequest"),
+        "ContactRequestCreate": {
+            "type": "object", "additionalProperties": False, "required": ["to_organisation_id", "message"],
+            "properties": {
+                "to_organisation_id": ID,
+                "message": rule_schema(contact_services.CREATE_SCHEMA.fields["message"]),
+                "need_id": {**ID, "description": "A need of either organisation the request is about."},
+                "offer_id": {**ID, "description": "An offer of either organisation the request is about."},
+            },
+        },
+    }
+
+
+def paths(paging: list) -> dict:
+    filters = [query(name, rule_schema(rule), "Only suggestions from organisations with this "
+                     + name.replace("_", " ") + ".") for name, rule in suggestion_services.FILTERS.fields.items()]
+    conflict = {"409": json_response("Your account has no organisation, or a request between the two organisations "
+                                     "is pending or accepted, or the request was already answered.", ref("Error"))}
+    request_id = [path_id("request_id")]
+    found = {
+        "/suggestions": {"get": operation(
+            "list_suggestions", "Partner suggestions for your organisation's open needs and offers, best first",
+            "Suggestions", responses({"200": json_response("One page of suggestions", ref("SuggestionPage"))},
+                                     "401", "409", "422"),
+            parameters=[*filters, *paging],
+        )},
+        "/search": {"get": operation(
+            "search", "Search organisations, needs and offers", "Search",
+            responses({"200": json_response("One page of hits, best first", ref("SearchHitPage"))}, "401", "422"),
+            parameters=[{**query("q", {"type": "string"}, "Words to search for; cut at 20,000 characters. "
+                                 "Empty or only common words: 422."), "required": True}, *paging],
+        )},
+        "/contact-requests": {
+            "get": operation(
+                "list_contact_requests", "Contact requests your organisation received or sent", "Contacts",
+                responses({"200": json_response("One page of contact requests, newest first",
+                                                ref("ContactRequestPage"))}, "401", "409", "422"),
+                parameters=[query("direction", rule_schema(contact_services.LIST_FILTERS.fields["direction"]),
+                                  "Only received (incoming) or sent (outgoing) requests."), *paging],
+            ),
+            "post": operation(
+                "create_contact_request", "Ask another organisation to get in touch (rate-limited per organisation)",
+                "Contacts", {**responses({"201": {**json_response("The new request", ref("ContactRequest")),
+                                                  "headers": {"Location": {"description": "URL of the new request",
+                                                                           "schema": {"type": "string"}}}}},
+                                         "400", "401", "413", "422"), **conflict},
+                requestBody=request_body("ContactRequestCreate"),
+            ),
+        },
+        "/contact-requests/{request_id}": {"parameters": request_id, "get": operation(
+            "get_contact_request", "Show a contact request of your organisation", "Contacts",
+            responses({"200": json_response("The request", ref("ContactRequest"))}, "401", "404"),
+        )},
+    }
+    for action, who in (("accept", "receiving"), ("decline", "receiving"), ("withdraw", "requesting")):
+        found[f"/contact-requests/{{request_id}}/{action}"] = {"parameters": request_id, "post": operation(
+            f"{action}_contact_request", f"{action.capitalize()} a pending request (members of the {who} "
+            "organisation)", "Contacts",
+            {**responses({"200": json_response("The answered request", ref("ContactRequest"))}, "401", "403", "404"),
+             **conflict},
+        )}
+    return found
