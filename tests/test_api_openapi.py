@@ -173,3 +173,14 @@ def test_missing_token_response_matches_the_documented_error(client, document):
 def test_no_organisation_response_matches_the_documented_error(client, document, world):
     headers = {"Authorization": f"Bearer {make_token(world['orphan'])}"}
     assert_matches_document(document, "/profile", "get", client.get(f"{PREFIX}/profile", headers=headers))
+
+
+def test_notification_page_matches_the_documented_schema(client, document):
+    from community.i18n import N_
+    from community.notifications.services import notify
+
+    user = make_user(make_org())
+    notify([user.id], "mention", N_("%(name)s mentioned you in “%(title)s”"), "/forums", name="Anna", title="E-Akte")
+    response = client.get(f"{PREFIX}/notifications", headers={"Authorization": f"Bearer {make_token(user)}"})
+    assert response.status_code == 200 and len(response.get_json()["items"]) == 1
+    assert_matches_document(document, "/notifications", "get", response)

@@ -46,3 +46,30 @@ def test_downgrade_to_base_and_upgrade_again(empty_database_url):
         tables = sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
     assert "organisation" in tables
+
+
+def test_notifications_keep_their_text_across_the_message_id_migration(empty_database_url):
+    """Rows from before keep their text; on the way down, newer rows get their English text."""
+    from community.notifications.models import Notification
+    from tests.factories import make_user
+
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade(revision="10f003876226")
+        user_id = make_user().id
+        db.session.execute(sa.text("INSERT INTO notification (user_id, kind, text, url, created_at) "
+                                   "VALUES (:user_id, 'mention', 'Anna hat Sie erwähnt', '', CURRENT_TIMESTAMP)"),
+                           {"user_id": user_id})
+        db.session.commit()
+        upgrade()
+        [old] = db.session.scalars(db.select(Notification)).all()
+        assert (old.message, old.display_text) == (None, "Anna hat Sie erwähnt")
+        db.session.add(Notification(user_id=user_id, kind="moderation", message="Moderation: you were %(action)s.",
+                                    params={"action": {"msgid": "muted"}}))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="10f003876226")
+        texts = db.session.scalars(sa.text("SELECT text FROM notification ORDER BY id")).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert texts == ["Anna hat Sie erwähnt", "Moderation: you were muted."]

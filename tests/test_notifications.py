@@ -1,13 +1,18 @@
 """Notifications: stored and delivered live, the bell and the list, and what creates them (mentions,
-contact requests, new matching needs and offers)."""
+contact requests, new matching needs and offers), each shown in its reader's language."""
+import json
+
 import pytest
+from flask import g
+from flask_babel import lazy_gettext
 
 from community.extensions import db
+from community.i18n import N_
 from community.notifications import services
 from community.notifications.models import Notification
 from community.profiles import services as profiles
 from community.suggestions import contacts
-from tests.factories import make_need, make_org, make_room, make_user, sign_in, socket_client
+from tests.factories import make_need, make_org, make_room, make_token, make_user, sign_in, socket_client
 
 
 def notifications_of(user) -> list[Notification]:
@@ -103,7 +108,7 @@ def test_a_new_matching_offer_notifies_the_organisation_with_the_need(app, seeke
     vendor = make_org(name="Akten GmbH", kind="company")
     profiles.create_entry(make_user(vendor), vendor, "offer", offer_data())
     [notification] = notifications_of(seeker)
-    assert notification.kind == "match" and "Akten GmbH" in notification.text
+    assert notification.kind == "match" and "Akten GmbH" in notification.display_text
 
 
 def test_a_match_is_announced_once_per_organisation_and_record(app, seeker):
@@ -119,3 +124,119 @@ def test_no_match_notice_below_the_threshold(app, seeker):
     vendor = make_org(kind="company")
     profiles.create_entry(make_user(vendor), vendor, "offer", offer_data())
     assert notifications_of(seeker) == []
+
+
+# --- each reader's language, whoever sent it ----------------------------------------------------
+
+
+def live_texts(socket) -> list[str]:
+    return [e["args"][0]["text"] for e in socket.get_received() if e["name"] == "notification"]
+
+
+def list_page(app, user, locale: str) -> str:
+    g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches the user in g
+    client = app.test_client()
+    sign_in(client, user, locale=locale)
+    return client.get("/notifications").get_data(as_text=True)
+
+
+def api_texts(app, user) -> list[str]:
+    # A client without a browser session: a session's language would win over the token user's.
+    response = app.test_client().get("/api/v1/notifications", headers={"Authorization": f"Bearer {make_token(user)}"})
+    assert response.status_code == 200
+    return [item["text"] for item in response.get_json()["items"]]
+
+
+READINGS = {
+    "de": "Stadt Fragend möchte mit Ihrer Organisation Kontakt aufnehmen.",
+    "en": "Stadt Fragend would like to get in touch with your organisation.",
+}
+
+
+@pytest.mark.parametrize("sender_locale, reader_locale", [("en", "de"), ("de", "en")])
+def test_the_reader_gets_their_language_live_in_the_list_and_in_the_api(app, client, sender_locale,
+                                                                         reader_locale):
+    sender = make_user(make_org(name="Stadt Fragend"), locale=sender_locale)
+    reader = make_user(make_org(), locale=reader_locale)
+    live = socket_client(app, reader)
+    response = client.post("/api/v1/contact-requests", headers={"Authorization": f"Bearer {make_token(sender)}"},
+                           json={"to_organisation_id": reader.organisation_id, "message": "Hallo!"})
+    assert response.status_code == 201
+    assert live_texts(live) == [READINGS[reader_locale]]
+    assert READINGS[reader_locale] in list_page(app, reader, reader_locale)
+    assert api_texts(app, reader) == [READINGS[reader_locale]]
+
+
+def test_without_a_stored_language_the_live_event_uses_the_default(app):
+    app.config["BABEL_DEFAULT_LOCALE"] = "de"
+    reader = make_user(make_org())
+    live = socket_client(app, reader)
+    contacts.create_contact_request(make_user(make_org(name="Stadt Fragend"), locale="en"),
+                                    {"to_organisation_id": reader.organisation_id, "message": "Hallo!"})
+    assert live_texts(live) == [READINGS["de"]]
+
+
+def test_a_translatable_value_follows_the_reader_too(app, client):
+    author = make_user(make_org(), locale="de")
+    moderator = make_user(role="moderator", locale="en")
+    sign_in(client, moderator, locale="en")
+    response = client.post(f"/moderation/users/{author.id}/sanction",
+                           data={"kind": "mute", "reason": "Lärm", "days": "3"})
+    assert response.status_code == 302
+    assert api_texts(app, author) == ["Moderation: Sie wurden stummgeschaltet. Grund: Lärm"]
+
+
+def test_a_topic_room_is_named_in_the_readers_language(app):
+    alice = make_user(make_org(), name="Alice Adler", locale="en")
+    bob = make_user(make_org(), name="Bob Brändle", locale="de")
+    room = make_room("topic", [alice, bob], topic_slug="ozg")
+    live = socket_client(app, bob)
+    socket_client(app, alice).emit("send", {"room_id": room.id, "body": "@bob.braendle, eine Frage",
+                                            "client_id": "m"}, callback=True)
+    assert live_texts(live) == ["Alice Adler hat Sie in „Bürgerservice/OZG“ erwähnt"]
+
+
+def test_notifications_stored_as_text_still_show(app, client):
+    reader = make_user(make_org(), locale="de")
+    db.session.add(Notification(user_id=reader.id, kind="mention", text="Anna hat Sie erwähnt"))
+    db.session.commit()
+    assert "Anna hat Sie erwähnt" in list_page(app, reader, "en")
+    assert api_texts(app, reader) == ["Anna hat Sie erwähnt"]
+
+
+def test_values_cannot_inject_markup(app, client):
+    reader = make_user(make_org(), locale="de")
+    services.notify([reader.id], "mention", N_("%(name)s mentioned you in “%(title)s”"),
+                    name="<script>alert(1)</script>", title="<b>Thema</b>")
+    page = list_page(app, reader, "de")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; hat Sie in „&lt;b&gt;Thema&lt;/b&gt;“ erwähnt" in page
+    assert "<script>alert" not in page and "<b>Thema" not in page
+
+
+def test_notify_refuses_translated_text(app):
+    reader = make_user(make_org())
+    with pytest.raises(TypeError):
+        services.notify([reader.id], "mention", lazy_gettext("Notifications"))
+    with pytest.raises(TypeError):
+        services.notify([reader.id], "mention", N_("%(name)s mentioned you in “%(title)s”"),
+                        name="Anna", title=lazy_gettext("Notifications"))
+    assert notifications_of(reader) == []
+
+
+def test_the_api_lists_only_ones_own_notifications(app, client):
+    reader = make_user(make_org())
+    services.notify([reader.id], "mention", "Eins")
+    services.notify([make_user().id], "mention", "Fremd")
+    services.notify([reader.id], "mention", "Zwei")
+    assert api_texts(app, reader) == ["Zwei", "Eins"]
+    assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_the_data_export_has_the_notifications_in_the_exports_language(app, client):
+    reader = make_user(make_org(), locale="en")
+    contacts.create_contact_request(make_user(make_org(name="Stadt Fragend")),
+                                    {"to_organisation_id": reader.organisation_id, "message": "Hallo!"})
+    g.pop("_login_user", None)
+    sign_in(client, reader, locale="de")
+    exported = json.loads(client.get("/account/export").data)["notifications"]
+    assert [(item["kind"], item["text"]) for item in exported] == [("contact_request", READINGS["de"])]

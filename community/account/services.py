@@ -9,6 +9,8 @@ from community.errors import Conflict, NotFound, ValidationError
 from community.extensions import db
 from community.members.services import appoint_successor
 from community.models_base import utcnow
+from community.notifications.models import Notification
+from community.notifications.services import notification_to_dict
 from community.profiles.models import Need, Offer
 from community.profiles.services import entry_to_dict
 from community.validation import OneOf, Schema, Text
@@ -106,6 +108,9 @@ def export_user_data(user: User) -> dict:
         ],
         "needs": _authored(Need, user),
         "offers": _authored(Offer, user),
+        # In the language of the export's request, like the notification page.
+        "notifications": [notification_to_dict(notification) for notification in db.session.scalars(
+            db.select(Notification).filter_by(user_id=user.id).order_by(Notification.id))],
     }
 
 

@@ -12,3 +12,4 @@ from community.api import entries, routes  # noqa: E402,F401  (registers the vie
 from community.api import suggestions  # noqa: E402,F401  (suggestions, search, contact requests)
 from community.api import forums, moderation  # noqa: E402,F401  (forums, reports, moderation)
 from community.api import rooms  # noqa: E402,F401  (the rooms a token user may join)
+from community.api import notifications  # noqa: E402,F401  (the token user's notifications)

@@ -9,10 +9,10 @@ import logging
 import os
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from community.extensions import db
+from community.i18n import N_
 from community.notifications import services
 from community.notifications.models import MATCH, MatchNotice
 from community.signals import entry_changed
@@ -68,12 +68,13 @@ def notify_matches(entry) -> int:
         return 0
     record_id = matching.record_id(entry.record_prefix, entry.id)
     url = url_for("profiles.show_entry", plural=entry.record_prefix + "s", entry_id=entry.id)
-    text = _("New match for your organisation: “%(title)s” by %(organisation)s",
-             title=entry.title, organisation=entry.organisation.name)
     notified = 0
     for org_id in matching_organisations(entry):
         if _first_notice(org_id, record_id):
-            notified += len(services.notify(services.organisation_member_ids(org_id), MATCH, text, url))
+            notified += len(services.notify(
+                services.organisation_member_ids(org_id), MATCH,
+                N_("New match for your organisation: “%(title)s” by %(organisation)s"), url,
+                title=entry.title, organisation=entry.organisation.name))
     return notified
 
 

@@ -2,6 +2,7 @@
 match notices were already sent, so each pair is announced at most once."""
 from datetime import datetime
 
+from flask_babel import gettext as translate  # not a marker: the stored ids were marked with N_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.extensions import db
@@ -13,6 +14,7 @@ CONTACT_REQUEST = "contact_request"
 MATCH = "match"
 ROOM_INVITE = "room_invite"
 NOTIFICATION_KINDS = (MENTION, REPLY, CONTACT_REQUEST, MATCH, ROOM_INVITE)
+TEXT_MAX = 500
 
 
 class Notification(db.Model):
@@ -21,10 +23,24 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
     kind: Mapped[str] = mapped_column(db.String(20), nullable=False)
-    text: Mapped[str] = mapped_column(db.String(500), nullable=False)
+    # An English message id and its values, translated when shown: the reader's language, not the sender's.
+    # A value {"msgid": ...} is itself a message id and translated too.
+    message: Mapped[str | None] = mapped_column(db.String(500))
+    params: Mapped[dict | None] = mapped_column(db.JSON)
+    # Only rows from before `message` have a text: already translated, in their sender's language.
+    text: Mapped[str] = mapped_column(db.String(500), default="", nullable=False)
     url: Mapped[str] = mapped_column(db.String(500), default="", nullable=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
     read_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+
+    @property
+    def display_text(self) -> str:
+        """The notification in the current locale (plain text: templates escape it)."""
+        if self.message is None:
+            return self.text
+        values = {name: translate(value["msgid"]) if isinstance(value, dict) else value
+                  for name, value in (self.params or {}).items()}
+        return translate(self.message, **values)[:TEXT_MAX]
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} {self.kind} user={self.user_id}>"

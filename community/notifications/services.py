@@ -1,21 +1,31 @@
 """Storing, delivering, listing and marking notifications.
 
 `notify` writes first and emits afterwards (to the personal Socket.IO room `user:<id>`), so a
-notification a browser showed is one the list page also has.
+notification a browser showed is one the list page also has. It stores the English message id and
+its values, never the text: each reader sees it in their own language, live and later.
 """
-from flask import url_for
-from flask_babel import gettext as _
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import User
 from community.errors import NotFound
 from community.extensions import db, socketio
+from community.i18n import N_
 from community.models_base import utcnow
-from community.notifications.models import CONTACT_REQUEST, Notification
+from community.notifications.models import CONTACT_REQUEST, TEXT_MAX, Notification
 from community.pagination import Page, paginate
 
-TEXT_MAX = 500
 URL_MAX = 500
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """A value of a notification that is itself a message id (marked with N_), translated when shown."""
+
+    msgid: str
 
 
 def user_channel(user_id: int) -> str:
@@ -27,26 +37,51 @@ def notification_to_dict(notification: Notification) -> dict:
     return {
         "id": notification.id,
         "kind": notification.kind,
-        "text": notification.text,
+        "text": notification.display_text,
         "url": notification.url,
         "created_at": notification.created_at.isoformat() + "Z",
         "read": notification.read_at is not None,
     }
 
 
-def notify(user_ids, kind: str, text: str, url: str = "") -> list[Notification]:
-    """Store one notification per user (each once), commit, then deliver them live."""
+def _stored_value(value):
+    if isinstance(value, Translatable):
+        return {"msgid": value.msgid}
+    if isinstance(value, str):
+        return value[:TEXT_MAX]
+    if isinstance(value, int):
+        return value
+    # A lazy or otherwise translated value would be frozen in the sender's language.
+    raise TypeError(f"notification values are str, int or Translatable, not {type(value).__name__}")
+
+
+def notify(user_ids, kind: str, message: str, url: str = "", **values) -> list[Notification]:
+    """Store one notification per user (each once), commit, then deliver them live.
+
+    `message` is an English message id marked with N_ ("%(name)s mentioned you"), `values` fill it in.
+    """
+    if not isinstance(message, str):
+        raise TypeError("the message is a message id marked with N_, not a (lazy) translation")
     unique_ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
     if not unique_ids:
         return []
-    notifications = [Notification(user_id=user_id, kind=kind, text=str(text)[:TEXT_MAX], url=url[:URL_MAX])
+    params = {name: _stored_value(value) for name, value in values.items()}
+    notifications = [Notification(user_id=user_id, kind=kind, message=message, params=params, url=url[:URL_MAX])
                      for user_id in unique_ids]
     db.session.add_all(notifications)
     db.session.commit()
+    locales = dict(db.session.execute(db.select(User.id, User.locale).filter(User.id.in_(unique_ids))).all())
     for notification in notifications:
-        socketio.emit("notification", notification_to_dict(notification), to=user_channel(notification.user_id),
-                      namespace="/")
+        with force_locale(_reader_locale(locales.get(notification.user_id))):
+            payload = notification_to_dict(notification)
+        socketio.emit("notification", payload, to=user_channel(notification.user_id), namespace="/")
     return notifications
+
+
+def _reader_locale(preference: str | None) -> str:
+    """The receiver's stored language; the sender's request knows nothing else about them."""
+    config = current_app.config
+    return preference if preference in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
 def organisation_member_ids(organisation_id: int, exclude_user_id: int | None = None) -> list[int]:
@@ -88,7 +123,6 @@ def mark_all_read(user) -> int:
 
 def notify_contact_request(request) -> list[Notification]:
     """Tell the receiving organisation's members that another organisation asks to get in touch."""
-    text = _("%(organisation)s would like to get in touch with your organisation.",
-             organisation=request.from_org.name)
-    return notify(organisation_member_ids(request.to_org_id), CONTACT_REQUEST, text,
-                  url_for("suggestions.contact_list", direction="incoming"))
+    return notify(organisation_member_ids(request.to_org_id), CONTACT_REQUEST,
+                  N_("%(organisation)s would like to get in touch with your organisation."),
+                  url_for("suggestions.contact_list", direction="incoming"), organisation=request.from_org.name)

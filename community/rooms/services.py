@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from community import policy
 from community.auth.models import User
 from community.errors import NotFound, ValidationError
 from community.extensions import db
+from community.i18n import N_
 from community.notifications import services as notifications
 from community.notifications.models import ROOM_INVITE
 from community.organisations.models import Organisation
@@ -204,9 +204,8 @@ def invite(user, room: Room, data: dict, room_url: str = "") -> list[User]:
     added = [person for person in _invitees(user, INVITE_SCHEMA.clean(data)) if not room.has_member(person.id)]
     db.session.add_all(RoomMember(room_id=room.id, user_id=person.id) for person in added)
     db.session.commit()
-    notifications.notify([p.id for p in added], ROOM_INVITE,
-                         _("%(name)s added you to the conversation “%(room)s”", name=user.display_name,
-                           room=room.label), room_url)
+    notifications.notify([p.id for p in added], ROOM_INVITE, N_("%(name)s added you to the conversation “%(room)s”"),
+                         room_url, name=user.display_name, room=room.label)
     return added
 
 

@@ -26,5 +26,9 @@
       announcer.textContent = notification.text;
     }
   });
+  // A suspension or ban ends this connection; the reloaded page says why and until when.
+  socket.on("sanction", function () {
+    window.location.reload();
+  });
   show();
 })();
