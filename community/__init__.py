@@ -69,9 +69,12 @@ def _init_extensions(app: Flask) -> None:
     from community.forums import events as _forum_events  # noqa: F401
     from community.rooms import events as _room_events  # noqa: F401
 
+    from community.sockets import client_manager
+
     socketio.init_app(
         app,
-        message_queue=app.config["REDIS_URL"],
+        # Always given: Flask-SocketIO would otherwise keep the previous app's manager.
+        client_manager=client_manager(app.config["REDIS_URL"]),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )

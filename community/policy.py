@@ -5,7 +5,10 @@ and templates ask `can(user, action, target)` instead of re-deriving roles.
 """
 from collections.abc import Callable
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from community.errors import PermissionDenied
 from community.extensions import db
@@ -13,6 +16,7 @@ from community.models_base import utcnow
 
 Rule = Callable[[object, object], bool]
 RULES: dict[str, Rule] = {}
+SANCTIONS_CACHE = "policy_sanction_kinds"
 
 
 def rule(action: str):
@@ -187,15 +191,29 @@ def _delete_message(user, message) -> bool:
 
 
 def active_sanction_kinds(user) -> set[str]:
-    """The kinds of sanction (mute, suspend, ban) in force for the user now; warnings never restrict."""
+    """The kinds of sanction (mute, suspend, ban) in force for the user now; warnings never restrict.
+
+    Read once per request or socket event (one `send` asks five rules that look at sanctions) and
+    read again after any commit, which may have imposed or lifted one."""
     if not _signed_in(user):
         return set()
-    from community.moderation.models import WARN, Sanction
+    cache = g.setdefault(SANCTIONS_CACHE, {}) if has_app_context() else {}
+    if user.id not in cache:
+        from community.moderation.models import WARN, Sanction
 
-    now = utcnow()
-    return set(db.session.scalars(db.select(Sanction.kind).filter(
-        Sanction.user_id == user.id, Sanction.kind != WARN,
-        db.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now))))
+        cache[user.id] = frozenset(db.session.scalars(db.select(Sanction.kind).filter(
+            Sanction.user_id == user.id, Sanction.kind != WARN,
+            db.or_(Sanction.ends_at.is_(None), Sanction.ends_at > utcnow()))))
+    return cache[user.id]
+
+
+def forget_sanctions(*_args) -> None:
+    """Drop the sanctions read in this request (a socket event starts with this)."""
+    if has_app_context():
+        g.pop(SANCTIONS_CACHE, None)
+
+
+event.listen(Session, "after_commit", forget_sanctions)
 
 
 def is_suspended(user) -> bool:
@@ -358,7 +376,12 @@ def _assign_moderators(user, target) -> bool:
 
 @rule("moderation.appeal")
 def _appeal(user, action) -> bool:
-    return _signed_in(user) and action.subject_user_id == user.id
+    """Whose contribution it was; for a profile text, the organisation's admins."""
+    if not _signed_in(user):
+        return False
+    if action.item_type == "profile":
+        return user.is_org_admin and user.organisation_id == action.item_id
+    return action.subject_user_id == user.id
 
 
 @rule("moderation.decide_appeal")

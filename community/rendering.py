@@ -3,8 +3,12 @@
 One renderer for room messages, forum posts and anything else people write: CommonMark via
 markdown-it-py with raw HTML disabled, then nh3 (ammonia) as the last word on which tags,
 attributes and URL schemes survive. Links get rel="nofollow noopener noreferrer ugc".
+
+Mention handles: a user's handle is their name, lower-cased, umlauts and ß transliterated (ä → ae),
+other characters than letters and digits collapsed to dots: "Sabine Krüger" is @sabine.krueger.
 """
 import re
+import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
@@ -22,6 +26,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 MENTION = re.compile(r"(?<![\w@])@([\w.-]{2,64})", re.UNICODE)
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 LINK = re.compile(r"https?://|www\.|\[[^\]]*\]\([^)]*\)|<a\s", re.IGNORECASE)
 
 
@@ -44,6 +49,13 @@ def mentioned_handles(text: str) -> list[str]:
     for match in MENTION.finditer(text or ""):
         seen.setdefault(match.group(1).rstrip(".-"), None)
     return list(seen)
+
+
+def handle_of(user) -> str:
+    """The @handle of a user (see the module docstring)."""
+    name = unicodedata.normalize("NFKD", user.name.lower().translate(_TRANSLITERATION))
+    ascii_name = name.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", ".", ascii_name).strip(".")
 
 
 def contains_link(text: str) -> bool:

@@ -82,7 +82,7 @@ def test_hide_tells_the_author_why_and_closes_the_report(world):
     assert outcome.action is not None and world["post"].status == "hidden"
     assert services.queue(world["forum_moderator"]).items == []
     notice = db.session.scalars(db.select(Notification).filter_by(user_id=world["author"].id, kind="moderation")).one()
-    assert "Werbung" in notice.text and "appeal" in notice.text
+    assert "Werbung" in notice.display_text and "appeal" in notice.display_text
 
 
 def test_hide_needs_a_reason(world):
@@ -248,7 +248,8 @@ def test_suspended_user_cannot_log_in_and_sees_why(client, world):
 def test_banned_user_api_token_stops_working(client, world):
     token = make_token(world["author"])
     sanctions.sanction(world["moderator"], world["author"].id, {"kind": "ban", "reason": "Spam"})
-    assert client.get("/api/v1/forums", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    response = client.get("/api/v1/forums", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403 and response.json["error"]["code"] == "banned"
 
 
 def test_suspended_session_cannot_post(client, world):
@@ -280,3 +281,11 @@ def test_pending_post_is_approved_from_the_queue(world):
     assert [entry.kind for entry in services.queue(world["forum_moderator"]).items] == ["pending"]
     services.act(world["forum_moderator"], {"action": "approve", "item_type": "post", "item_id": pending.id})
     assert db.session.get(Post, pending.id).status == "published"
+
+
+def test_approving_a_reported_item_keeps_it_and_takes_it_off_the_queue(world):
+    _report(world)
+    outcome = services.act(world["forum_moderator"], {"action": "approve", "item_type": "post",
+                                                      "item_id": world["post"].id})
+    assert outcome.action is not None and world["post"].status == "published"
+    assert services.queue(world["forum_moderator"]).items == []

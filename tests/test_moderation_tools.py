@@ -80,8 +80,8 @@ def test_lifting_is_logged_and_the_user_is_told(app):
     sanctions.lift(moderator, record.id, {"reason": "Einsicht gezeigt"})
     entry = db.session.scalars(db.select(ModerationAction).filter_by(action="lift")).one()
     assert (entry.moderator_id, entry.subject_user_id, entry.reason) == (moderator.id, author.id, "Einsicht gezeigt")
-    notices = db.session.scalars(db.select(Notification.text).filter_by(user_id=author.id)).all()
-    assert any("lifted" in text and "Einsicht gezeigt" in text for text in notices)
+    notices = db.session.scalars(db.select(Notification).filter_by(user_id=author.id)).all()
+    assert any("lifted" in notice.display_text and "Einsicht gezeigt" in notice.display_text for notice in notices)
 
 
 def test_lifting_needs_a_reason(app):

@@ -6,8 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest
 
+from community import policy
 from community.auth.services import user_for_api_token
 from community.errors import Conflict, ServiceError, ValidationError
+from community.moderation.live import sanction_event
+from community.moderation.sanctions import blocking_sanction
 from community.pagination import page_args
 
 
@@ -21,27 +24,43 @@ class Unauthorized(ServiceError):
 _TOKEN_USER = "community.api.token_user"
 
 
-def token_user():
-    """The active user of the request's bearer token, or None; looked up once per request.
+class Banned(ServiceError):
+    status = 403
+    code = "banned"
+
+
+def _token_owner():
+    """The active account of the request's bearer token, sanctioned or not; looked up once per request.
 
     Cookies are ignored on the API, so a browser session can never act through it.
     """
     if _TOKEN_USER not in request.environ:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        user = user_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
-        request.environ[_TOKEN_USER] = user
+        bearer = scheme.lower() == "bearer"
+        request.environ[_TOKEN_USER] = user_for_api_token(token.strip(), sanctioned_too=True) if bearer else None
     return request.environ[_TOKEN_USER]
 
 
+def token_user():
+    """The user the request acts for: the token's owner unless suspended or banned; else None."""
+    user = _token_owner()
+    return None if user is None or policy.is_suspended(user) else user
+
+
 def token_required(view):
-    """Authenticate by `Authorization: Bearer <token>`; sets g.api_user or answers 401."""
+    """Authenticate by `Authorization: Bearer <token>`; sets g.api_user, or answers 401 (no valid token)
+    or 403 `banned` with the reason and end date (a suspended or banned account)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        user = token_user()
-        if user is None:
+        owner = _token_owner()
+        if owner is None:
             raise Unauthorized(_l("A valid API token is required (Authorization: Bearer <token>)."))
-        g.api_user = user
+        # is_suspended is read once per request (the rate-limit key asked already); only a suspended
+        # owner costs the look-up of the sanction's reason and end.
+        if policy.is_suspended(owner) and (sanction := blocking_sanction(owner)) is not None:
+            raise Banned(sanction_event(sanction)["message"])
+        g.api_user = owner
         return view(*args, **kwargs)
 
     return wrapper

@@ -392,7 +392,9 @@ def load_user_from_session_id(session_id: str) -> User | None:
     return user
 
 
-def user_for_api_token(token: str) -> User | None:
+def user_for_api_token(token: str, sanctioned_too: bool = False) -> User | None:
+    """The active account the token belongs to; a suspended or banned one only with `sanctioned_too`
+    (the socket's connect refuses it with the reason, docs/realtime.md)."""
     if not token:
         return None
     record = db.session.execute(
@@ -402,7 +404,7 @@ def user_for_api_token(token: str) -> User | None:
         return None
     from community.policy import is_suspended  # policy reads the moderation tables
 
-    if is_suspended(record.user):
+    if not sanctioned_too and is_suspended(record.user):
         return None
     now = utcnow()
     # A write per request would turn every API read into a write; a minute is precise enough.

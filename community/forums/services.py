@@ -17,12 +17,12 @@ from community.auth.models import User
 from community.errors import NotFound, ServiceError, ValidationError
 from community.extensions import db, socketio
 from community.forums.models import DELETED, PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
+from community.i18n import N_
 from community.models_base import utcnow
 from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
-from community.rendering import contains_link, mentioned_handles, render_markdown
-from community.rooms.messages import handle_of
+from community.rendering import contains_link, handle_of, mentioned_handles, render_markdown
 from community.taxonomy import TOPICS
 from community.validation import Schema, Text
 
@@ -182,13 +182,20 @@ def _check_posting(user, body: str, thread: Thread | None) -> str:
                                  seconds=thread.slow_mode_seconds))
     if policy.is_global_moderator(user):
         return PUBLISHED
+    is_new = refuse_links_of_new_accounts(user, body)
+    organisation = user.organisation
+    return PENDING if is_new and (organisation is None or not organisation.verified) else PUBLISHED
+
+
+def refuse_links_of_new_accounts(user, body: str) -> bool:
+    """Whether the user's account is new (fewer than MODERATION_FIRST_POSTS published posts); a new
+    account's text with a link is refused. Forum posts and room messages alike."""
     first_posts = current_app.config.get("MODERATION_FIRST_POSTS", DEFAULT_FIRST_POSTS)
     is_new = _published_count(user) < first_posts
     if is_new and contains_link(body):
         raise ValidationError(_l("Please correct the marked fields."), fields={
             "body": _l("New accounts cannot post links until %(n)s of their posts were approved.", n=first_posts)})
-    organisation = user.organisation
-    return PENDING if is_new and (organisation is None or not organisation.verified) else PUBLISHED
+    return is_new
 
 
 def _check_rate_limit(user) -> None:
@@ -276,10 +283,10 @@ def _announce(author, post: Post, forum_watchers: bool) -> None:
         watchers = watchers.union(db.select(ThreadWatch.user_id).filter(ThreadWatch.forum_id == thread.forum_id))
     mentioned = set(_mentioned_user_ids(post.body)) - {author.id}
     watcher_ids = set(db.session.scalars(watchers)) - {author.id} - mentioned
-    notify(sorted(watcher_ids), "forum_post", str(_l("New post in “%(title)s” by %(name)s",
-                                                      title=thread.title, name=author.display_name)), url)
-    notify(sorted(mentioned), "mention", str(_l("%(name)s mentioned you in “%(title)s”",
-                                                 name=author.display_name, title=thread.title)), url)
+    notify(sorted(watcher_ids), "forum_post", N_("New post in “%(title)s” by %(name)s"), url,
+           title=thread.title, name=author.display_name)
+    notify(sorted(mentioned), "mention", N_("%(name)s mentioned you in “%(title)s”"), url,
+           name=author.display_name, title=thread.title)
 
 
 def _mentioned_user_ids(body: str) -> list[int]:
@@ -318,9 +325,8 @@ def invite_organisation(user, thread: Thread, organisation_id) -> list[int]:
     if organisation is None:
         raise NotFound(_l("This organisation does not exist."))
     member_ids = organisation_member_ids(organisation.id, exclude_user_id=user.id)
-    notify(member_ids, "forum_invite", str(_l("%(name)s invites you to the discussion “%(title)s”",
-                                               name=user.display_name, title=thread.title)),
-           url_for("forums.thread", thread_id=thread.id))
+    notify(member_ids, "forum_invite", N_("%(name)s invites you to the discussion “%(title)s”"),
+           url_for("forums.thread", thread_id=thread.id), name=user.display_name, title=thread.title)
     return member_ids
 
 

@@ -1,9 +1,9 @@
 """The things moderation acts on, behind one interface: forum posts, room messages, profile texts.
 
 `load_item(item_type, item_id)` returns an Item with the author, the text, the scope (which forum
-or room moderators may handle it) and a link; `apply(item, action, ...)` changes its state.
-Hiding and deleting keep the text (in the post, the message or the log entry), so an unhide or a
-successful appeal can restore it.
+or room moderators may handle it) and a link; `set_state`, `edit_text` and `approve` change it.
+Hiding and deleting keep the text (in the post, the message, or a WithheldProfile beside the emptied
+profile description), so an unhide or a successful appeal can restore it.
 """
 from dataclasses import dataclass
 
@@ -14,7 +14,7 @@ from community.errors import NotFound
 from community.extensions import db
 from community.forums.models import DELETED, HIDDEN, PENDING, PUBLISHED, Post
 from community.models_base import utcnow
-from community.moderation.models import MESSAGE, POST, PROFILE, ModerationAction
+from community.moderation.models import MESSAGE, POST, PROFILE, ModerationAction, WithheldProfile
 from community.organisations.models import Organisation
 from community.rooms.models import Message
 
@@ -37,14 +37,13 @@ class Item:
         """visible, pending, hidden or deleted."""
         if self.type == POST:
             return VISIBLE if self.obj.status == PUBLISHED else self.obj.status
-        last = _last_state_action(self)
-        if self.type == MESSAGE and self.obj.deleted_at is None:
+        if self.type == PROFILE:  # an organisation stays; its text is shown, withheld, or withheld and edited
+            hold = withheld_profile(self.obj)
+            return VISIBLE if hold is None else PENDING if hold.edited_at else HIDDEN
+        if self.obj.deleted_at is None:
             return VISIBLE
-        if last is None:
-            return DELETED if self.type == MESSAGE else VISIBLE
-        if self.type == PROFILE:  # an organisation stays; its text is either shown or withheld
-            return HIDDEN if last.action in ("hide", "delete") else VISIBLE
-        return {"hide": HIDDEN, "delete": DELETED}.get(last.action, VISIBLE)
+        last = _last_state_action(self)
+        return DELETED if last is None else {"hide": HIDDEN, "delete": DELETED}.get(last.action, VISIBLE)
 
 
 def _last_state_action(item: "Item") -> ModerationAction | None:
@@ -79,7 +78,8 @@ def load_item(item_type: str, item_id, include_deleted: bool = False) -> Item:
         org = db.session.get(Organisation, item_id)
         if org is None:
             raise _missing()
-        item = Item(PROFILE, org.id, org, None, org.description, None,
+        hold = withheld_profile(org)
+        item = Item(PROFILE, org.id, org, None, org.description if hold is None else hold.text, None,
                     url_for("organisations.show", org_id=org.id), org.name)
     else:
         raise _missing()
@@ -98,8 +98,8 @@ def scope_of_action(action: ModerationAction) -> tuple[str, int] | None:
         return None
 
 
-def set_state(item: Item, state: str, previous_text: str | None = None) -> None:
-    """Make the item visible, hidden or deleted; for profiles `previous_text` is what to restore."""
+def set_state(item: Item, state: str) -> None:
+    """Make the item visible, hidden or deleted."""
     if item.type == POST:
         item.obj.status = PUBLISHED if state == VISIBLE else state
         from community.forums.services import recount  # forums imports moderation
@@ -108,7 +108,40 @@ def set_state(item: Item, state: str, previous_text: str | None = None) -> None:
     elif item.type == MESSAGE:
         item.obj.deleted_at = None if state == VISIBLE else (item.obj.deleted_at or utcnow())
     else:
-        item.obj.description = previous_text or "" if state == VISIBLE else ""
+        _set_profile_state(item.obj, state)
+
+
+def _set_profile_state(org: Organisation, state: str) -> None:
+    """Publish the withheld text (the organisation's newest), or withhold the description; a decision
+    on a withheld profile counts as its review."""
+    hold = withheld_profile(org)
+    if state == VISIBLE:
+        if hold is not None:
+            org.description = hold.text
+            db.session.delete(hold)
+    elif hold is None:
+        db.session.add(WithheldProfile(organisation_id=org.id, text=org.description))
+        org.description = ""
+    else:
+        hold.edited_at = None
+
+
+def withheld_profile(org: Organisation) -> WithheldProfile | None:
+    return db.session.get(WithheldProfile, org.id)
+
+
+def withhold_edit(org: Organisation, text: str) -> bool:
+    """While moderation withholds the profile text, an edit of it waits for review instead of being published.
+
+    True when the text was kept back (the caller must not publish it). Saving the withheld text unchanged
+    asks for no review.
+    """
+    hold = withheld_profile(org)
+    if hold is None:
+        return False
+    if text != hold.text:
+        hold.text, hold.edited_at = text, utcnow()
+    return True
 
 
 def edit_text(item: Item, text: str, editor) -> None:
@@ -119,13 +152,16 @@ def edit_text(item: Item, text: str, editor) -> None:
     elif item.type == MESSAGE:
         item.obj.body = text
         item.obj.edited_at = utcnow()
+    elif (hold := withheld_profile(item.obj)) is not None:
+        hold.text = text  # still withheld: as with posts, editing does not change the state
     else:
         item.obj.description = text
 
 
 def approve(item: Item) -> bool:
-    """Publish a pending item; False when it was not pending."""
-    if item.type != POST or item.obj.status != PENDING:
+    """Publish a pending item (a post waiting for approval, a withheld profile edited since); False when
+    it was not pending."""
+    if item.state != PENDING:
         return False
     set_state(item, VISIBLE)
     return True

@@ -136,6 +136,19 @@ class ModeratorAssignment(db.Model):
     room = relationship("Room")
 
 
+class WithheldProfile(db.Model):
+    """An organisation's profile text that moderation hid or deleted, kept here while its description is empty.
+
+    Edits the organisation makes meanwhile replace `text` instead of being published, and set `edited_at`:
+    the review queue lists them, and approving or unhiding publishes the newest text.
+    """
+
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    text: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
+    edited_at: Mapped[datetime | None] = mapped_column(db.DateTime)  # None: nothing new to review
+
+
 class RoomSlowMode(db.Model):
     """Slow mode of a room: one message per this many seconds per user."""
 

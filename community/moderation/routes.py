@@ -1,7 +1,7 @@
 """Moderation in the browser: reporting, the queue, actions, the log, sanctions and appeals."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from community import policy
 from community.auth.current import acting_user
@@ -17,6 +17,24 @@ from community.pagination import page_args
 from community.rooms.models import Room
 from community.extensions import db
 from community.models_base import utcnow
+
+
+# What a suspended or banned user may still reach: their sanctions and appeals, their data, their account
+# (its settings and its deletion: the rights over one's own data do not end with a sanction), logging out.
+OPEN_WHILE_SUSPENDED = {"static", "auth.logout", "main.set_language", "main.privacy", "main.health",
+                        "moderation.my_sanctions", "moderation.appeal", "account.export_data",
+                        "account.settings", "account.delete_account"}
+
+
+@bp.before_app_request
+def stop_suspended_users():
+    """Every other page tells a suspended or banned user why and until when (the API has its own tokens)."""
+    if request.blueprint == "api" or request.endpoint in OPEN_WHILE_SUSPENDED or not current_user.is_authenticated:
+        return None
+    sanction = sanctions.blocking_sanction(current_user)
+    if sanction is None:
+        return None
+    return render_template("moderation/suspended.html", sanction=sanction), 403
 
 
 def _page(default: int) -> tuple[int, int]:
@@ -135,9 +153,14 @@ def lift_sanction(sanction_id: int):
 @login_required
 def my_sanctions():
     user = acting_user()
+    decisions = sanctions.decisions_about(user)
+    # What each decision was about, where it still exists: its name and a link.
+    about = {decision.id: services.find_item(decision.item_type, decision.item_id, include_deleted=True)
+             for decision in decisions if decision.item_type in services.ITEM_TYPES}
     return render_template("moderation/my_sanctions.html", sanctions=sanctions.sanctions_of(user),
-                           decisions=sanctions.decisions_about(user), form=AppealForm(formdata=None),
-                           appealable=services.APPEALABLE, appeals=sanctions.appeals_by_action(user))
+                           decisions=decisions, about=about, action_text=services.action_text,
+                           form=AppealForm(formdata=None), appealable=services.APPEALABLE,
+                           appeals=sanctions.appeals_by_action(user))
 
 
 @bp.route("/account/sanctions/<int:action_id>/appeal", methods=["POST"])

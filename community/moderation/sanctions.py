@@ -14,10 +14,13 @@ from community.auth.services import find_user_by_email
 from community.errors import Conflict, NotFound
 from community.extensions import db
 from community.forums.models import Forum
+from community.i18n import N_
 from community.models_base import utcnow
-from community.moderation import items, services
+from community.moderation import items, live, services
 from community.moderation.items import VISIBLE
-from community.moderation.models import SANCTION_KINDS, WARN, Appeal, ModerationAction, ModeratorAssignment, Sanction
+from community.moderation.models import (
+    BAN, SANCTION_KINDS, SUSPEND, WARN, Appeal, ModerationAction, ModeratorAssignment, Sanction,
+)
 from community.notifications.services import notify
 from community.rooms.models import Room
 from community.validation import Id, Number, OneOf, Schema, Text
@@ -72,16 +75,16 @@ def decide_appeal(moderator, appeal_id, data: dict) -> Appeal:
         if entry.action == "edit":
             items.edit_text(item, entry.previous_text or "", moderator)
         else:
-            items.set_state(item, VISIBLE, previous_text=entry.previous_text)
+            items.set_state(item, VISIBLE)
     record.outcome, record.decided_by_id, record.decided_at = values["outcome"], moderator.id, utcnow()
     action = "restore" if values["outcome"] == "reverted" else "uphold"
     services.log_action(moderator, action, item.type, item.id, item.author_id, values["reason"])
     db.session.commit()
     services.after_commit(item)
     if record.user_id is not None:
-        text = (_l("Your appeal was successful: %(reason)s", reason=values["reason"]) if action == "restore"
-                else _l("Your appeal was rejected: %(reason)s", reason=values["reason"]))
-        notify([record.user_id], "moderation", str(text), url_for("moderation.my_sanctions"))
+        message = (N_("Your appeal was successful: %(reason)s") if action == "restore"
+                   else N_("Your appeal was rejected: %(reason)s"))
+        notify([record.user_id], "moderation", message, url_for("moderation.my_sanctions"), reason=values["reason"])
     return record
 
 
@@ -109,9 +112,10 @@ def sanction(moderator, user_id, data: dict) -> Sanction:
     db.session.add(record)
     services.log_action(moderator, values["kind"], "user", target.id, target.id, values["reason"])
     db.session.commit()
-    notify([target.id], "moderation", str(_l("Moderation: you were %(action)s. Reason: %(reason)s",
-                                             action=services.action_label(values["kind"]), reason=values["reason"])),
-           url_for("moderation.my_sanctions"))
+    notify([target.id], "moderation", N_("Moderation: you were %(action)s. Reason: %(reason)s"),
+           url_for("moderation.my_sanctions"), action=services.action_label(values["kind"]), reason=values["reason"])
+    if record.kind in (SUSPEND, BAN):
+        live.end_sockets(record)
     return record
 
 
@@ -128,10 +132,8 @@ def lift(moderator, sanction_id, data: dict) -> Sanction:
     record.ends_at = now
     services.log_action(moderator, "lift", "user", record.user_id, record.user_id, values["reason"])
     db.session.commit()
-    notify([record.user_id], "moderation", str(_l("Moderation: your sanction (%(action)s) was lifted. Reason: %(reason)s",
-                                                  action=services.action_label(record.kind),
-                                                  reason=values["reason"])),
-           url_for("moderation.my_sanctions"))
+    notify([record.user_id], "moderation", N_("Moderation: your sanction (%(action)s) was lifted. Reason: %(reason)s"),
+           url_for("moderation.my_sanctions"), action=services.action_label(record.kind), reason=values["reason"])
     return record
 
 
@@ -146,10 +148,14 @@ def sanctions_of(user) -> list[Sanction]:
 
 
 def decisions_about(user) -> list[ModerationAction]:
-    """Moderation decisions about the user's contributions and account: their statements of reasons."""
+    """Moderation decisions about the user's contributions and account (and, for an organisation admin,
+    the organisation's profile): their statements of reasons."""
     policy.require(user, "sanction.view_own")
-    return list(db.session.scalars(db.select(ModerationAction).filter_by(subject_user_id=user.id)
-                                   .order_by(ModerationAction.id.desc())))
+    about = ModerationAction.subject_user_id == user.id
+    if user.is_org_admin and user.organisation_id is not None:  # the organisation's profile text
+        about = db.or_(about, db.and_(ModerationAction.item_type == items.PROFILE,
+                                      ModerationAction.item_id == user.organisation_id))
+    return list(db.session.scalars(db.select(ModerationAction).filter(about).order_by(ModerationAction.id.desc())))
 
 
 def appeals_by_action(user) -> dict[int, Appeal]:
@@ -157,7 +163,7 @@ def appeals_by_action(user) -> dict[int, Appeal]:
 
 
 def blocking_sanction(user) -> Sanction | None:
-    """The suspension or ban in force for a user, for the login and API checks."""
+    """The suspension or ban in force for a user, for logins, pages and sockets."""
     now = utcnow()
     return db.session.scalars(db.select(Sanction).filter(
         Sanction.user_id == user.id, Sanction.kind.in_(("suspend", "ban")),

@@ -8,19 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from community import policy
 from community.errors import NotFound, ValidationError
+from community.auth.models import User
 from community.extensions import db
 from community.forums.models import PENDING, Forum, Post, Thread
+from community.i18n import N_
 from community.models_base import utcnow
 from community.moderation import items
 from community.moderation.items import VISIBLE, Item
 from community.moderation.models import (
     ITEM_TYPES, REPORT_REASONS, SANCTION_KINDS, Appeal, ModerationAction, Report, ReportEntry, RoomSlowMode,
+    WithheldProfile,
 )
-from community.notifications.services import notify
+from community.notifications.services import Translatable, notify
 from community.pagination import Page, paginate
 from community.rooms.models import Message, Room
 from community.validation import Id, Number, OneOf, Schema, Text
@@ -95,17 +99,20 @@ class QueueEntry:
 
 
 def queue(user, page: int = 1, per_page: int = 20) -> Page:
-    """Reported items, posts waiting for approval and open appeals the user may decide; oldest first."""
+    """Reported items, posts and profile edits waiting for approval, and open appeals the user may decide; oldest
+    first."""
     policy.require(user, "moderation.queue")
     entries = []
     for open_report in db.session.scalars(db.select(Report).filter_by(is_open=True)):
-        item = _loaded(open_report.item_type, open_report.item_id)
+        item = find_item(open_report.item_type, open_report.item_id)
         if item is not None:
             entries.append(QueueEntry("report", item, open_report.created_at, report=open_report))
     for post in db.session.scalars(db.select(Post).filter_by(status=PENDING)):
         entries.append(QueueEntry("pending", items.load_item("post", post.id), post.created_at))
+    for hold in db.session.scalars(db.select(WithheldProfile).filter(WithheldProfile.edited_at.is_not(None))):
+        entries.append(QueueEntry("pending", items.load_item("profile", hold.organisation_id), hold.edited_at))
     for appeal in db.session.scalars(db.select(Appeal).filter(Appeal.outcome.is_(None))):
-        item = _loaded(appeal.action.item_type, appeal.action.item_id, include_deleted=True)
+        item = find_item(appeal.action.item_type, appeal.action.item_id, include_deleted=True)
         if item is not None and policy.can(user, "moderation.decide_appeal", appeal):
             entries.append(QueueEntry("appeal", item, appeal.created_at, appeal=appeal))
     entries = [entry for entry in entries if entry.kind == "appeal" or policy.can(user, "moderation.act", entry.item)]
@@ -114,7 +121,8 @@ def queue(user, page: int = 1, per_page: int = 20) -> Page:
     return Page(entries[start:start + per_page], len(entries), page, per_page)
 
 
-def _loaded(item_type, item_id, include_deleted=False) -> Item | None:
+def find_item(item_type, item_id, include_deleted=False) -> Item | None:
+    """The item, or None when it does not exist (any more)."""
     try:
         return items.load_item(item_type, item_id, include_deleted=include_deleted)
     except NotFound:
@@ -142,8 +150,8 @@ def act(moderator, data: dict) -> Outcome:
     item = items.load_item(values["item_type"], values["item_id"], include_deleted=action == "unhide")
     policy.require(moderator, "moderation.act", item)
     state, previous_text = item.state, None
-    if action == "approve":
-        if not items.approve(item):
+    if action == "approve":  # publishes a pending item; for a reported one: it stays, the reports close
+        if not items.approve(item) and not _close_reports(item):
             return _unchanged()
     elif action == "hide":
         if state != VISIBLE:
@@ -151,9 +159,10 @@ def act(moderator, data: dict) -> Outcome:
         previous_text = item.text
         items.set_state(item, "hidden")
     elif action == "unhide":
-        if state != "hidden":
+        edited_while_hidden = item.type == "profile" and state == PENDING
+        if state != "hidden" and not edited_while_hidden:
             return _unchanged()
-        items.set_state(item, VISIBLE, previous_text=_last_text(item))
+        items.set_state(item, VISIBLE)
     elif action == "delete":
         previous_text = item.text
         items.set_state(item, "deleted")
@@ -176,17 +185,13 @@ def _unchanged() -> Outcome:
     return Outcome(None, str(_l("Nothing to do: another moderator has already dealt with this item.")))
 
 
-def _last_text(item: Item) -> str | None:
-    last = db.session.scalars(db.select(ModerationAction).filter_by(item_type=item.type, item_id=item.id)
-                              .filter(ModerationAction.previous_text.is_not(None))
-                              .order_by(ModerationAction.id.desc()).limit(1)).first()
-    return last.previous_text if last else None
-
-
-def _close_reports(item: Item) -> None:
-    for open_report in db.session.scalars(db.select(Report).filter_by(item_type=item.type, item_id=item.id,
-                                                                      is_open=True)):
+def _close_reports(item: Item) -> bool:
+    """Close the item's open reports; False when there were none."""
+    open_reports = db.session.scalars(db.select(Report).filter_by(item_type=item.type, item_id=item.id,
+                                                                  is_open=True)).all()
+    for open_report in open_reports:
         open_report.is_open, open_report.closed_at = False, utcnow()
+    return bool(open_reports)
 
 
 def log_action(moderator, action, item_type, item_id, subject_user_id, reason, previous_text=None) -> ModerationAction:
@@ -205,21 +210,33 @@ def after_commit(item: Item) -> None:
 
 
 def _tell_author(entry: ModerationAction, item: Item) -> None:
-    """The statement of reasons: what was done, why, and where to appeal."""
-    if item.author_id is None:
-        return
-    text = _l("Moderation: your contribution in “%(where)s” was %(action)s. Reason: %(reason)s. "
-              "You can appeal on your moderation page.", where=item.label, action=action_label(entry.action),
-              reason=entry.reason)
-    notify([item.author_id], "moderation", str(text), url_for("moderation.my_sanctions"))
+    """The statement of reasons: what was done, why, and where to appeal. A profile text is written by
+    its organisation: its admins are told, and any of them may appeal."""
+    recipients = [item.author_id] if item.author_id is not None else []
+    if item.type == items.PROFILE:
+        recipients = db.session.scalars(db.select(User.id).filter(
+            User.organisation_id == item.id, User.is_org_admin.is_(True), User.deleted_at.is_(None))).all()
+    notify(recipients, "moderation",
+           N_("Moderation: your contribution in “%(where)s” was %(action)s. Reason: %(reason)s. "
+              "You can appeal on your moderation page."), url_for("moderation.my_sanctions"),
+           where=item.label, action=action_label(entry.action), reason=entry.reason)
 
 
-def action_label(action: str) -> str:
-    return str({
-        "hide": _l("hidden"), "delete": _l("deleted"), "edit": _l("edited"), "approve": _l("approved"),
-        "unhide": _l("shown again"), "warn": _l("warned"), "mute": _l("muted"), "suspend": _l("suspended"),
-        "ban": _l("banned"), "lift": _l("lifted"),
-    }.get(action, action))
+ACTION_LABELS = {
+    "hide": N_("hidden"), "delete": N_("deleted"), "edit": N_("edited"), "approve": N_("approved"),
+    "unhide": N_("shown again"), "warn": N_("warned"), "mute": N_("muted"), "suspend": N_("suspended"),
+    "ban": N_("banned"), "lift": N_("lifted"),
+}
+
+
+def action_text(action: str) -> str:
+    """What was done, in the current language (for pages)."""
+    return gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def action_label(action: str) -> Translatable | str:
+    """What was done, as a notification value: translated into the reader's language when shown."""
+    return Translatable(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
 def _act_on_container(moderator, values: dict) -> Outcome:

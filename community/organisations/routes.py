@@ -64,6 +64,11 @@ def show(org_id: int):
 def edit(org_id: int):
     org = services.get_organisation_for_edit(current_user, org_id)
     form = ProfileForm(org.kind, obj=org)
+    from community.moderation.items import withheld_profile  # moderation builds on organisations
+
+    withheld = withheld_profile(org)
+    if withheld is not None and not form.is_submitted():
+        form.description.data = withheld.text
     alerts = []
     if form.validate_on_submit():
         try:
@@ -73,7 +78,8 @@ def edit(org_id: int):
         else:
             flash(_("The profile has been saved."), "success")
             return redirect(url_for(".show", org_id=org.id))
-    return render_template("organisations/edit.html", org=org, form=form, alerts=alerts), 422 if alerts else 200
+    return render_template("organisations/edit.html", org=org, form=form, alerts=alerts,
+                           withheld=withheld), 422 if alerts else 200
 
 
 @bp.route("/admin/organisations")

@@ -100,6 +100,10 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     policy.require(user, "organisation.edit", org)
     values = PROFILE_SCHEMA.clean(data, partial=partial)
     _check_consistency(org.kind, {**values, "_id": org.id})
+    from community.moderation.items import withhold_edit  # moderation builds on organisations
+
+    if "description" in values and withhold_edit(org, values["description"]):
+        del values["description"]  # hidden by moderation: the new text waits for review
     _apply(org, values)
     db.session.commit()
     organisation_changed.send(org)

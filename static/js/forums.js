@@ -10,11 +10,17 @@
   var socket = shared || io();
   var threadId = Number(list.dataset.threadId);
 
+  // data-live="1" while new replies arrive by themselves (after the server acknowledged the join).
   function join() {
-    socket.emit("watch_thread", {thread_id: threadId});
+    socket.emit("watch_thread", {thread_id: threadId}, function (ack) {
+      list.dataset.live = ack && ack.ok ? "1" : "0";
+    });
   }
 
   socket.on("connect", join);
+  socket.on("disconnect", function () {
+    list.dataset.live = "0";
+  });
   if (socket.connected) {
     join();
   }
