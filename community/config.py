@@ -53,6 +53,8 @@ class Config:
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
     # New contact requests per organisation (web and API together): no mass mailing through us.
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "20 per day")
+    # Socket events (join, send, sync, typing, ...) per user, all processes together.
+    RATELIMIT_SOCKET = os.environ.get("RATELIMIT_SOCKET", "30 per 10 seconds")
     # Account lockout after repeated failures, independent of the IP-based limit above.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
@@ -73,6 +75,10 @@ class Config:
     MATCHING_SYNC_SECONDS = float(os.environ.get("MATCHING_SYNC_SECONDS", 1.0))
     MATCHING_BACKGROUND_REFIT = _flag("MATCHING_BACKGROUND_REFIT", True)
     PER_PAGE = 20
+    # A room's `presence` goes out at most once per PRESENCE_INTERVAL seconds (the last change
+    # included); with REDIS_URL the entries of a process that died vanish after PRESENCE_TTL seconds.
+    PRESENCE_INTERVAL = float(os.environ.get("PRESENCE_INTERVAL", 1.0))
+    PRESENCE_TTL = int(os.environ.get("PRESENCE_TTL", 60))
 
 
 class TestConfig(Config):
@@ -88,3 +94,4 @@ class TestConfig(Config):
     REDIS_URL = None
     SERVER_NAME = "localhost"
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
+    PRESENCE_INTERVAL = 0.0  # every join and leave announced at once

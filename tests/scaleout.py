@@ -24,31 +24,49 @@ WAIT = 10.0
 
 
 def seed(server: LiveServer, *emails: str) -> dict[str, str]:
-    """Schema, organisations, topic rooms and one account per email; returns email -> API token."""
+    """Schema, organisations, topic rooms and one account per email; returns email -> API token
+    (and keeps email -> user id in `server.user_ids`)."""
     server.flask("db", "upgrade")
     server.flask("import-organisations", str(ORGANISATIONS_CSV))
     server.flask("rooms", "ensure-topics")
-    tokens = {}
+    tokens, server.user_ids = {}, {}
     for email in emails:
-        server.flask("users", "create", "--email", email, "--password", PASSWORD, "--org-id", "1")
+        created = server.flask("users", "create", "--email", email, "--password", PASSWORD, "--org-id", "1").stdout
+        server.user_ids[email] = int(re.search(r"Created user (\d+)", created).group(1))
         tokens[email] = server.flask("users", "token", email).stdout.strip().splitlines()[-1]
     return tokens
 
 
 class RoomClient:
-    """A python-socketio client over the websocket transport that records `message` events."""
+    """A python-socketio client over the websocket transport that records `message` and `presence` events."""
 
     def __init__(self, url: str, token: str):
         self.url, self.token = url, token
-        self.sio = socketio.Client(reconnection=False)
         self.received: dict[int, dict] = {}
+        self.present: dict[int, set[int]] = {}  # room id -> the user ids of its last `presence`
         self._changed = threading.Condition()
-        self.sio.on("message", self._on_message)
+        self.sio = self._client()
+
+    def _client(self) -> socketio.Client:
+        sio = socketio.Client(reconnection=False)
+        sio.on("message", self._on_message)
+        sio.on("presence", self._on_presence)
+        return sio
 
     def _on_message(self, message: dict) -> None:
         with self._changed:
             self.received[message["id"]] = message
             self._changed.notify_all()
+
+    def _on_presence(self, event: dict) -> None:
+        with self._changed:
+            self.present[event["room_id"]] = {user["id"] for user in event["users"]}
+            self._changed.notify_all()
+
+    def wait_for_presence(self, room_id: int, user_ids: set[int], timeout: float = WAIT) -> bool:
+        """True once the room's presence lists exactly these users."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.present.get(room_id) == user_ids, timeout=timeout)
 
     def connect(self, url: str | None = None) -> "RoomClient":
         self.url = url or self.url
@@ -88,8 +106,7 @@ class RoomClient:
     def reconnect(self, url: str) -> "RoomClient":
         """A fresh connection (to `url`), keeping what was received; the old one may be dead."""
         self.disconnect()
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("message", self._on_message)
+        self.sio = self._client()
         return self.connect(url)
 
     def disconnect(self) -> None:

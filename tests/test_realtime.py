@@ -1,7 +1,7 @@
 """The Socket.IO protocol of the rooms (docs/realtime.md), through Flask-SocketIO's test client."""
 import pytest
 
-from community.extensions import db
+from community.extensions import db, socketio
 from community.rooms.messages import BODY_MAX
 from community.rooms.models import Message, RoomMember
 from tests.factories import make_org, make_room, make_token, make_user, socket_client
@@ -136,6 +136,7 @@ def test_send_to_a_room_one_is_not_in_is_forbidden(app, people):
 
 
 def test_markup_in_a_message_is_rendered_safe(app, people):
+    app.config["MODERATION_FIRST_POSTS"] = 0  # an established account: new ones may post no links at all
     alice, _bob, _carol, room = people
     client = joined(app, alice, room)
     client.emit("send", {"room_id": room.id, "body": '<script>alert(1)</script> [x](javascript:alert(1))',
@@ -220,6 +221,37 @@ def test_message_of_a_room_one_cannot_see_is_not_found(app, people):
     assert ack["error"]["code"] == "not_found"
 
 
+def test_sync_brings_the_edits_and_deletions_missed_since_the_last_sync(app, people):
+    alice, bob, _carol, room = people
+    bob_client = joined(app, bob, room)
+    kept, edited, deleted = [bob_client.emit("send", {"room_id": room.id, "body": f"Nr. {n}", "client_id": f"c{n}"},
+                                             callback=True)["id"] for n in range(3)]
+    alice_client = joined(app, alice, room)
+    first = alice_client.emit("sync", {"room_id": room.id, "after_id": 0}, callback=True)
+    assert [m["id"] for m in first["messages"]] == [kept, edited, deleted] and first["changed"] == []
+
+    # Alice is offline now: these reach her only through the next sync.
+    bob_client.emit("edit", {"message_id": edited, "body": "Nr. 1, berichtigt"}, callback=True)
+    bob_client.emit("delete", {"message_id": deleted}, callback=True)
+    again = alice_client.emit("sync", {"room_id": room.id, "after_id": deleted, "changed_since": first["server_time"]},
+                              callback=True)
+
+    assert again["messages"] == []
+    assert [(m["id"], m["body"], m["deleted"]) for m in again["changed"]] == [
+        (edited, "Nr. 1, berichtigt", False), (deleted, "", True)]
+    later = alice_client.emit("sync", {"room_id": room.id, "after_id": deleted, "changed_since": again["server_time"]},
+                              callback=True)
+    assert later["changed"] == []
+
+
+@pytest.mark.parametrize("since", ["gestern", "2026-11-25T10:00:00", "2026-11-25T10:00:00+01:00Z", 1700000000])
+def test_sync_refuses_a_changed_since_that_is_no_server_time(app, people, since):
+    alice, _bob, _carol, room = people
+    ack = joined(app, alice, room).emit("sync", {"room_id": room.id, "after_id": 0, "changed_since": since},
+                                        callback=True)
+    assert ack["error"]["code"] == "invalid" and "changed_since" in ack["error"]["fields"]
+
+
 def test_presence_lists_who_joined_and_drops_who_left(app, people):
     alice, bob, _carol, room = people
     alice_client = joined(app, alice, room)
@@ -228,6 +260,37 @@ def test_presence_lists_who_joined_and_drops_who_left(app, people):
     assert {u["id"] for u in events(alice_client, "presence")[-1]["users"]} == {alice.id, bob.id}
     bob_client.disconnect()
     assert [u["id"] for u in events(alice_client, "presence")[-1]["users"]] == [alice.id]
+
+
+def test_new_accounts_post_no_links_in_rooms(app, people):
+    alice, bob, _carol, room = people
+    alice_client, bob_client = joined(app, alice, room), joined(app, bob, room)
+    link = {"room_id": room.id, "body": "Schaut mal: https://example.org/angebot", "client_id": "l1"}
+
+    ack = alice_client.emit("send", link, callback=True)
+
+    assert ack["error"]["code"] == "invalid" and "links" in ack["error"]["fields"]["body"]
+    assert stored_messages() == [] and events(bob_client, "message") == []
+    plain = alice_client.emit("send", {"room_id": room.id, "body": "Ohne Link", "client_id": "p1"}, callback=True)
+    edited = alice_client.emit("edit", {"message_id": plain["id"], "body": "Doch: https://example.org"}, callback=True)
+    assert edited["error"]["code"] == "invalid" and stored_messages()[0].body == "Ohne Link"
+
+    app.config["MODERATION_FIRST_POSTS"] = 0  # no longer new
+    assert alice_client.emit("send", link, callback=True)["ok"] is True
+
+
+def test_presence_goes_out_at_most_once_per_interval_with_the_last_change(app, people):
+    app.config["PRESENCE_INTERVAL"] = 0.5  # before the first presence() call of this app
+    alice, bob, carol, _room = people
+    topic_room = make_room("topic", [], topic_slug="ozg", topics=["ozg"])
+    alice_client = joined(app, alice, topic_room)  # announced at once: the room was quiet
+    joined(app, bob, topic_room)
+    joined(app, carol, topic_room)
+    assert events(alice_client, "presence") == [], "announced again within the interval"
+
+    socketio.sleep(0.8)  # the server's own sleep: lets its timer (a greenlet under gevent) run
+    announced = events(alice_client, "presence")
+    assert [{user["id"] for user in event["users"]} for event in announced] == [{alice.id, bob.id, carol.id}]
 
 
 def test_typing_is_relayed_to_the_others_only(app, people):

@@ -6,6 +6,7 @@ answers with an ack: {"ok": true, ...} or {"error": {"code", "message", "fields"
 committed before they are broadcast. Socket.IO rooms: `room:<id>` per conversation, `user:<id>` per
 user (every connection of the user joins it; notifications go there).
 """
+from datetime import datetime
 from functools import wraps
 
 from flask import request, session, url_for
@@ -18,11 +19,13 @@ from community.auth.models import User
 from community.auth.services import user_for_api_token
 from community.errors import NotFound, PermissionDenied, ServiceError
 from community.extensions import db, socketio
+from community.models_base import utcnow
+from community.moderation.live import refuse_socket
 from community.notifications.services import user_channel
 from community.rooms import live, messages, services
 from community.rooms.messages import message_to_dict
 from community.rooms.models import Room
-from community.rooms.presence import presence
+from community.rooms.presence import presence, room_channel
 from community.rooms.ratelimit import allow
 
 SOCKET_USER = "socket_user_id"
@@ -40,15 +43,13 @@ class SocketError(Exception):
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
 
-def room_channel(room_id: int) -> str:
-    return f"room:{room_id}"
-
-
 def _authenticate(auth):
     """A personal API token in the auth payload, else the browser's session cookie (Flask-Login)."""
     if isinstance(auth, dict) and "token" in auth:
         token = auth["token"]
-        return user_for_api_token(token) if isinstance(token, str) and len(token) <= 200 else None
+        if not isinstance(token, str) or len(token) > 200:
+            return None
+        return user_for_api_token(token, sanctioned_too=True)
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
@@ -59,6 +60,7 @@ def on_connect(auth=None):
         # Two arguments: the first is connect_error's message, the second its `data` (docs/realtime.md).
         message = _("Please log in.")
         raise ConnectionRefusedError(message, {"code": "unauthenticated", "message": message})
+    refuse_socket(user)  # suspended or banned: refused with the reason and end date
     session[SOCKET_USER] = user.id
     join_room(user_channel(user.id))
 
@@ -66,7 +68,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     for room_id in presence().leave_all(request.sid):
-        emit("presence", {"room_id": room_id, "users": presence().users(room_id)}, to=room_channel(room_id))
+        presence().announce(room_id)
 
 
 def _socket_user() -> User:
@@ -88,6 +90,7 @@ def handler(event: str):
         @wraps(fn)
         def wrapper(payload=None, *_extra):
             user = None
+            policy.forget_sanctions()  # `g` may outlive one event (tests keep one app context)
             try:
                 user = _socket_user()
                 if not allow(user.id):
@@ -134,17 +137,13 @@ def _only(payload: dict, *names: str) -> dict:
     return payload
 
 
-def _emit_presence(room_id: int) -> None:
-    emit("presence", {"room_id": room_id, "users": presence().users(room_id)}, to=room_channel(room_id))
-
-
 @handler("join")
 def on_join(user, payload):
     room = _room(user, _only(payload, "room_id"))
     services.join(user, room)
     join_room(room_channel(room.id))
     presence().enter(room.id, request.sid, user.id, user.display_name)
-    _emit_presence(room.id)
+    presence().announce(room.id)
     return {"room": {"id": room.id, "kind": room.kind, "title": room.label, "topics": list(room.topics or [])},
             "last_id": services.last_message_id(room)}
 
@@ -154,14 +153,15 @@ def on_leave(user, payload):
     room_id = _integer(_only(payload, "room_id"), "room_id")
     leave_room(room_channel(room_id))
     if presence().leave(room_id, request.sid):
-        _emit_presence(room_id)
+        presence().announce(room_id)
 
 
 @handler("send")
 def on_send(user, payload):
     _only(payload, "room_id", "body", "client_id")
-    room = _room(user, payload, "room.post")
-    services.join(user, room)
+    room = _room(user, payload)  # post_message asks "room.post" (mutes, slow mode)
+    if not presence().is_in(room.id, request.sid):  # the `join` event made the membership already
+        services.join(user, room)
     message, created = messages.post_message(user, room, {"body": payload.get("body"),
                                                           "client_id": payload.get("client_id")})
     if created:
@@ -185,8 +185,31 @@ def _page(found: tuple[list, bool]) -> dict:
 
 @handler("sync")
 def on_sync(user, payload):
-    room = _room(user, _only(payload, "room_id", "after_id"))
-    return _page(messages.messages_after(user, room, _integer(payload, "after_id", minimum=0)))
+    room = _room(user, _only(payload, "room_id", "after_id", "changed_since"))
+    after_id = _integer(payload, "after_id", minimum=0)
+    since = _timestamp(payload, "changed_since")
+    server_time = utcnow()  # before reading: a change racing with the reads comes again next time
+    page = _page(messages.messages_after(user, room, after_id))
+    changed = messages.changed_messages(user, room, after_id, since) if since is not None else []
+    return {**page, "changed": [message_to_dict(item) for item in changed],
+            "server_time": server_time.isoformat() + "Z"}
+
+
+def _timestamp(payload: dict, name: str) -> datetime | None:
+    """An optional ISO 8601 UTC time as the server sends them ("2026-11-25T09:30:00.123456Z")."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    parsed = None
+    if isinstance(value, str) and len(value) <= 40 and value.endswith("Z"):
+        try:
+            parsed = datetime.fromisoformat(value.removesuffix("Z"))
+        except ValueError:
+            pass
+    if parsed is None or parsed.tzinfo is not None:
+        raise SocketError("invalid", _("Please correct the marked fields."),
+                          {name: _("Must be a time as the server sends it (ISO 8601, UTC, ending in Z).")})
+    return parsed
 
 
 @handler("history")

@@ -4,14 +4,10 @@ and deleting one's own, and the notifications of @mentions.
 The socket handlers (community/rooms/events.py), the HTML pages and the API call these; each checks
 its permission through community.policy. Writes are committed before anyone is told about them.
 
-Mention handles: a user's handle is their name, lower-cased, umlauts and ß transliterated (ä → ae),
-other characters than letters and digits collapsed to dots: "Sabine Krüger" is @sabine.krueger.
-Only members of the room can be mentioned.
+Only members of the room can be mentioned (handles: community/rendering.py).
 """
-import re
-import unicodedata
+from datetime import datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -20,35 +16,31 @@ from community import policy
 from community.auth.models import User
 from community.errors import NotFound, ValidationError
 from community.extensions import db
+from community.i18n import N_
 from community.models_base import utcnow
 from community.notifications import services as notifications
 from community.notifications.models import MENTION
-from community.rendering import mentioned_handles
+from community.forums import services as forums
+from community.rendering import contains_link, handle_of, mentioned_handles
 from community.rooms.models import Message, Room, RoomMember
+from community.taxonomy import TOPIC_BY_SLUG
 from community.validation import Schema, Text
 
 BODY_MAX = 4000
 CLIENT_ID_MAX = 64
 SYNC_PAGE = 100
+CHANGED_PAGE = 500
 HISTORY_PAGE = 50
 MESSAGES_SHOWN = 200
 MESSAGE_SCHEMA = Schema({"body": Text(BODY_MAX, required=True, multiline=True),
                          "client_id": Text(CLIENT_ID_MAX)})
 EDIT_SCHEMA = Schema({"body": Text(BODY_MAX, required=True, multiline=True)})
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 class TooLarge(ValidationError):
     """A message body beyond BODY_MAX characters: refused whole, never cut."""
 
     code = "too_large"
-
-
-def handle_of(user: User) -> str:
-    """The @handle of a user (see the module docstring)."""
-    name = unicodedata.normalize("NFKD", user.name.lower().translate(_TRANSLITERATION))
-    ascii_name = name.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", ".", ascii_name).strip(".")
 
 
 def message_to_dict(message: Message) -> dict:
@@ -83,17 +75,25 @@ def post_message(user, room: Room, data: dict) -> tuple[Message, bool]:
     """Store a message; (message, created). The same client_id again returns the stored message."""
     policy.require(user, "room.post", room)
     values = _clean(MESSAGE_SCHEMA, data)
+    _check_links(user, values["body"])
     client_id = values["client_id"] or None
-    if client_id and (existing := _existing(user, client_id)) is not None:
-        return _same_room(existing, room), False
     message = Message(room_id=room.id, author_id=user.id, body=values["body"], client_id=client_id)
     db.session.add(message)
     try:
         db.session.commit()
-    except IntegrityError:  # the same send arrived twice at the same moment
+    except IntegrityError:  # a retry: (author, client_id) is unique, so the first send's message stands
         db.session.rollback()
-        return _same_room(_existing(user, client_id), room), False
+        existing = _existing(user, client_id) if client_id else None
+        if existing is None:
+            raise
+        return _same_room(existing, room), False
     return message, True
+
+
+def _check_links(user, body: str) -> None:
+    """New accounts post no links, here as in the forums; checked only when there is a link."""
+    if contains_link(body) and not policy.is_global_moderator(user):
+        forums.refuse_links_of_new_accounts(user, body)
 
 
 def _same_room(message: Message, room: Room) -> Message:
@@ -113,6 +113,15 @@ def messages_after(user, room: Room, after_id: int, limit: int | None = None) ->
     limit = limit or SYNC_PAGE
     found = db.session.scalars(_select(room).filter(Message.id > after_id).order_by(Message.id).limit(limit + 1)).all()
     return list(found[:limit]), len(found) > limit
+
+
+def changed_messages(user, room: Room, upto_id: int, since: datetime, limit: int | None = None) -> list[Message]:
+    """Messages up to `upto_id` edited or deleted after `since`, oldest first: what a client that was
+    offline since then has not seen change."""
+    policy.require(user, "room.view", room)
+    changed = db.or_(Message.edited_at > since, Message.deleted_at > since)
+    return list(db.session.scalars(_select(room).filter(Message.id <= upto_id, changed)
+                                   .order_by(Message.id).limit(limit or CHANGED_PAGE)))
 
 
 def messages_before(user, room: Room, before_id: int | None,
@@ -142,7 +151,10 @@ def get_message(user, message_id) -> Message:
 
 def edit_message(user, message: Message, data: dict) -> Message:
     policy.require(user, "message.edit", message)
-    message.body = _clean(EDIT_SCHEMA, data)["body"]
+    body = _clean(EDIT_SCHEMA, data)["body"]
+    if not contains_link(message.body):
+        _check_links(user, body)
+    message.body = body
     message.edited_at = utcnow()
     db.session.commit()
     return message
@@ -163,6 +175,8 @@ def notify_mentions(author, message: Message, url: str) -> list[int]:
     members = db.session.scalars(db.select(User).join(RoomMember, RoomMember.user_id == User.id).filter(
         RoomMember.room_id == message.room_id, User.deleted_at.is_(None), User.id != author.id))
     mentioned = [member.id for member in members if handle_of(member) in handles]
-    notifications.notify(mentioned, MENTION, _("%(name)s mentioned you in “%(room)s”", name=author.display_name,
-                                                room=message.room.label), url)
+    room = message.room
+    topic = TOPIC_BY_SLUG.get(room.topic_slug or "")  # a topic room is named by its topic, in each reader's language
+    notifications.notify(mentioned, MENTION, N_("%(name)s mentioned you in “%(room)s”"), url, name=author.display_name,
+                         room=notifications.Translatable(topic.label.msgid) if topic else room.title)
     return mentioned

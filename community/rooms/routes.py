@@ -8,6 +8,7 @@ from flask_login import login_required
 from community import policy
 from community.auth.current import acting_user
 from community.errors import ValidationError
+from community.models_base import utcnow
 from community.organisations.forms import form_values, show_service_errors
 from community.rooms import bp, live, messages, services
 from community.rooms.forms import InviteForm, MessageForm, RoomForm
@@ -18,6 +19,7 @@ CREATABLE_KINDS = {"topic": TOPIC, "group": GROUP}
 
 def _render_room(room, form: MessageForm, alerts: list, status: int = 200, invite_form: InviteForm | None = None):
     user = acting_user()
+    rendered_at = utcnow()  # the socket's first sync asks for what changed after this
     shown = messages.recent_messages(user, room)
     if room.has_member(user.id):
         services.mark_read(user, room)
@@ -25,6 +27,7 @@ def _render_room(room, form: MessageForm, alerts: list, status: int = 200, invit
         "rooms/show.html", room=room, messages=shown, form=form, alerts=alerts,
         invite_form=invite_form or InviteForm(formdata=None), members=services.members(room),
         is_member=room.has_member(user.id), last_id=shown[-1].id if shown else 0,
+        rendered_at=rendered_at.isoformat() + "Z",
     ), status
 
 

@@ -108,11 +108,18 @@
     lastId = Math.max(lastId, message.id);
   }
 
+  // The server's time of the last completed sync: the next one also brings what was edited or deleted
+  // since then among the messages we have (missed while offline).
+  var syncedAt = text.renderedAt || null;
+
   function sync() {
-    socket.emit("sync", {room_id: roomId, after_id: lastId}, function (ack) {
+    var request = {room_id: roomId, after_id: lastId};
+    if (syncedAt) { request.changed_since = syncedAt; }
+    socket.emit("sync", request, function (ack) {
       if (!ack || !ack.ok) { return; }
       ack.messages.forEach(upsert);
-      if (ack.has_more) { sync(); } else { markRead(); }
+      ack.changed.forEach(upsert);
+      if (ack.has_more) { sync(); } else { syncedAt = ack.server_time; markRead(); }
     });
   }
 

@@ -1,4 +1,5 @@
-"""Two demo users in two browsers share a topic room live; the one that drops off catches up by `sync`.
+"""Two demo users in two browsers share a topic room live; the one that drops off catches up by `sync`,
+new messages and deletions alike.
 
 The page's socket (static/js/notifications.js + rooms.js) authenticates with the session cookie.
 """
@@ -57,15 +58,21 @@ def test_a_message_appears_live_and_after_going_offline_sync_catches_up(browser,
 
         send(writer, "Live im Raum angekommen")
         expect(messages).to_contain_text("Live im Raum angekommen")
+        send(writer, "Wird gleich zurückgenommen")
+        expect(messages).to_contain_text("Wird gleich zurückgenommen")
 
         reader_context.set_offline(True)
         expect(reader.locator("#room-status")).to_be_visible()  # the page noticed: its socket is gone
         send(writer, "Während du offline warst")
         expect(writer.locator("#room-messages")).to_contain_text("Während du offline warst")
+        withdrawn = writer.locator("#room-messages li", has_text="Wird gleich zurückgenommen")
+        withdrawn.get_by_role("button", name="Löschen").click()
+        expect(withdrawn).to_have_count(0)
         expect(messages).not_to_contain_text("Während du offline warst")
         reader_context.set_offline(False)
 
         expect(messages).to_contain_text("Während du offline warst", timeout=30_000)
+        expect(messages).not_to_contain_text("Wird gleich zurückgenommen")  # the deletion came with the sync
     finally:
         writer_context.close()
         reader_context.close()
