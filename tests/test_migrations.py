@@ -1,4 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
+import itertools
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -9,6 +11,8 @@ from community import create_app
 from community.extensions import db
 from tests.conftest import config_with, drop_database_later
 
+_scratch_numbers = itertools.count()
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database_url(request, tmp_path):
@@ -16,7 +20,9 @@ def empty_database_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
     url = sa.engine.make_url(request.getfixturevalue("postgres_url"))
-    scratch = url.set(database=url.database + "_migrations")
+    # A name of its own per test: the previous test's database is dropped in the background, and
+    # that late DROP ... WITH (FORCE) would otherwise hit this test's database of the same name.
+    scratch = url.set(database=f"{url.database}_migrations{next(_scratch_numbers)}")
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
