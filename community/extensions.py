@@ -36,9 +36,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     and a commit appends to the log without an fsync (synchronous=NORMAL; the log is synced at
     checkpoints). A committed message survives a crash of the server process; only a power cut can
     take back the last transactions. Without this every commit fsyncs the database file, and under
-    gevent that stalls every socket of the process for as long as the disk takes."""
+    gevent that stalls every socket of the process for as long as the disk takes.
+
+    And with its foreign keys enforced, as PostgreSQL does: without this SQLite ignores every ON DELETE
+    rule, and since it reuses the highest id after a delete, a dangling reference (a contact request's
+    need) would come to point at somebody else's new row. Migrations switch it off (migrations/env.py)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")  # in-memory databases stay "memory"
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")

@@ -34,9 +34,18 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     conf_args.setdefault("compare_type", True)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy a table, drop the old one and rename the copy; with foreign keys
+            # enforced (community/extensions.py) that DROP would delete every row referring to it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # ends SQLAlchemy's implicit transaction, so Alembic begins its own
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # the connection goes back to the pool
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -305,3 +305,20 @@ def test_budget_is_shared_by_the_members_and_the_api(limited_app):
     assert response.status_code == 201
     sign_in(second, make_user(home))
     assert send(second, make_org()).status_code == 429
+
+
+def test_a_deleted_need_leaves_the_request_and_a_later_need_does_not_take_its_place(client, people):
+    """ON DELETE SET NULL on both databases: SQLite reuses the highest id, so a dangling need_id would
+    come to name the next organisation's new need."""
+    from community.profiles.services import delete_entry
+
+    need = make_need(people["home"], title="Posteingang scannen")
+    sign_in(client, people["asker"])
+    assert send(client, people["vendor"], need_id=need.id).status_code == 302
+    delete_entry(people["asker"], need)
+    newcomer = make_need(people["vendor"], title="Vertrauliche Ausschreibung")
+    db.session.expire_all()
+
+    assert only_request().need_id is None
+    assert "Vertrauliche Ausschreibung" not in page(client, "/contacts")
+    assert newcomer.id  # created, whatever id the database gave it

@@ -79,3 +79,37 @@ def test_notifications_keep_their_text_across_the_message_id_migration(empty_dat
         db.session.remove()
         db.engine.dispose()
     assert texts == ["Anna hat Sie erwähnt", "Moderation: you were muted."]
+
+
+def test_dangling_references_of_sqlite_are_resolved_by_their_on_delete_rules(tmp_path):
+    """Rows that SQLite without enforced foreign keys left pointing at deleted rows: SET NULL
+    references are cleared, CASCADE rows deleted, as PostgreSQL would have done at the delete."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade(revision="72e6b474486d")
+        db.engine.dispose()
+    old = sqlite3.connect(path)  # a plain connection: foreign keys off, as the app ran before
+    old.execute("INSERT INTO user (id, email, name, password_hash, organisation_id, role, is_org_admin, job_title, "
+                "phone, failed_logins, auth_version, created_at, updated_at) VALUES (1, 'a@example.org', 'Anna', '', "
+                "99, 'member', 0, '', '', 0, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    old.execute("INSERT INTO notification (user_id, kind, text, url, created_at) "
+                "VALUES (77, 'mention', 'for a deleted user', '', CURRENT_TIMESTAMP)")
+    old.execute("INSERT INTO notification (user_id, kind, text, url, created_at) "
+                "VALUES (1, 'mention', 'for Anna', '', CURRENT_TIMESTAMP)")
+    old.commit()
+    old.close()
+
+    with app.app_context():
+        upgrade()
+        organisation_ids = db.session.scalars(sa.text("SELECT organisation_id FROM user")).all()
+        texts = db.session.scalars(sa.text("SELECT text FROM notification")).all()
+        dangling = db.session.execute(sa.text("PRAGMA foreign_key_check")).all()
+        enforced = db.session.execute(sa.text("PRAGMA foreign_keys")).scalar()
+        db.session.remove()
+        db.engine.dispose()
+    assert organisation_ids == [None]
+    assert texts == ["for Anna"]
+    assert dangling == [] and enforced == 1

@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlalchemy import delete, select, update
 from werkzeug.security import generate_password_hash
 
@@ -156,32 +155,16 @@ def seed(seed_value: int = DEFAULT_SEED) -> plan.DemoWorld:
     return world
 
 
-def _delete_following_foreign_keys(table: sa.Table, condition) -> None:
-    """Delete rows as the database's ON DELETE rules would: referring rows of every table (rooms,
-    suggestions, ... of later features too) are deleted or set to NULL first. SQLite enforces
-    foreign keys only when asked to, so the rules are applied here rather than left to it."""
-    for child in db.metadata.sorted_tables:
-        for foreign_key in child.foreign_keys:
-            if foreign_key.column.table is not table or child is table:
-                continue
-            refers = foreign_key.parent.in_(select(foreign_key.column).where(condition))
-            rule = (foreign_key.ondelete or "").upper()
-            if rule == "CASCADE":
-                _delete_following_foreign_keys(child, refers)
-            elif rule == "SET NULL":
-                db.session.execute(update(child).where(refers).values({foreign_key.parent.name: None}))
-    db.session.execute(delete(table).where(condition))
-
-
 def is_demo_account():
     """SQL condition: the user is a demo account."""
     return User.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")
 
 
 def reset() -> None:
-    """Delete the demo accounts and the demo organisations with everything attached to them."""
-    _delete_following_foreign_keys(User.__table__, is_demo_account())
-    _delete_following_foreign_keys(Organisation.__table__, Organisation.is_demo.is_(True))
+    """Delete the demo accounts and the demo organisations; the database's ON DELETE rules delete
+    or detach everything attached to them (SQLite too: community/extensions.py)."""
+    db.session.execute(delete(User).where(is_demo_account()))
+    db.session.execute(delete(Organisation).where(Organisation.is_demo.is_(True)))
     db.session.commit()
     records_bulk_changed.send("demo-reset")
 
