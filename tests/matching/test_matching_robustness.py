@@ -126,3 +126,15 @@ def test_pruned_queries_of_a_large_index_rank_like_exact_scoring(monkeypatch):
     pruned = {need: ids(index.similar(need, kinds=("offer",))) for need in needs}
     same_top5 = sum(pruned[need][:5] == exact[need][:5] for need in needs)
     assert same_top5 >= 0.9 * len(needs)
+
+
+def test_rows_weighed_a_slice_at_a_time_equal_rows_weighed_at_once(monkeypatch):
+    import matching.vectors
+
+    records = read_records(FREETEXT_DEV2) if FREETEXT_DEV2.exists() else [
+        Record(f"offer:{n}", "offer", title=f"Angebot {n}", text="Akte Archiv Scan " * n, owner=f"org:{n}")
+        for n in range(1, 30)]
+    at_once = MatchIndex.build(records)._snapshot.main
+    monkeypatch.setattr(matching.vectors, "WEIGH_ROWS_AT_ONCE", 7)  # slices end mid-matrix and unevenly
+    sliced = MatchIndex.build(records)._snapshot.main
+    assert (at_once != sliced).nnz == 0
