@@ -34,7 +34,7 @@ from matching.evaluate import CANDIDATE_KINDS, Evaluation, ranking_metrics, rele
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_SETS = (DATA / "leika_matching.jsonl", DATA / "freetext_dev.jsonl", DATA / "freetext_dev2.jsonl",
-                DATA / "freetext_dev3.jsonl", DATA / "freetext_dev4.jsonl")
+                DATA / "freetext_dev3.jsonl", DATA / "freetext_dev4.jsonl", DATA / "freetext_dev5.jsonl")
 TARGET_RATIO = 1.15
 TARGET_EXPLAINED = 0.95
 
