@@ -16,7 +16,7 @@ from community import policy
 from community.auth.models import User
 from community.errors import NotFound, ServiceError, ValidationError
 from community.extensions import db, socketio
-from community.forums.models import DELETED, PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
+from community.forums.models import PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
 from community.i18n import N_
 from community.models_base import utcnow
 from community.notifications.services import notify, organisation_member_ids
