@@ -157,3 +157,29 @@ def test_dates_follow_the_locale(german_client, locale, shown):
     page = german_client.get(f"/needs/{need.id}").get_data(as_text=True)
 
     assert shown in page
+
+
+def test_a_language_chosen_before_signing_in_becomes_the_accounts(german_client):
+    from community.extensions import db
+    from tests.factories import login, make_org, make_user
+
+    newcomer, settled = make_user(make_org()), make_user(make_org(), locale="de")
+    for user in (newcomer, settled):
+        german_client.post("/logout")
+        german_client.post("/language/en", data={"next": "/"})
+        login(german_client, user)
+    db.session.expire_all()
+    assert (newcomer.locale, settled.locale) == ("en", "de")
+
+
+def test_a_language_chosen_before_registering_becomes_the_accounts(german_client):
+    from community.auth.models import User
+    from community.extensions import db
+
+    german_client.post("/language/en", data={"next": "/"})
+    response = german_client.post("/register", data={
+        "name": "Erika Neu", "email": "erika@example.org", "password": "Ein-sicheres-Passwort-1",
+        "password_confirmation": "Ein-sicheres-Passwort-1", "organisation_name": "Gemeinde Neuhausen",
+        "organisation_kind": "municipality", "organisation_type": "gemeinde", "organisation_land": "09"})
+    assert response.status_code == 302
+    assert db.session.scalars(db.select(User.locale).filter_by(email="erika@example.org")).one() == "en"

@@ -1,14 +1,14 @@
 """Login, logout, registration and password reset pages."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user, user_logged_in
 
 from community.auth import bp, services
 from community.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
 from community.errors import ValidationError
-from community.extensions import limiter
+from community.extensions import db, limiter
 from community.members.services import open_invite
 
 
@@ -27,6 +27,17 @@ def safe_next(target: str | None) -> str | None:
 
 def _next_target() -> str | None:
     return safe_next(request.args.get("next") or request.form.get("next"))
+
+
+@user_logged_in.connect
+def _keep_language_choice(_app, user, **_extra) -> None:
+    """A language chosen before signing in (or registering) becomes the account's, unless the
+    account has one: notifications are translated for their reader by the account's language,
+    also when they go out live from another person's request."""
+    chosen = session.get("locale")
+    if user.locale is None and chosen in current_app.config["LANGUAGES"]:
+        user.locale = chosen
+        db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
