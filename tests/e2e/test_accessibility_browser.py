@@ -1,0 +1,62 @@
+"""Accessibility of the pages people use, checked by axe-core (WCAG 2.1 A and AA rules) in Chromium.
+
+Users are civil servants, some with screen readers or high zoom; public bodies in Germany owe
+accessible web offers (BITV 2.0). axe-core is injected from the repository (tests/e2e/vendor), never
+served to users. A violation of impact "serious" or "critical" fails the test with the rule, the
+page and the offending elements; "minor" and "moderate" ones are left to review.
+"""
+from pathlib import Path
+
+from tests.e2e.test_forums_browser import MODERATOR, MODERATOR_PASSWORD, THREAD_LINK, accounts, open_as  # noqa: F401
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+BLOCKING = {"serious", "critical"}
+PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/organisations",
+                "/organisations/1", "/forums/", "/search?q=E-Akte")
+MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
+                "/account/sanctions")
+MODERATOR_PAGES = ("/moderation/queue", "/moderation/log")
+
+
+def violations(page, path: str) -> list[str]:
+    """The blocking axe violations of the page at `path`, as readable lines."""
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    page.evaluate(AXE_SOURCE)  # not a <script> tag: the pages' Content-Security-Policy would refuse it
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [f"{path}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in found
+            if v["impact"] in BLOCKING]
+
+
+def test_public_pages_have_no_serious_accessibility_violations(page):
+    problems = [line for path in PUBLIC_PAGES for line in violations(page, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_member_pages_have_no_serious_accessibility_violations(open_as, accounts):  # noqa: F811
+    member = open_as(*accounts["members"][0])
+    paths = list(MEMBER_PAGES)
+    member.goto("/account/")
+    organisation = member.locator("main a[href^='/organisations/']").first.get_attribute("href")
+    paths += [organisation, f"{organisation}/edit", f"{organisation}/members", f"{organisation}/needs/new"]
+    member.goto("/rooms")
+    paths.append(member.locator("main a[href^='/rooms/']").first.get_attribute("href"))
+    member.goto("/forums/")
+    member.locator("main a[href^='/forums/']").first.click()
+    paths.append(member.url.removeprefix(member.url.split("/forums/")[0]))
+    threads = [href for href in member.locator("main a[href^='/forums/threads/']").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))") if THREAD_LINK.match(href)]
+    paths.append(threads[0])
+    problems = [line for path in paths for line in violations(member, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_moderator_pages_have_no_serious_accessibility_violations(open_as, accounts):  # noqa: F811
+    moderator = open_as(MODERATOR, MODERATOR_PASSWORD)
+    problems = [line for path in MODERATOR_PAGES for line in violations(moderator, path)]
+    assert problems == [], "\n".join(problems)
+
