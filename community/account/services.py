@@ -5,10 +5,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import ApiToken, User
-from community.errors import Conflict, NotFound, ValidationError
+from community.errors import Conflict, ValidationError
 from community.extensions import db
 from community.members.services import appoint_successor
-from community.models_base import utcnow
+from community.models_base import get_or_not_found, utcnow
 from community.notifications.models import Notification
 from community.notifications.services import notification_to_dict
 from community.profiles.models import Need, Offer
@@ -57,9 +57,8 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def revoke_token(user: User, token_id: int) -> None:
-    record = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
-    if record is None or record.user_id != user.id:
-        raise NotFound(_l("This token does not exist."))
+    record = get_or_not_found(ApiToken, token_id, _l("This token does not exist."),
+                              hidden=lambda record: record.user_id != user.id)
     db.session.delete(record)
     db.session.commit()
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from community import policy
 from community.auth.models import User
-from community.errors import NotFound, ServiceError, ValidationError
+from community.errors import ServiceError, ValidationError
 from community.extensions import db, socketio
 from community.forums.models import PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
 from community.i18n import N_
-from community.models_base import utcnow
+from community.models_base import get_or_not_found, utcnow
 from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
@@ -80,10 +80,7 @@ def list_forums() -> list[Forum]:
 
 
 def get_forum(forum_id) -> Forum:
-    forum = db.session.get(Forum, forum_id) if isinstance(forum_id, int) else None
-    if forum is None:
-        raise NotFound(_l("This forum does not exist."))
-    return forum
+    return get_or_not_found(Forum, forum_id, _l("This forum does not exist."))
 
 
 def _visible_threads(viewer):
@@ -109,17 +106,13 @@ def list_threads(viewer, forum: Forum, sort: str = "latest", page: int = 1, per_
 
 
 def get_thread(viewer, thread_id) -> Thread:
-    thread = db.session.get(Thread, thread_id) if isinstance(thread_id, int) else None
-    if thread is None or not policy.can(viewer, "post.view", thread.opening_post):
-        raise NotFound(_l("This thread does not exist."))
-    return thread
+    return get_or_not_found(Thread, thread_id, _l("This thread does not exist."),
+                            hidden=lambda thread: not policy.can(viewer, "post.view", thread.opening_post))
 
 
 def get_post(viewer, post_id) -> Post:
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
-    if post is None or not policy.can(viewer, "post.view", post):
-        raise NotFound(_l("This post does not exist."))
-    return post
+    return get_or_not_found(Post, post_id, _l("This post does not exist."),
+                            hidden=lambda post: not policy.can(viewer, "post.view", post))
 
 
 def visible_posts(viewer, thread: Thread) -> list[Post]:
@@ -321,9 +314,7 @@ def matches_for(viewer, thread: Thread) -> ThreadMatches:
 def invite_organisation(user, thread: Thread, organisation_id) -> list[int]:
     """Tell a matched organisation's members about the thread; returns whom it notified."""
     policy.require(user, "thread.invite", thread)
-    organisation = db.session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
-    if organisation is None:
-        raise NotFound(_l("This organisation does not exist."))
+    organisation = get_or_not_found(Organisation, organisation_id, _l("This organisation does not exist."))
     member_ids = organisation_member_ids(organisation.id, exclude_user_id=user.id)
     notify(member_ids, "forum_invite", N_("%(name)s invites you to the discussion “%(title)s”"),
            url_for("forums.thread", thread_id=thread.id), name=user.display_name, title=thread.title)

@@ -14,7 +14,7 @@ from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
 from community.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from community.extensions import db
-from community.models_base import utcnow
+from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Invite
 
 MAX_OPEN_INVITES = 50
@@ -110,9 +110,8 @@ def _mail_invite(invite: Invite, token: str, inviter) -> None:
 
 def revoke_invite(actor, org, invite_id: int) -> None:
     policy.require(actor, "organisation.manage_members", org)
-    invite = db.session.get(Invite, invite_id) if isinstance(invite_id, int) else None
-    if invite is None or invite.organisation_id != org.id:
-        raise NotFound(_l("This invitation does not exist."))
+    invite = get_or_not_found(Invite, invite_id, _l("This invitation does not exist."),
+                              hidden=lambda invite: invite.organisation_id != org.id)
     problem = _PROBLEMS.get(invite_status(invite))
     if problem:
         raise Conflict(problem)
@@ -170,10 +169,8 @@ def redeem_invite(token: str, user) -> Invite:
 
 
 def _member(org, member_id: int) -> User:
-    member = db.session.get(User, member_id) if isinstance(member_id, int) else None
-    if member is None or member.organisation_id != org.id or not member.is_active:
-        raise NotFound(_l("This person is not a member of this organisation."))
-    return member
+    return get_or_not_found(User, member_id, _l("This person is not a member of this organisation."),
+                            hidden=lambda member: member.organisation_id != org.id or not member.is_active)
 
 
 def _other_admins(org, member: User) -> int:

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from community import policy
 from community.auth.models import User
 from community.auth.services import find_user_by_email
-from community.errors import Conflict, NotFound
+from community.errors import Conflict
 from community.extensions import db
 from community.forums.models import Forum
 from community.i18n import N_
-from community.models_base import utcnow
+from community.models_base import get_or_not_found, utcnow
 from community.moderation import items, live, services
 from community.moderation.items import VISIBLE
 from community.moderation.models import (
@@ -40,10 +40,7 @@ LIFT_SCHEMA = Schema({"reason": Text(services.REASON_MAX, required=True, multili
 
 
 def get_action(action_id) -> ModerationAction:
-    entry = db.session.get(ModerationAction, action_id) if isinstance(action_id, int) else None
-    if entry is None:
-        raise NotFound(_l("This moderation decision does not exist."))
-    return entry
+    return get_or_not_found(ModerationAction, action_id, _l("This moderation decision does not exist."))
 
 
 def appeal(user, action_id, data: dict) -> Appeal:
@@ -62,9 +59,7 @@ def appeal(user, action_id, data: dict) -> Appeal:
 
 
 def decide_appeal(moderator, appeal_id, data: dict) -> Appeal:
-    record = db.session.get(Appeal, appeal_id) if isinstance(appeal_id, int) else None
-    if record is None:
-        raise NotFound(_l("This appeal does not exist."))
+    record = get_or_not_found(Appeal, appeal_id, _l("This appeal does not exist."))
     policy.require(moderator, "moderation.decide_appeal", record)
     if record.outcome is not None:
         raise Conflict(_l("This appeal has already been decided."))
@@ -94,9 +89,8 @@ def decide_appeal(moderator, appeal_id, data: dict) -> Appeal:
 
 
 def sanction_target(moderator, user_id) -> User:
-    target = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if target is None or not target.is_active:
-        raise NotFound(_l("This account does not exist."))
+    target = get_or_not_found(User, user_id, _l("This account does not exist."),
+                              hidden=lambda target: not target.is_active)
     policy.require(moderator, "sanction.create", target)
     return target
 
@@ -121,9 +115,7 @@ def sanction(moderator, user_id, data: dict) -> Sanction:
 
 def lift(moderator, sanction_id, data: dict) -> Sanction:
     """End a mute, suspension or ban early; the log keeps who lifted it and why, and the user is told."""
-    record = db.session.get(Sanction, sanction_id) if isinstance(sanction_id, int) else None
-    if record is None:
-        raise NotFound(_l("This sanction does not exist."))
+    record = get_or_not_found(Sanction, sanction_id, _l("This sanction does not exist."))
     policy.require(moderator, "sanction.lift", record)
     values = LIFT_SCHEMA.clean(data)
     now = utcnow()
@@ -203,9 +195,7 @@ def assign_moderator_by_email(admin, data: dict) -> ModeratorAssignment:
 
 def unassign_moderator(admin, assignment_id) -> None:
     policy.require(admin, "moderation.assign")
-    record = db.session.get(ModeratorAssignment, assignment_id) if isinstance(assignment_id, int) else None
-    if record is None:
-        raise NotFound(_l("This moderator assignment does not exist."))
+    record = get_or_not_found(ModeratorAssignment, assignment_id, _l("This moderator assignment does not exist."))
     services.log_action(admin, "unassign", "forum" if record.forum_id else "room", record.forum_id or record.room_id,
                         record.user_id, "")
     db.session.delete(record)

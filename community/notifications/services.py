@@ -11,10 +11,9 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import User
-from community.errors import NotFound
 from community.extensions import db, socketio
 from community.i18n import N_
-from community.models_base import utcnow
+from community.models_base import get_or_not_found, utcnow
 from community.notifications.models import CONTACT_REQUEST, TEXT_MAX, Notification
 from community.pagination import Page, paginate
 
@@ -105,9 +104,8 @@ def list_notifications(user, page: int = 1, per_page: int = 20) -> Page:
 
 def mark_read(user, notification_id) -> Notification:
     """Mark one of the user's own notifications read; any other looks like a missing one."""
-    notification = db.session.get(Notification, notification_id) if isinstance(notification_id, int) else None
-    if notification is None or notification.user_id != user.id:
-        raise NotFound(_l("This notification does not exist."))
+    notification = get_or_not_found(Notification, notification_id, _l("This notification does not exist."),
+                                    hidden=lambda notification: notification.user_id != user.id)
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()

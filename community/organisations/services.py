@@ -4,9 +4,9 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from community import policy
-from community.errors import NotFound, ValidationError
+from community.errors import ValidationError
 from community.extensions import db
-from community.models_base import utcnow
+from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Organisation, OrganisationTopic
 from community.pagination import Page, paginate
 from community.signals import organisation_changed
@@ -111,10 +111,7 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
 
 
 def get_organisation(org_id) -> Organisation:
-    org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
-    if org is None:
-        raise NotFound(_l("This organisation does not exist."))
-    return org
+    return get_or_not_found(Organisation, org_id, _l("This organisation does not exist."))
 
 
 def get_organisation_for_edit(user, org_id) -> Organisation:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from community import policy
 from community.errors import NotFound
 from community.extensions import db
+from community.models_base import get_or_not_found
 from community.organisations.services import get_organisation
 from community.pagination import Page, paginate
 from community.profiles import catalogue
@@ -96,10 +97,8 @@ def kind_of(entry) -> str:
 
 def get_entry(kind: str, entry_id, viewer):
     """The entry if it exists and the viewer may see it; hidden entries look like missing ones."""
-    entry = db.session.get(_model(kind), entry_id) if isinstance(entry_id, int) else None
-    if entry is None or not policy.can(viewer, "entry.view", entry):
-        raise NotFound(_l("This entry does not exist."))
-    return entry
+    return get_or_not_found(_model(kind), entry_id, _l("This entry does not exist."),
+                            hidden=lambda entry: not policy.can(viewer, "entry.view", entry))
 
 
 def get_entry_for_edit(kind: str, entry_id, user):
