@@ -39,6 +39,11 @@ def is_moderator(user) -> bool:
     return _signed_in(user) and user.role in {"moderator", "admin"}
 
 
+def is_consultant(user) -> bool:
+    """The competence centre's consultants; platform admins may act as one."""
+    return _signed_in(user) and user.role in {"consultant", "admin"}
+
+
 def _org_id(target) -> int | None:
     """The organisation a target belongs to: an organisation itself or anything with organisation_id."""
     if target is None:
@@ -63,6 +68,8 @@ def roles_of(user, target=None) -> set[str]:
     roles = {"member"}
     if target is not None and is_org_admin_of(user, target):
         roles.add("org_admin")
+    if is_consultant(user):
+        roles.add("consultant")
     if is_moderator(user):
         roles.add("moderator")
     if is_admin(user):

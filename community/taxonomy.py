@@ -139,4 +139,6 @@ VISIBILITIES = (
 )
 VISIBILITY_BY_SLUG = _index(VISIBILITIES)
 
-ROLES = ("member", "org_admin", "moderator", "admin")
+# Platform roles (User.role) and the organisation-relative org_admin flag. A consultant works for the
+# competence centre that runs the platform (consultations, reviews of good examples, insights).
+ROLES = ("member", "org_admin", "consultant", "moderator", "admin")

@@ -89,3 +89,19 @@ def test_set_role(runner):
 
     assert result.exit_code == 0, result.output
     assert db.session.get(User, user.id).role == "admin"
+
+
+def test_consultant_is_a_platform_role_for_create_and_set_role(runner):
+    org = make_org()
+    make_user(org, is_org_admin=True)
+
+    created = create(runner, "--email", "beratung@example.org", "--password", PASSWORD, "--org-id", str(org.id),
+                     "--role", "consultant")
+    member = make_user(org)
+    changed = runner.invoke(args=["users", "set-role", member.email, "consultant"])
+
+    assert created.exit_code == 0, created.output
+    assert changed.exit_code == 0, changed.output
+    roles = dict(db.session.execute(db.select(User.email, User.role)).all())
+    assert roles["beratung@example.org"] == "consultant"
+    assert roles[member.email] == "consultant"

@@ -19,7 +19,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,33 @@ MAX_TRACKED_GAPS = 1000
 EVAL_K = 10
 
 
-# --- records -----------------------------------------------------------------------------------
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of row the index holds: which rows are indexed and how one becomes a `Record`.
+
+    Features add their own kinds with `register_record_kind` (examples, events ...), so this module
+    never imports them; a changed row announces itself with `entry_changed` (its model has a
+    `record_prefix`) or `entry_deleted`, like needs and offers.
+    """
+
+    name: str
+    model: type
+    to_record: Callable[[object], Record]
+    indexed: Callable[[], sa.Select]
+    """The rows of this kind that belong in the index (e.g. only open entries)."""
+
+
+RECORD_KINDS: dict[str, RecordKind] = {}
+
+
+def register_record_kind(name: str, model: type, to_record: Callable[[object], Record],
+                         indexed: Callable[[], sa.Select] | None = None) -> RecordKind:
+    kind = RecordKind(name, model, to_record, indexed or (lambda: db.select(model)))
+    RECORD_KINDS[name] = kind
+    return kind
 
 
 def record_id(kind: str, object_id: int) -> str:
@@ -62,7 +88,7 @@ def record_id(kind: str, object_id: int) -> str:
 def parse_record_id(value: str) -> tuple[str, int] | None:
     """("need", 42) for "need:42"; None for anything that is not one of our record ids."""
     kind, _, number = str(value).partition(":")
-    if kind not in (NEED, OFFER, ORGANISATION) or not number.isdigit():
+    if kind not in RECORD_KINDS or not number.isdigit():
         return None
     return kind, int(number)
 
@@ -88,18 +114,21 @@ def _open_entries(model):
     return db.select(model).filter(model.status == "open")
 
 
+for _kind, _model in ENTRY_MODELS.items():
+    register_record_kind(_kind, _model, entry_record, lambda model=_model: _open_entries(model))
+register_record_kind(ORGANISATION, Organisation, organisation_record)
+
+
 def database_records() -> tuple[int, Iterator[Record]]:
     """How many records the database holds, and an iterator over them."""
-    count = sum(db.session.scalar(db.select(sa.func.count()).select_from(_open_entries(m).subquery()))
-                for m in ENTRY_MODELS.values())
-    count += db.session.scalar(db.select(sa.func.count(Organisation.id)))
+    kinds = list(RECORD_KINDS.values())
+    count = sum(db.session.scalar(db.select(sa.func.count()).select_from(kind.indexed().subquery()))
+                for kind in kinds)
 
     def records() -> Iterator[Record]:
-        for model in ENTRY_MODELS.values():
-            for entry in db.session.scalars(_open_entries(model).order_by(model.id)):
-                yield entry_record(entry)
-        for org in db.session.scalars(db.select(Organisation).order_by(Organisation.id)):
-            yield organisation_record(org)
+        for kind in kinds:
+            for row in db.session.scalars(kind.indexed().order_by(kind.model.id)):
+                yield kind.to_record(row)
 
     return count, records()
 
@@ -112,14 +141,10 @@ def load_records(record_ids: Iterable[str]) -> dict[str, Record]:
         if parsed:
             ids_by_kind.setdefault(parsed[0], []).append(parsed[1])
     records = {}
-    for kind, ids in ids_by_kind.items():
-        if kind == ORGANISATION:
-            for org in db.session.scalars(db.select(Organisation).filter(Organisation.id.in_(ids))):
-                records[record_id(kind, org.id)] = organisation_record(org)
-        else:
-            model = ENTRY_MODELS[kind]
-            for entry in db.session.scalars(_open_entries(model).filter(model.id.in_(ids))):
-                records[record_id(kind, entry.id)] = entry_record(entry)
+    for name, ids in ids_by_kind.items():
+        kind = RECORD_KINDS[name]
+        for row in db.session.scalars(kind.indexed().filter(kind.model.id.in_(ids))):
+            records[record_id(name, row.id)] = kind.to_record(row)
     return records
 
 
