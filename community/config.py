@@ -69,6 +69,9 @@ class Config:
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
     DEMO_MODE = _flag("DEMO_MODE", False)
+    # Only a public body may show KERN's Kopfzeile ("Official website – ..."); a private operator must not.
+    OPERATOR_IS_PUBLIC_BODY = _flag("OPERATOR_IS_PUBLIC_BODY", False)
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "")
     # Matching index: snapshots written by `flask matching rebuild`; how often (seconds) a process
     # looks for changes made by the others; rebuild in a background thread after vocabulary drift.
     MATCHING_INDEX_DIR = os.environ.get("MATCHING_INDEX_DIR") or str(BASE_DIR / "instance" / "matching")

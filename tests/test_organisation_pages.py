@@ -190,7 +190,7 @@ def test_edit_form_shows_the_current_values_and_topic_checkboxes(client):
     login(client, make_user(org, is_org_admin=True))
     page = client.get(f"/organisations/{org.id}/edit").get_data(as_text=True)
     assert 'value="Stadt Alt"' in page
-    assert 'checked class="form-check-input" id="topics-6" name="topics" type="checkbox" value="energie">' in page
+    assert 'checked class="kern-form-check__checkbox" id="topics-6" name="topics" type="checkbox" value="energie">' in page
 
 
 @pytest.mark.parametrize("role", ["org_admin", "platform_admin"])

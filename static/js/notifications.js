@@ -16,7 +16,7 @@
 
   function show() {
     badge.textContent = String(count);
-    badge.classList.toggle("d-none", count === 0);
+    badge.hidden = count === 0;
   }
 
   socket.on("notification", function (notification) {

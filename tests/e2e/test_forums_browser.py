@@ -92,7 +92,7 @@ def test_a_reported_post_is_hidden_by_a_moderator_and_the_author_is_told_why(ope
     reporter.select_option("select[name=reason]", "spam")
     reporter.fill("textarea[name=text]", "Werbung für Uhren")
     reporter.locator("main form[method=post] button[type=submit]").click()
-    expect(reporter.locator("main .alert-success")).to_be_visible()
+    expect(reporter.locator("main .kern-alert--success")).to_be_visible()
 
     moderator = open_as(*accounts["moderator"])
     moderator.goto("/moderation/queue")
@@ -102,7 +102,7 @@ def test_a_reported_post_is_hidden_by_a_moderator_and_the_author_is_told_why(ope
     hide = entry.locator("form:has(input[name=action][value=hide])")
     hide.locator("input[name=reason]").fill("Werbung ist im Forum nicht erlaubt")
     hide.locator("button[type=submit]").click()
-    expect(moderator.locator("main .alert-success")).to_be_visible()
+    expect(moderator.locator("main .kern-alert--success")).to_be_visible()
     expect(moderator.locator("main")).not_to_contain_text("Günstige Uhren unter uhren-angebot.example")
 
     reporter.goto(thread)
@@ -134,7 +134,7 @@ def test_a_suspended_members_open_page_turns_into_the_reason_and_end_date(open_a
     moderator.fill("textarea[name=reason]", "Wiederholt beleidigende Beiträge")
     moderator.fill("input[name=days]", "3")
     moderator.locator("main form[method=post] button[type=submit]").click()
-    expect(moderator.locator("main .alert-success")).to_be_visible()
+    expect(moderator.locator("main .kern-alert--success")).to_be_visible()
 
     expect(member.locator("main")).to_contain_text("Wiederholt beleidigende Beiträge")  # reloaded by the socket
     expect(member.locator("main .lead")).to_contain_text(re.compile(r"\d{2}\.\d{2}\.\d{2}"))  # until when

@@ -77,7 +77,7 @@ def test_register_login_edit_profile_add_need_find_in_directory(page):
 def test_pages_have_labelled_fields_and_a_skip_link(page):
     for path in ("/", "/register", "/login", "/organisations"):
         page.goto(path)
-        expect(page.locator("a.skip-link")).to_have_attribute("href", "#main")
+        expect(page.locator("a.kn-skip-link")).to_have_attribute("href", "#main")
         unlabelled = page.evaluate(
             """() => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
                    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
