@@ -119,7 +119,7 @@ def test_new_token_is_shown_once_and_stored_hashed(app):
     response = client.post("/account/tokens", data={"token_name": "Fachverfahren"})
 
     assert response.status_code == 201
-    token = response.text.split('user-select-all text-break">', 1)[1].split("<", 1)[0]
+    token = response.text.split('kn-secret">', 1)[1].split("<", 1)[0]
     record = db.session.execute(db.select(ApiToken)).scalar_one()
     assert record.token_hash == ApiToken.hash(token)
     assert token not in (record.name, record.prefix, record.token_hash)

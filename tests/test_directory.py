@@ -113,7 +113,7 @@ def test_counts_open_needs_and_offers_per_organisation(client):
     make_offer(org)
     page = client.get("/organisations").get_data(as_text=True)
     row = page[page.index("Gemeinde Aktiv"):].split("</tr>", 1)[0]
-    assert re.findall(r'<td class="text-end">(\d+)</td>', row) == ["2", "1"]
+    assert re.findall(r'<td class="kern-table__cell--numeric">(\d+)</td>', row) == ["2", "1"]
 
 
 def test_counts_leave_out_members_only_entries_for_visitors(client):
@@ -121,7 +121,7 @@ def test_counts_leave_out_members_only_entries_for_visitors(client):
     make_need(org, visibility="members")
     page = client.get("/organisations").get_data(as_text=True)
     row = page[page.index("Gemeinde Diskret"):].split("</tr>", 1)[0]
-    assert re.findall(r'<td class="text-end">(\d+)</td>', row) == ["0", "0"]
+    assert re.findall(r'<td class="kern-table__cell--numeric">(\d+)</td>', row) == ["0", "0"]
 
 
 def test_counts_include_members_only_entries_for_members(client):
@@ -130,7 +130,7 @@ def test_counts_include_members_only_entries_for_members(client):
     login(client, make_user(make_org()))
     page = client.get("/organisations").get_data(as_text=True)
     row = page[page.index("Gemeinde Diskret"):].split("</tr>", 1)[0]
-    assert re.findall(r'<td class="text-end">(\d+)</td>', row) == ["1", "0"]
+    assert re.findall(r'<td class="kern-table__cell--numeric">(\d+)</td>', row) == ["1", "0"]
 
 
 def test_verified_badge_only_for_public_bodies(client):

@@ -34,7 +34,7 @@ def test_finds_organisations_needs_and_offers_with_kind_labels(client, catalogue
     for title in ("Landkreis Breitbandhausen", "Glasfaser</mark> für Schulen", "aus einer Hand"):
         assert title in page
     for label in ("Organisation", "Need", "Offer"):
-        assert f'<span class="badge text-bg-secondary">{label}</span>' in page
+        assert f'<span class="kern-badge kern-badge--small kern-badge--info">{label}</span>' in page
 
 
 def test_matched_terms_are_highlighted(client, catalogue):

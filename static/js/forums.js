@@ -30,9 +30,8 @@
     }
     var item = document.createElement("li");
     item.id = "post-" + post.id;
-    item.className = "border-bottom py-3";
     var meta = document.createElement("div");
-    meta.className = "small text-body-secondary mb-1";
+    meta.className = "kn-meta";
     var author = document.createElement("strong");
     author.textContent = post.author;
     meta.appendChild(author);

@@ -30,12 +30,12 @@
     list.replaceChildren();
     chosen.forEach(function (option) {
       var item = document.createElement("li");
-      item.className = "d-flex align-items-center gap-2";
+      item.className = "kern-flex kern-align-items-center kern-gap-sm";
       var name = document.createElement("span");
       name.textContent = option.text;
       var remove = document.createElement("button");
       remove.type = "button";
-      remove.className = "btn btn-sm btn-link p-0";
+      remove.className = "kern-btn kern-btn--tertiary kern-btn--x-small";
       remove.textContent = "×";
       remove.setAttribute("aria-label", select.dataset.removeLabel.replace("%(name)s", option.text));
       remove.addEventListener("click", function () {
@@ -52,22 +52,22 @@
     var filter = document.createElement("input");
     filter.type = "search";
     filter.id = select.id + "-filter";
-    filter.className = "form-control form-control-sm mb-2";
+    filter.className = "kern-form-input__input kn-filter";
     filter.setAttribute("aria-controls", select.id);
     filter.setAttribute("autocomplete", "off");
     var filterLabel = document.createElement("label");
     filterLabel.htmlFor = filter.id;
-    filterLabel.className = "form-label small d-block mb-1";
+    filterLabel.className = "kern-label";
     filterLabel.textContent = select.dataset.filterLabel;
     select.before(filterLabel, filter);
 
     var chosen = document.createElement("div");
-    chosen.className = "mt-2";
+    chosen.className = "kern-mt-sm";
     chosen.setAttribute("aria-live", "polite");
     var heading = document.createElement("p");
-    heading.className = "small fw-semibold mb-1";
+    heading.className = "kn-strong";
     var list = document.createElement("ul");
-    list.className = "list-unstyled small mb-0";
+    list.className = "kern-list";
     chosen.append(heading, list);
     select.after(chosen);
 

@@ -29,7 +29,13 @@
     if (className) {
       node.className = className;
     }
-    if (content !== undefined) {
+    if (content !== undefined && /\bkern-btn\b/.test(className || "")) {
+      // KERN colours a button's text through its kern-label span.
+      var label = document.createElement("span");
+      label.className = "kern-label";
+      label.textContent = content;
+      node.append(label);
+    } else if (content !== undefined) {
       node.textContent = content;
     }
     return node;
@@ -37,16 +43,16 @@
 
   function setStatus(message) {
     statusLine.textContent = message || "";
-    statusLine.classList.toggle("d-none", !message);
+    statusLine.hidden = !message;
   }
 
   function addOwnControls(item) {
     if (Number(item.dataset.authorId) !== userId || item.querySelector(".message-actions")) {
       return;
     }
-    var actions = element("div", "message-actions small");
-    var edit = element("button", "btn btn-link btn-sm p-0 me-2", text.textEdit);
-    var remove = element("button", "btn btn-link btn-sm p-0 text-danger", text.textDelete);
+    var actions = element("div", "message-actions kn-actions");
+    var edit = element("button", "kern-btn kern-btn--tertiary kern-btn--x-small", text.textEdit);
+    var remove = element("button", "kern-btn kern-btn--tertiary kern-btn--x-small", text.textDelete);
     edit.type = remove.type = "button";
     edit.addEventListener("click", function () { startEdit(item); });
     remove.addEventListener("click", function () {
@@ -72,7 +78,7 @@
     item.dataset.messageId = message.id;
     item.dataset.authorId = message.author ? message.author.id : "";
     item.dataset.body = message.body;
-    var meta = element("div", "small text-body-secondary");
+    var meta = element("div", "kn-meta");
     meta.append(element("strong", "", message.author ? message.author.name : "–"), " · ");
     var time = element("time", "", new Date(message.created_at).toLocaleString());
     time.dateTime = message.created_at;
@@ -168,10 +174,10 @@
 
   function startEdit(item) {
     var body = item.querySelector(".message-body");
-    var editor = element("textarea", "form-control form-control-sm mb-1");
+    var editor = element("textarea", "kern-form-input__input");
     editor.value = item.dataset.body;
     editor.setAttribute("aria-label", text.textEdit);
-    var save = element("button", "btn btn-primary btn-sm", text.textSave);
+    var save = element("button", "kern-btn kern-btn--primary kern-btn--x-small", text.textSave);
     save.type = "button";
     save.addEventListener("click", function () {
       socket.emit("edit", {message_id: Number(item.dataset.messageId), body: editor.value}, function (ack) {
@@ -197,15 +203,15 @@
   }
 
   function matchItem(match) {
-    var item = element("li", "mb-2");
+    var item = element("li", "kern-mb-sm");
     var link = element("a", "", match.title);
     link.href = match.url;
-    item.append(link, element("div", "text-body-secondary", match.organisation.name));
+    item.append(link, element("div", "kn-meta", match.organisation.name));
     if (match.terms.length) {
-      item.append(element("div", "text-body-secondary", match.terms.join(", ")));
+      item.append(element("div", "kn-meta", match.terms.join(", ")));
     }
     if (match.action === "invite" && text.canInvite === "1") {
-      var invite = element("button", "btn btn-outline-primary btn-sm mt-1", text.textInvite);
+      var invite = element("button", "kern-btn kern-btn--secondary kern-btn--x-small", text.textInvite);
       invite.type = "button";
       invite.addEventListener("click", function () {
         var data = new FormData();
@@ -213,12 +219,12 @@
         data.append("organisation_id", match.organisation.id);
         data.append("emails", "");
         fetch(text.inviteUrl, {method: "POST", body: data, credentials: "same-origin"}).then(function () {
-          invite.replaceWith(element("span", "text-success", text.textInvited));
+          invite.replaceWith(element("span", "kn-strong", text.textInvited));
         });
       });
       item.append(invite);
     } else if (match.action === "contact") {
-      var contact = element("a", "btn btn-outline-primary btn-sm mt-1", text.textContact);
+      var contact = element("a", "kern-btn kern-btn--secondary kern-btn--x-small", text.textContact);
       contact.href = match.contact_url;
       item.append(contact);
     }
@@ -269,10 +275,10 @@
   socket.on("match", function (event) {
     if (event.room_id !== roomId) { return; }
     var box = document.getElementById("room-question-matches");
-    var items = element("ul", "list-unstyled mb-0");
+    var items = element("ul", "kern-list");
     items.replaceChildren.apply(items, event.matches.map(matchItem));
-    box.replaceChildren(element("p", "fw-semibold mb-1", event.text), items);
-    box.classList.remove("d-none");
+    box.replaceChildren(element("p", "kn-strong", event.text), items);
+    box.hidden = false;
   });
 
   form.addEventListener("submit", function (event) {
@@ -293,7 +299,7 @@
     }
   });
 
-  var older = element("button", "btn btn-link btn-sm", text.textOlder);
+  var older = element("button", "kern-btn kern-btn--tertiary kern-btn--x-small", text.textOlder);
   older.type = "button";
   older.addEventListener("click", function () { loadOlder(older); });
   list.parentNode.insertBefore(older, list);

@@ -60,3 +60,35 @@ def test_moderator_pages_have_no_serious_accessibility_violations(open_as, accou
     problems = [line for path in MODERATOR_PAGES for line in violations(moderator, path)]
     assert problems == [], "\n".join(problems)
 
+
+
+PHONE = {"width": 375, "height": 740}
+
+
+def phone_problems(page, path: str) -> list[str]:
+    """Blocking axe violations at phone size, and sideways scrolling of the page itself
+    (a wide table scrolls inside its own box and does not count)."""
+    page.set_viewport_size(PHONE)
+    problems = violations(page, path)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    if widths[0] > widths[1]:
+        problems.append(f"{path}: the page scrolls sideways on a phone ({widths[0]}px > {widths[1]}px)")
+    return problems
+
+
+def test_public_pages_work_on_a_phone(page):
+    problems = [line for path in PUBLIC_PAGES for line in phone_problems(page, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_member_and_moderator_pages_work_on_a_phone(open_as, accounts):  # noqa: F811
+    member = open_as(*accounts["members"][0])
+    member.goto("/account/")
+    organisation = member.locator("main a[href^='/organisations/']").first.get_attribute("href")
+    paths = list(MEMBER_PAGES) + [organisation, f"{organisation}/edit", f"{organisation}/members"]
+    member.goto("/rooms")
+    paths.append(member.locator("main a[href^='/rooms/']").first.get_attribute("href"))
+    problems = [line for path in paths for line in phone_problems(member, path)]
+    moderator = open_as(MODERATOR, MODERATOR_PASSWORD)
+    problems += [line for path in MODERATOR_PAGES for line in phone_problems(moderator, path)]
+    assert problems == [], "\n".join(problems)

@@ -96,7 +96,7 @@ def test_a_reported_post_is_hidden_by_a_moderator_and_the_author_is_told_why(ope
 
     moderator = open_as(*accounts["moderator"])
     moderator.goto("/moderation/queue")
-    entry = moderator.locator("main li.border").filter(has_text="Günstige Uhren unter uhren-angebot.example")
+    entry = moderator.locator("main li.kn-queue-entry").filter(has_text="Günstige Uhren unter uhren-angebot.example")
     expect(entry).to_contain_text("Werbung für Uhren")  # the report, with its reason and words
     expect(entry.locator(f"a[href='{thread}#{post_id}']")).to_be_visible()  # where it was written
     hide = entry.locator("form:has(input[name=action][value=hide])")
@@ -137,7 +137,7 @@ def test_a_suspended_members_open_page_turns_into_the_reason_and_end_date(open_a
     expect(moderator.locator("main .kern-alert--success")).to_be_visible()
 
     expect(member.locator("main")).to_contain_text("Wiederholt beleidigende Beiträge")  # reloaded by the socket
-    expect(member.locator("main .lead")).to_contain_text(re.compile(r"\d{2}\.\d{2}\.\d{2}"))  # until when
+    expect(member.locator("main .kern-body--large")).to_contain_text(re.compile(r"\d{2}\.\d{2}\.\d{2}"))  # until when
     # The new page's socket was refused (a refusal ends the client's attempts) and did not connect.
     member.wait_for_function("() => window.kommunalnetz && !window.kommunalnetz.socket.active")
     assert member.evaluate("() => window.kommunalnetz.socket.connected") is False

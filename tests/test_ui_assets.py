@@ -1,0 +1,51 @@
+"""Every page loads its stylesheets and scripts from our own /static/, and none loads Bootstrap.
+
+Pages are on KERN (docs/ui.md); a page that links a CDN, another host or a leftover Bootstrap file
+fails here without a browser.
+"""
+import re
+
+import pytest
+
+from tests.factories import login, make_need, make_org, make_user
+
+ASSET = re.compile(r'<(?:link[^>]*\brel="stylesheet"[^>]*\bhref|script[^>]*\bsrc)="([^"]*)"')
+
+
+def assets(client, path: str) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return ASSET.findall(response.get_data(as_text=True))
+
+
+def assert_own_and_kern(path: str, found: list[str]) -> None:
+    assert found, f"{path}: no stylesheet at all"
+    for url in found:
+        assert url.startswith("/static/"), f"{path} links {url}"
+        assert "bootstrap" not in url.lower(), f"{path} links {url}"
+    assert "/static/vendor/kern/kern.min.css" in found, path
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/register", "/reset-password", "/privacy", "/organisations",
+                                  "/forums/", "/search?q=Akte", "/does-not-exist"])
+def test_public_pages_link_only_our_own_assets(client, path):
+    response = client.get(path)
+    assert_own_and_kern(path, ASSET.findall(response.get_data(as_text=True)))
+
+
+def test_member_pages_link_only_our_own_assets(client):
+    org = make_org(name="Gemeinde Eigen")
+    need = make_need(org, title="E-Akte")
+    login(client, make_user(org, is_org_admin=True))
+    for path in ("/suggestions", "/contacts", "/rooms", "/notifications", "/account/", f"/organisations/{org.id}",
+                 f"/organisations/{org.id}/edit", f"/organisations/{org.id}/members", f"/needs/{need.id}",
+                 f"/organisations/{org.id}/needs/new"):
+        assert_own_and_kern(path, assets(client, path))
+
+
+def test_no_page_uses_bootstrap_classes(client):
+    org = make_org()
+    login(client, make_user(org, is_org_admin=True))
+    for path in ("/", "/organisations", f"/organisations/{org.id}", "/account/"):
+        page = client.get(path).get_data(as_text=True)
+        assert not re.search(r'class="[^"]*\b(?:btn-primary|form-control|navbar|text-bg-\w+)\b', page), path
