@@ -124,3 +124,15 @@ def notify_contact_request(request) -> list[Notification]:
     return notify(organisation_member_ids(request.to_org_id), CONTACT_REQUEST,
                   N_("%(organisation)s would like to get in touch with your organisation."),
                   url_for("suggestions.contact_list", direction="incoming"), organisation=request.from_org.name)
+
+
+def mark_handled(kind: str, url: str, user_ids=None) -> int:
+    """Mark read what told people about something now handled (a request answered, a post approved),
+    for everyone it went to, or for `user_ids` only."""
+    select = db.update(Notification).filter(Notification.kind == kind, Notification.url == url[:URL_MAX],
+                                            Notification.read_at.is_(None))
+    if user_ids is not None:
+        select = select.filter(Notification.user_id.in_(list(user_ids)))
+    result = db.session.execute(select.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
