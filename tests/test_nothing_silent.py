@@ -80,3 +80,18 @@ def test_approving_twice_announces_once(held):
     for _ in range(2):
         moderation.act(held["moderator"], {"action": "approve", "item_type": "post", "item_id": held["post"].id})
     assert len(notices(held["author"], "post_approved")) == 1
+
+
+def test_the_moderation_queue_speaks_words_not_codes(client, app):
+    forums.ensure_topic_forums()
+    forum = db.session.scalars(db.select(Forum).order_by(Forum.id)).first()
+    author = make_user(make_org())
+    thread = forums.create_thread(author, forum, {"title": "Wohngeld digital", "body": "Erfahrungen?"})
+    post = forums.reply(author, thread, {"body": "Werbung hier"})
+    moderation.report(make_user(make_org()), {"item_type": "post", "item_id": post.id, "reason": "off_topic"})
+    sign_in(client, make_user(role="moderator"))
+    page = client.get("/moderation/queue").get_data(as_text=True)
+    assert "off_topic" not in page.replace('value="off_topic"', "") and "Off topic" in page
+    assert f"post #{post.id}" not in page and f"Forum post no. {post.id}" in page
+    approve = page[page.index('value="approve"'):]
+    assert 'class="kern-btn kern-btn--primary' in approve[:approve.index("Approve")]
