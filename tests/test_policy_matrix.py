@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from flask_login import AnonymousUserMixin
 
+from community import models as _all_features  # noqa: F401  (importing the features registers their rules)
 from community import policy
 from community.extensions import db
 from community.forums import services as forums
@@ -30,6 +31,9 @@ FORUM_MODERATORS = {"forum_moderator", "moderator", "admin"}
 # action: (target, the roles that may)
 EXPECTED = {
     "members_only.view": (None, SIGNED_IN),
+    "join.decide": ("join_request", {"org_admin", "admin"}),
+    "join.withdraw": ("join_request", {"member"}),
+    "organisation.merge": (None, {"admin"}),
     "organisation.edit": ("organisation", {"org_admin", "admin"}),
     "organisation.manage_members": ("organisation", {"org_admin", "admin"}),
     "organisation.view_members": ("organisation", OWN_ORG | {"admin"}),
@@ -116,6 +120,7 @@ def world(app):
         "contact": SimpleNamespace(from_org_id=other.id, to_org_id=own.id, status="accepted"),
         "room": room, "message": message, "forum": forum, "thread": thread, "post": post, "action": action,
         "appeal": appeal, "sanction": suspension,
+        "join_request": SimpleNamespace(organisation=own, organisation_id=own.id, user_id=users["member"].id),
     }
     return users, targets
 

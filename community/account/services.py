@@ -110,6 +110,48 @@ def export_user_data(user: User) -> dict:
         # In the language of the export's request, like the notification page.
         "notifications": [notification_to_dict(notification) for notification in db.session.scalars(
             db.select(Notification).filter_by(user_id=user.id).order_by(Notification.id))],
+        **_contributions(user),
+    }
+
+
+def _rows(select) -> list:
+    return list(db.session.scalars(select))
+
+
+def _contributions(user: User) -> dict:
+    """What the person wrote or received elsewhere: posts, room messages, contact requests, reports,
+    sanctions (DSGVO Art. 15 and 20)."""
+    from community.forums.models import Post
+    from community.moderation.models import Report, ReportEntry, Sanction
+    from community.rooms.models import Message
+    from community.suggestions.models import ContactRequest
+
+    return {
+        "forum_posts": [{"id": post.id, "thread_id": post.thread_id, "body": post.body, "status": post.status,
+                         "created_at": _timestamp(post.created_at), "edited_at": _timestamp(post.edited_at)}
+                        for post in _rows(db.select(Post).filter_by(author_id=user.id).order_by(Post.id))],
+        "room_messages": [{"id": message.id, "room_id": message.room_id, "body": message.body,
+                           "created_at": _timestamp(message.created_at),
+                           "deleted_at": _timestamp(message.deleted_at)}
+                          for message in _rows(db.select(Message).filter_by(author_id=user.id)
+                                               .order_by(Message.id))],
+        "contact_requests": [{"id": request.id, "from_organisation": request.from_org.name,
+                              "to_organisation": request.to_org.name, "message": request.message,
+                              "status": request.status, "sent_by_you": request.from_user_id == user.id,
+                              "created_at": _timestamp(request.created_at),
+                              "decided_at": _timestamp(request.decided_at)}
+                             for request in _rows(db.select(ContactRequest).filter(db.or_(
+                                 ContactRequest.from_user_id == user.id, ContactRequest.decided_by_id == user.id))
+                                 .order_by(ContactRequest.id))],
+        "reports": [{"item_type": item_type, "item_id": item_id, "reason": entry.reason, "text": entry.text,
+                     "created_at": _timestamp(entry.created_at)}
+                    for entry, item_type, item_id in db.session.execute(
+                        db.select(ReportEntry, Report.item_type, Report.item_id)
+                        .join(Report, Report.id == ReportEntry.report_id)
+                        .filter(ReportEntry.reporter_id == user.id).order_by(ReportEntry.id))],
+        "sanctions": [{"kind": sanction.kind, "reason": sanction.reason,
+                       "created_at": _timestamp(sanction.created_at), "ends_at": _timestamp(sanction.ends_at)}
+                      for sanction in _rows(db.select(Sanction).filter_by(user_id=user.id).order_by(Sanction.id))],
     }
 
 

@@ -19,6 +19,7 @@ from community.extensions import db, socketio
 from community.forums.models import PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
 from community.i18n import N_
 from community.models_base import get_or_not_found, utcnow
+from community.notifications.models import POST_APPROVED
 from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
@@ -280,6 +281,15 @@ def _announce(author, post: Post, forum_watchers: bool) -> None:
            title=thread.title, name=author.display_name)
     notify(sorted(mentioned), "mention", N_("%(name)s mentioned you in “%(title)s”"), url,
            name=author.display_name, title=thread.title)
+
+
+def announce_approved(post: Post) -> None:
+    """A held post that moderation approved: its author is told, and it goes out like any new post."""
+    if post.author is not None:
+        notify([post.author_id], POST_APPROVED, N_("Your post in “%(title)s” has been approved and published."),
+               url_for("forums.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"),
+               title=post.thread.title)
+        _announce(post.author, post, forum_watchers=post.is_opening)
 
 
 def _mentioned_user_ids(body: str) -> list[int]:

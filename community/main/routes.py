@@ -10,7 +10,15 @@ from community.main import bp
 
 @bp.route("/")
 def index():
+    if current_user.is_authenticated:
+        return _start_page()
     return render_template("main/index.html")
+
+
+def _start_page():
+    from community.start.panels import loaded_panels
+
+    return render_template("start/index.html", panels=loaded_panels(current_user))
 
 
 @bp.route("/language/<code>", methods=["POST"])

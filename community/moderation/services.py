@@ -177,6 +177,10 @@ def act(moderator, data: dict) -> Outcome:
     after_commit(item)
     if action in APPEALABLE:
         _tell_author(entry, item)
+    if action == "approve" and item.type == items.POST and state == PENDING:
+        from community.forums.services import announce_approved  # forums imports moderation
+
+        announce_approved(item.obj)
     return Outcome(entry, str(_l("Done.")))
 
 

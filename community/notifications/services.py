@@ -14,7 +14,7 @@ from community.auth.models import User
 from community.extensions import db, socketio
 from community.i18n import N_
 from community.models_base import get_or_not_found, utcnow
-from community.notifications.models import CONTACT_REQUEST, TEXT_MAX, Notification
+from community.notifications.models import CONTACT_ANSWER, CONTACT_REQUEST, TEXT_MAX, Notification
 from community.pagination import Page, paginate
 
 URL_MAX = 500
@@ -124,3 +124,27 @@ def notify_contact_request(request) -> list[Notification]:
     return notify(organisation_member_ids(request.to_org_id), CONTACT_REQUEST,
                   N_("%(organisation)s would like to get in touch with your organisation."),
                   url_for("suggestions.contact_list", direction="incoming"), organisation=request.from_org.name)
+
+
+def mark_handled(kind: str, url: str, user_ids=None) -> int:
+    """Mark read what told people about something now handled (a request answered, a post approved),
+    for everyone it went to, or for `user_ids` only."""
+    select = db.update(Notification).filter(Notification.kind == kind, Notification.url == url[:URL_MAX],
+                                            Notification.read_at.is_(None))
+    if user_ids is not None:
+        select = select.filter(Notification.user_id.in_(list(user_ids)))
+    result = db.session.execute(select.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
+
+
+def notify_contact_answer(request, still_pending: int) -> list[Notification]:
+    """Tell the asking organisation's members the answer; the receiving side's notices of requests
+    are read once none of them waits for an answer any more."""
+    incoming = url_for("suggestions.contact_list", direction="incoming")
+    if not still_pending:
+        mark_handled(CONTACT_REQUEST, incoming, organisation_member_ids(request.to_org_id))
+    message = N_("%(organisation)s has accepted your contact request.") if request.status == "accepted" \
+        else N_("%(organisation)s has declined your contact request.")
+    return notify(organisation_member_ids(request.from_org_id), CONTACT_ANSWER, message,
+                  url_for("suggestions.contact_list", direction="outgoing"), organisation=request.to_org.name)

@@ -35,6 +35,7 @@ class Organisation(TimestampMixin, db.Model):
     # Official key: AGS (8 digits) or ARS (12 digits) for municipalities, Kreis key (5 digits).
     official_key: Mapped[str | None] = mapped_column(db.String(12), unique=True)
     land: Mapped[str | None] = mapped_column(db.String(2))
+    postcode: Mapped[str] = mapped_column(db.String(5), default="", nullable=False, server_default="", index=True)
     population_class: Mapped[str | None] = mapped_column(db.String(12), index=True)
     description: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
     description_visibility: Mapped[str] = mapped_column(db.String(10), default="public", nullable=False)

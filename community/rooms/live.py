@@ -55,7 +55,8 @@ def _hit_to_dict(hit, room: Room) -> dict:
         "organisation": {"id": organisation.id, "name": organisation.name},
         # What one click does: add the organisation's members here, or ask it to get in touch.
         "action": "invite" if not room.is_open else "contact",
-        "contact_url": url_for("suggestions.new_contact", to=organisation.id),
+        "contact_url": url_for("suggestions.new_contact", to=organisation.id,
+                               **({hit.kind: hit.item.id} if hit.kind != matching.ORGANISATION else {})),
     }
 
 

@@ -17,7 +17,7 @@ from community.auth.models import User
 from community.errors import Conflict, NotFound, ValidationError
 from community.extensions import db
 from community.models_base import utcnow
-from community.notifications.services import notify_contact_request
+from community.notifications.services import notify_contact_answer, notify_contact_request
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need, Offer
@@ -152,7 +152,13 @@ def accept_contact_request(user, request: ContactRequest) -> ContactRequest:
     db.session.execute(sa.update(ContactRequest).filter(ContactRequest.id == request.id).values(room_id=room.id))
     db.session.commit()
     db.session.refresh(request)
+    notify_contact_answer(request, _pending_incoming(request.to_org_id))
     return request
+
+
+def _pending_incoming(org_id: int) -> int:
+    return db.session.scalar(db.select(sa.func.count(ContactRequest.id)).filter(
+        ContactRequest.to_org_id == org_id, ContactRequest.status == PENDING)) or 0
 
 
 def decline_contact_request(user, request: ContactRequest) -> ContactRequest:
@@ -160,6 +166,7 @@ def decline_contact_request(user, request: ContactRequest) -> ContactRequest:
     _decide(user, request, DECLINED)
     db.session.commit()
     db.session.refresh(request)
+    notify_contact_answer(request, _pending_incoming(request.to_org_id))
     return request
 
 

@@ -12,9 +12,10 @@ from tests.e2e.test_forums_browser import MODERATOR, MODERATOR_PASSWORD, THREAD_
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/organisations",
-                "/organisations/1", "/forums/", "/search?q=E-Akte")
+                "/organisations/1", "/forums/", "/search?q=E-Akte",
+                "/register/find?q=Gemeinde", "/register/join/1")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
-                "/account/sanctions")
+                "/account/sanctions", "/join-requests/mine", "/")
 MODERATOR_PAGES = ("/moderation/queue", "/moderation/log")
 
 
