@@ -20,3 +20,4 @@ from community.suggestions.models import (  # noqa: F401
     MatchingSnapshot,
     SuggestionFeedback,
 )
+from community.digitalcheck.models import Assessment, AssessmentNeed  # noqa: F401
