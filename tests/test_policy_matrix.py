@@ -73,6 +73,12 @@ EXPECTED = {
     "sanction.create": ("member_user", {"moderator", "admin"}),
     "sanction.lift": ("sanction", {"moderator", "admin"}),
     "sanction.view_own": (None, SIGNED_IN),
+    "consultation.request": (None, SIGNED_IN),
+    "consultation.desk": (None, SIGNED_IN),
+    "consultation.view": ("consultation", OWN_ORG | {"admin"}),
+    "consultation.internal_notes": ("consultation", {"admin"}),
+    "consultation.rate": ("consultation", OWN_ORG),
+    "insights.view": (None, {"admin"}),
 }
 
 
@@ -116,6 +122,7 @@ def world(app):
         "contact": SimpleNamespace(from_org_id=other.id, to_org_id=own.id, status="accepted"),
         "room": room, "message": message, "forum": forum, "thread": thread, "post": post, "action": action,
         "appeal": appeal, "sanction": suspension,
+        "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
     }
     return users, targets
 
