@@ -73,7 +73,7 @@ EXPECTED = {
     "sanction.create": ("member_user", {"moderator", "admin"}),
     "sanction.lift": ("sanction", {"moderator", "admin"}),
     "sanction.view_own": (None, SIGNED_IN),
-    "consultation.request": (None, SIGNED_IN),
+    "consultation.request": (None, SIGNED_IN - {"admin"}),
     "consultation.desk": (None, SIGNED_IN),
     "consultation.view": ("consultation", OWN_ORG | {"admin"}),
     "consultation.internal_notes": ("consultation", {"admin"}),

@@ -4,13 +4,14 @@ from community.policy import _signed_in, is_consultant, is_member_of, rule
 
 def is_requester_side(user, case) -> bool:
     """A member of the organisation that asked (consultants of the centre are never that side)."""
-    return is_member_of(user, case) and case.organisation.is_public_body
+    return is_member_of(user, case) and case.organisation.is_public_body and not is_consultant(user)
 
 
 @rule("consultation.request")
 def _request(user, target) -> bool:
+    # The centre does not ask itself: its consultants (and platform admins) work the cases.
     organisation = getattr(user, "organisation", None) if _signed_in(user) else None
-    return organisation is not None and organisation.is_public_body
+    return organisation is not None and organisation.is_public_body and not is_consultant(user)
 
 
 @rule("consultation.desk")
