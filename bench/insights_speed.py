@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.directory_speed import insert_in_batches  # noqa: E402
 from community import create_app  # noqa: E402
 from community.auth.models import ApiToken, User  # noqa: E402
 from community.config import database_url  # noqa: E402
@@ -36,19 +37,11 @@ from community.profiles.models import Need  # noqa: E402
 from community.taxonomy import LAENDER, POPULATION_CLASSES, TOPICS  # noqa: E402
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
-BATCH = 10_000
 DIMENSIONS = ("strategie", "organisation", "onlinedienste", "infrastruktur", "sicherheit", "daten")
 
 
 def insert(model, rows) -> None:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            db.session.execute(sa.insert(model), batch)
-            batch = []
-    if batch:
-        db.session.execute(sa.insert(model), batch)
+    insert_in_batches(model, rows)
     db.session.commit()
 
 

@@ -261,7 +261,7 @@ def transition(user, case, data) -> Consultation:
                                      to_status=to, reason=values["reason"] or ""))
     case.status = to
     db.session.commit()
-    _notify_move(user, case, side)
+    _notify_other_side(user, case, side, CONSULT_STATUS, STATUS_MESSAGE, status=case.status)
     return case
 
 
@@ -288,13 +288,15 @@ def _apply(case, user, to: str, values: dict) -> None:
 STATUS_MESSAGE = N_("The consultation \u201c%(subject)s\u201d is now %(status)s.")
 
 
-def _notify_move(user, case, side: str) -> None:
+def _notify_other_side(user, case, side: str, kind: str, message: str, **values) -> None:
+    """The requesting organisation hears from the consultants; the consultants (the assignee, or all
+    while nobody took the case) from the requester side. Never the actor."""
     if side == workflow.CONSULTANT:
         recipients = organisation_member_ids(case.organisation_id)
     else:
         recipients = [case.assignee_id] if case.assignee_id else consultant_ids()
-    notify([ident for ident in recipients if ident != user.id], CONSULT_STATUS, STATUS_MESSAGE,
-           url_for("consultations.show", case_id=case.id), subject=case.subject, status=case.status)
+    notify([ident for ident in recipients if ident != user.id], kind, message,
+           url_for("consultations.show", case_id=case.id), subject=case.subject, **values)
 
 
 def post_message(user, case, data) -> ConsultationMessage:
@@ -310,13 +312,9 @@ def post_message(user, case, data) -> ConsultationMessage:
     db.session.add(message)
     db.session.commit()
     if not message.internal:
-        if workflow.CONSULTANT in sides:
-            recipients = organisation_member_ids(case.organisation_id)
-        else:
-            recipients = [case.assignee_id] if case.assignee_id else consultant_ids()
-        notify([ident for ident in recipients if ident != user.id], CONSULT_MESSAGE,
-               N_("New message on the consultation \u201c%(subject)s\u201d."),
-               url_for("consultations.show", case_id=case.id), subject=case.subject)
+        side = workflow.CONSULTANT if workflow.CONSULTANT in sides else workflow.REQUESTER
+        _notify_other_side(user, case, side, CONSULT_MESSAGE,
+                           N_("New message on the consultation \u201c%(subject)s\u201d."))
     return message
 
 
@@ -329,10 +327,8 @@ def rate(user, case, data) -> Consultation:
         raise Conflict(_l("A consultation can be rated once the advice is given."))
     case.rating, case.rating_comment = values["rating"], values["comment"] or ""
     db.session.commit()
-    recipients = [case.assignee_id] if case.assignee_id else consultant_ids()
-    notify([ident for ident in recipients if ident != user.id], CONSULT_RATING,
-           N_("The consultation \u201c%(subject)s\u201d was rated %(rating)s of 5."),
-           url_for("consultations.show", case_id=case.id), subject=case.subject, rating=case.rating)
+    _notify_other_side(user, case, workflow.REQUESTER, CONSULT_RATING,
+                       N_("The consultation \u201c%(subject)s\u201d was rated %(rating)s of 5."), rating=case.rating)
     return case
 
 
