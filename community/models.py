@@ -21,3 +21,5 @@ from community.suggestions.models import (  # noqa: F401
     MatchingSnapshot,
     SuggestionFeedback,
 )
+from community.digitalcheck.models import Assessment, AssessmentNeed  # noqa: F401
+from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed  # noqa: F401,E501

@@ -77,6 +77,12 @@ EXPECTED = {
     "sanction.create": ("member_user", {"moderator", "admin"}),
     "sanction.lift": ("sanction", {"moderator", "admin"}),
     "sanction.view_own": (None, SIGNED_IN),
+    "consultation.request": (None, SIGNED_IN - {"admin"}),
+    "consultation.desk": (None, SIGNED_IN),
+    "consultation.view": ("consultation", OWN_ORG | {"admin"}),
+    "consultation.internal_notes": ("consultation", {"admin"}),
+    "consultation.rate": ("consultation", OWN_ORG),
+    "insights.view": (None, {"admin"}),
 }
 
 
@@ -121,6 +127,7 @@ def world(app):
         "room": room, "message": message, "forum": forum, "thread": thread, "post": post, "action": action,
         "appeal": appeal, "sanction": suspension,
         "join_request": SimpleNamespace(organisation=own, organisation_id=own.id, user_id=users["member"].id),
+        "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
     }
     return users, targets
 

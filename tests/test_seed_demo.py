@@ -138,7 +138,7 @@ def test_accounts_file_is_private_and_lists_every_demo_account(demo):
 
     assert mode == 0o600
     assert sorted(email for email, _ in accounts(demo)) == sorted(user.email for user in demo_users())
-    assert len(demo_users()) == 12
+    assert len(demo_users()) == 15  # 12 of the community, 3 consultants of the competence centre
     assert len({password for _, password in accounts(demo)}) == 1
 
 
@@ -154,7 +154,7 @@ def test_platform_staff_and_organisation_admins_have_their_roles(demo):
     roles = Counter((user.role, user.is_org_admin, user.organisation_id is not None) for user in demo_users())
 
     assert roles == {("admin", False, False): 1, ("moderator", False, False): 1,
-                     ("member", True, True): 5, ("member", False, True): 5}
+                     ("member", True, True): 5, ("member", False, True): 5, ("consultant", False, True): 3}
 
 
 def test_seed_demo_once_leaves_present_demo_data_alone(demo):

@@ -13,3 +13,4 @@ from community.api import suggestions  # noqa: E402,F401  (suggestions, search, 
 from community.api import forums, moderation  # noqa: E402,F401  (forums, reports, moderation)
 from community.api import rooms  # noqa: E402,F401  (the rooms a token user may join)
 from community.api import notifications  # noqa: E402,F401  (the token user's notifications)
+from community.api import consultations, insights  # noqa: E402,F401  (first consultations; the centre's insights)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import generate_password_hash
 
 from community.auth.models import User
+from community.consultations.demo import seed_consultations
 from community.demo import plan
 from community.extensions import db
 from community.models_base import utcnow
@@ -145,6 +146,7 @@ SECTIONS = (
     create_accounts,
     create_topic_rooms,
     create_forum_threads,
+    seed_consultations,
 )
 
 

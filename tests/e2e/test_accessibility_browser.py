@@ -93,3 +93,17 @@ def test_member_and_moderator_pages_work_on_a_phone(open_as, accounts):  # noqa:
     moderator = open_as(MODERATOR, MODERATOR_PASSWORD)
     problems += [line for path in MODERATOR_PAGES for line in phone_problems(moderator, path)]
     assert problems == [], "\n".join(problems)
+
+
+def test_consultation_and_insights_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    requester, consultant = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    consultant.goto("/consultations/")
+    case = consultant.locator("#consultation-queue a[href^='/consultations/']").first.get_attribute("href")
+    problems = [line for path in ("/consultations/", "/consultations/new", case)
+                for line in violations(requester, path)]
+    problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
+                 for line in violations(consultant, path)]
+    assert problems == [], "\n".join(problems)

@@ -1,0 +1,115 @@
+"""First consultations (community/api/consultations.py): the request, the case workflow, the conversation."""
+from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation, page_schema, path_id, query,
+                                         record, ref, request_body, responses, rule_schema)
+
+BAD_VALUES = {"400": json_response("Bad values (`fields` names each), or a body that is not JSON.", ref("Error"))}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"oneOf": [{"type": "null"}, schema]}
+
+
+def schemas() -> dict:
+    from community.consultations import services, workflow
+    from community.consultations.links import LINK_KINDS
+
+    text = {"type": "string"}
+    fields = services.REQUEST_SCHEMA.fields
+    ids = {"type": "array", "items": ID, "maxItems": services.MAX_NEEDS}
+    link = {"type": "object", "properties": {"kind": {"type": "string", "description": "A registered link kind: "
+                                                      + ", ".join(sorted(LINK_KINDS)) + " (features add more)."},
+                                             "id": ID}, "required": ["kind", "id"], "additionalProperties": False}
+    status = {"enum": list(workflow.STATUSES)}
+    case = {
+        "id": ID, "status": status, "subject": text, "description": text,
+        "topics": rule_schema(fields["topics"]) | {"minItems": 0},
+        "urgency": {"enum": list(services.URGENCIES)}, "preferred_format": {"enum": list(services.FORMATS)},
+        "organisation": record({"id": ID, "name": text, "land": {"type": ["string", "null"]}}),
+        "requester": {"type": ["string", "null"]}, "assignee": {"type": ["string", "null"]},
+        "assessment_id": {"type": ["integer", "null"]}, "need_ids": {"type": "array", "items": ID},
+        "scheduled_for": _nullable(TIMESTAMP), "decline_reason": text, "advice": text,
+        "recommendations": {"type": "array", "items": record({
+            "kind": text, "id": ID, "title": text, "url": {**text, "description": "\"\" when the target is gone."}})},
+        "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5}, "rating_comment": text,
+        "age_days": {"type": "integer", "minimum": 0}, "created_at": TIMESTAMP, "updated_at": TIMESTAMP,
+    }
+    message = record({"id": ID, "text": text, "author": {"type": ["string", "null"]}, "internal": {"type": "boolean"},
+                      "created_at": TIMESTAMP})
+    event = record({"from": _nullable(status), "to": status, "by": {"type": ["string", "null"]}, "reason": text,
+                    "at": TIMESTAMP})
+
+    def body(properties: dict, required: list) -> dict:
+        return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+    return {
+        "Consultation": record(case),
+        "ConsultationPage": page_schema("Consultation"),
+        "ConsultationDetail": record({**case, "messages": {"type": "array", "items": ref("ConsultationMessage")},
+                                      "history": {"type": "array", "items": event}}),
+        "ConsultationMessage": message,
+        "ConsultationCreate": body({
+            **{name: rule_schema(fields[name]) for name in ("subject", "description", "topics", "urgency",
+                                                            "preferred_format")},
+            "assessment_id": {**ID, "description": "Your organisation's latest submitted Digital-Check."},
+            "need_ids": {**ids, "description": "Needs of your organisation to discuss."},
+        }, ["subject", "description", "topics", "urgency", "preferred_format"]),
+        "ConsultationTransitionCreate": body({
+            "to": {"enum": list(workflow.STATUSES)},
+            "reason": {"type": "string", "maxLength": 2000, "description": "Required to decline."},
+            "scheduled_for": {"type": "string", "format": "date-time", "description": "Required to schedule."},
+            "advice": {"type": "string", "maxLength": 20000, "description": "Required to move to advised."},
+            "recommendations": {"type": "array", "items": link, "maxItems": services.MAX_RECOMMENDATIONS},
+        }, ["to"]),
+        "ConsultationMessageCreate": body({"text": {"type": "string", "minLength": 1, "maxLength": 5000},
+                                           "internal": {"type": "boolean", "default": False,
+                                                        "description": "An internal note: consultants only."}},
+                                          ["text"]),
+        "ConsultationRatingCreate": body({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                                          "comment": {"type": "string", "maxLength": 2000}}, ["rating"]),
+    }
+
+
+def paths(paging: list) -> dict:
+    from community.consultations import services, workflow
+    from community.taxonomy import LAENDER, TOPICS
+
+    detail = json_response("The case", ref("ConsultationDetail"))
+    filters = [
+        query("status", {"enum": list(workflow.STATUSES)}, "Only cases in this status."),
+        query("urgency", {"enum": list(services.URGENCIES)}, "Only cases of this urgency."),
+        query("land", {"enum": [land.slug for land in LAENDER]}, "Only cases of organisations in this Land."),
+        query("topic", {"enum": [topic.slug for topic in TOPICS]}, "Only cases about this topic."),
+        query("assignee", {"type": "string"}, "`me`, `none` or a user id."),
+    ]
+    tag = "Consultations"
+    return {
+        "/consultations": {
+            "get": operation(
+                "list_consultations", "Consultants: every case; members of a public body: their organisation's",
+                tag, {**responses({"200": json_response("One page of cases, oldest first", ref("ConsultationPage"))},
+                                  "401", "403"), **BAD_VALUES}, parameters=[*filters, *paging]),
+            "post": operation(
+                "create_consultation", "Request a first consultation (members of public bodies)", tag,
+                {**responses({"201": json_response("The new case, status requested", ref("ConsultationDetail"))},
+                             "401", "403", "413"), **BAD_VALUES}, requestBody=request_body("ConsultationCreate")),
+        },
+        "/consultations/{case_id}": {"parameters": [path_id("case_id")], "get": operation(
+            "get_consultation", "A case with its conversation (internal notes for consultants only) and history",
+            tag, responses({"200": detail}, "401", "404"))},
+        "/consultations/{case_id}/transitions": {"parameters": [path_id("case_id")], "post": operation(
+            "move_consultation", "Move the case; 409 when its status does not allow the move", tag,
+            {**responses({"200": detail}, "401", "403", "404", "413"), **BAD_VALUES,
+             "409": json_response("The workflow does not allow this move from the case's status.", ref("Error"))},
+            requestBody=request_body("ConsultationTransitionCreate"))},
+        "/consultations/{case_id}/messages": {"parameters": [path_id("case_id")], "post": operation(
+            "post_consultation_message", "Write in the case's conversation, or an internal note (consultants)",
+            tag, {**responses({"201": json_response("The message", ref("ConsultationMessage"))},
+                              "401", "403", "404", "413"), **BAD_VALUES,
+                  "409": json_response("The case is finished; its conversation is closed.", ref("Error"))},
+            requestBody=request_body("ConsultationMessageCreate"))},
+        "/consultations/{case_id}/rating": {"parameters": [path_id("case_id")], "post": operation(
+            "rate_consultation", "Rate the consultation (the requesting organisation, once advised)", tag,
+            {**responses({"200": detail}, "401", "403", "404", "413"), **BAD_VALUES,
+             "409": json_response("Not advised yet.", ref("Error"))},
+            requestBody=request_body("ConsultationRatingCreate"))},
+    }

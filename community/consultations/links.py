@@ -1,0 +1,47 @@
+"""Typed links of a consultation's advice, {"kind", "id"}: a registry other features extend
+(good examples, trainings) with `register_link_kind`, so the advice can point at what they own."""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import url_for
+
+from community.extensions import db
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    model: type
+    url: Callable[[object], str]
+    title: Callable[[object], str]
+
+
+LINK_KINDS: dict[str, LinkKind] = {}
+
+
+def register_link_kind(kind: str, model, url, title=lambda row: row.title) -> None:
+    LINK_KINDS[kind] = LinkKind(model, url, title)
+
+
+def resolve(link: dict):
+    """The row a link points at, or None when its kind is unknown or the row is gone."""
+    kind = LINK_KINDS.get(link.get("kind"))
+    return None if kind is None else db.session.get(kind.model, link["id"])
+
+
+def describe(link: dict) -> dict:
+    """The link with the title and page of its target ("" when the target is gone)."""
+    row = resolve(link)
+    kind = LINK_KINDS.get(link["kind"])
+    return {**link, "title": kind.title(row) if row else "", "url": kind.url(row) if row else ""}
+
+
+def _register_core_kinds() -> None:
+    from community.forums.models import Thread
+    from community.profiles.models import Need, Offer
+
+    register_link_kind("need", Need, lambda row: url_for("profiles.show_entry", plural="needs", entry_id=row.id))
+    register_link_kind("offer", Offer, lambda row: url_for("profiles.show_entry", plural="offers", entry_id=row.id))
+    register_link_kind("thread", Thread, lambda row: url_for("forums.thread", thread_id=row.id))
+
+
+_register_core_kinds()

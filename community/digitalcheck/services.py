@@ -1,0 +1,271 @@
+"""Digital-Check: start, answer, submit and score assessments; peers, proposals and adoption of needs.
+
+The public names other features use: `latest_submitted`, `get_assessment_for`, `result_of`,
+`scores_of`, `proposed_needs`.
+"""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from community import policy
+from community.digitalcheck import questionnaire as questionnaire_module
+from community.digitalcheck import scoring
+from community.digitalcheck.models import DRAFT, SUBMITTED, Assessment, AssessmentNeed
+from community.errors import Conflict, PermissionDenied, ServiceError
+from community.extensions import db
+from community.models_base import get_or_not_found, utcnow
+from community.organisations.models import Organisation
+from community.pagination import paginate
+
+# Answers at or below this level in a top Handlungsfeld propose the question's need.
+LOW_LEVEL = 1
+TOP_FIELDS = 3
+
+
+class InvalidAnswers(ServiceError):
+    code = "invalid_answers"
+
+
+def questionnaire():
+    return questionnaire_module.current()
+
+
+def latest_submitted(organisation_id) -> Assessment | None:
+    return db.session.scalar(sa.select(Assessment).where(
+        Assessment.organisation_id == organisation_id, Assessment.is_latest.is_(True)))
+
+
+def get_assessment_for(user, assessment_id) -> Assessment:
+    """The assessment if the user may see it; to anyone else it does not exist."""
+    return get_or_not_found(Assessment, assessment_id, _l("This assessment does not exist."),
+                            hidden=lambda a: not policy.can(user, "digitalcheck.view", a))
+
+
+def list_assessments(organisation_id, page: int = 1, per_page: int = 20):
+    query = (sa.select(Assessment).where(Assessment.organisation_id == organisation_id)
+             .order_by(Assessment.created_at.desc(), Assessment.id.desc()))
+    return paginate(query, page, per_page)
+
+
+def current_draft(organisation_id) -> Assessment | None:
+    return db.session.scalar(sa.select(Assessment).where(
+        Assessment.organisation_id == organisation_id, Assessment.status == DRAFT).order_by(Assessment.id.desc()))
+
+
+def _require_public_body(user):
+    organisation = user.organisation if getattr(user, "is_authenticated", False) else None
+    if not policy.can(user, "digitalcheck.create", organisation):
+        raise PermissionDenied(_l("Only members of a public body can fill in the Digital-Check."))
+    return organisation
+
+
+def validate(answers, priorities) -> tuple[dict, dict]:
+    """Clean answers and priorities; every unknown question id, dimension and bad value is named."""
+    known = questionnaire()
+    fields = {}
+    if answers is None:
+        answers = {}
+    if priorities is None:
+        priorities = {}
+    if not isinstance(answers, dict):
+        raise InvalidAnswers(_l("The answers are not valid."), {"answers": _l("Must be an object.")})
+    if not isinstance(priorities, dict):
+        raise InvalidAnswers(_l("The answers are not valid."), {"priorities": _l("Must be an object.")})
+    for question_id, value in answers.items():
+        key = f"answers.{str(question_id)[:50]}"
+        if question_id not in known.questions:
+            fields[key] = _l("Unknown question.")
+        elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in range(5)):
+            fields[key] = _l("Must be a level from 0 to 4, or null.")
+    for slug, value in priorities.items():
+        key = f"priorities.{str(slug)[:50]}"
+        if slug not in known.dimension_by_slug:
+            fields[key] = _l("Unknown dimension.")
+        elif isinstance(value, bool) or not isinstance(value, int) or value not in scoring.PRIORITIES:
+            fields[key] = _l("Must be a priority from 1 to 3.")
+    if fields:
+        raise InvalidAnswers(_l("The answers are not valid."), fields)
+    return dict(answers), dict(priorities)
+
+
+def start_assessment(user, share_with_centre: bool = False, show_to_peers: bool = False) -> Assessment:
+    """The organisation's open draft, or a new one that starts from the last submitted answers."""
+    organisation = _require_public_body(user)
+    draft = current_draft(organisation.id)
+    if draft is not None:
+        return draft
+    previous = latest_submitted(organisation.id)
+    version = questionnaire().version
+    known = questionnaire().questions
+    assessment = Assessment(
+        organisation_id=organisation.id, status=DRAFT, questionnaire_version=version,
+        answers={k: v for k, v in (previous.answers if previous else {}).items() if k in known},
+        priorities=dict(previous.priorities) if previous else {},
+        share_with_centre=previous.share_with_centre if previous else share_with_centre,
+        show_to_peers=previous.show_to_peers if previous else show_to_peers,
+        created_by_id=user.id, last_editor_id=user.id,
+    )
+    db.session.add(assessment)
+    db.session.commit()
+    return assessment
+
+
+def _ensure_editable(user, assessment):
+    if not policy.can(user, "digitalcheck.edit", assessment):
+        raise PermissionDenied(_l("You may not change this assessment."))
+    if assessment.is_submitted:
+        raise Conflict(_l("This assessment has been submitted and can no longer be changed."))
+
+
+def save(user, assessment, answers=None, priorities=None, *, share_with_centre=None, show_to_peers=None,
+         submit: bool = False) -> Assessment:
+    """Merge answers and priorities into a draft (a partial update), optionally submitting it."""
+    _ensure_editable(user, assessment)
+    answers, priorities = validate(answers, priorities)
+    assessment.answers = {**assessment.answers, **answers}
+    assessment.priorities = {**assessment.priorities, **priorities}
+    if share_with_centre is not None:
+        assessment.share_with_centre = bool(share_with_centre)
+    if show_to_peers is not None:
+        assessment.show_to_peers = bool(show_to_peers)
+    assessment.last_editor_id = user.id
+    if submit:
+        _submit(assessment)
+    db.session.commit()
+    return assessment
+
+
+def create(user, answers=None, priorities=None, submit: bool = False, **choices) -> Assessment:
+    _require_public_body(user)
+    validate(answers, priorities)
+    return save(user, start_assessment(user), answers, priorities, submit=submit, **choices)
+
+
+def _submit(assessment):
+    """Freeze the answers and store the scores the peer benchmark reads."""
+    scores = scoring.dimension_scores(questionnaire(), assessment.answers)
+    assessment.scores = scores
+    assessment.overall = scoring.overall_score(scores)
+    assessment.status = SUBMITTED
+    assessment.submitted_at = utcnow()
+    db.session.execute(sa.update(Assessment).where(
+        Assessment.organisation_id == assessment.organisation_id, Assessment.is_latest.is_(True))
+        .values(is_latest=False))
+    assessment.is_latest = True
+
+
+def scores_of(assessment) -> dict:
+    if assessment.scores is not None:
+        return dict(assessment.scores)
+    return scoring.dimension_scores(questionnaire(), assessment.answers)
+
+
+def previous_of(assessment) -> Assessment | None:
+    """The organisation's submitted assessment before this one."""
+    query = sa.select(Assessment).where(Assessment.organisation_id == assessment.organisation_id,
+                                        Assessment.status == SUBMITTED, Assessment.id != assessment.id)
+    if assessment.submitted_at is not None:
+        query = query.where(Assessment.submitted_at <= assessment.submitted_at)
+    return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
+
+
+def _peer_scores(assessment, column, value) -> list[dict]:
+    if value is None:
+        return []
+    rows = db.session.scalars(
+        sa.select(Assessment.scores).join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(Assessment.is_latest.is_(True), column == value,
+               Assessment.organisation_id != assessment.organisation_id))
+    return [row for row in rows if row]
+
+
+def benchmarks(assessment) -> dict[str, dict]:
+    """Peer statistics by population class and by Land: {"population_class": {slug: stats|None}, "land": …}."""
+    organisation = assessment.organisation
+    slugs = [d.slug for d in questionnaire().dimensions]
+    return {
+        "population_class": scoring.benchmark(
+            _peer_scores(assessment, Organisation.population_class, organisation.population_class), slugs),
+        "land": scoring.benchmark(_peer_scores(assessment, Organisation.land, organisation.land), slugs),
+    }
+
+
+def adopted_keys(assessment) -> set[str]:
+    return {link.key for link in assessment.need_links}
+
+
+def proposed_needs(assessment) -> list[dict]:
+    """Draft needs from the low answers' templates in the top Handlungsfelder, not yet adopted."""
+    known = questionnaire()
+    fields = scoring.handlungsfelder(scores_of(assessment), assessment.priorities)
+    top = [f.dimension for f in fields if f.need_for_action is not None][:TOP_FIELDS]
+    taken = adopted_keys(assessment)
+    proposals = []
+    for slug in top:
+        for question in known.dimension_by_slug[slug].questions:
+            level = assessment.answers.get(question.id)
+            if question.need is None or level is None or level > LOW_LEVEL or question.id in taken:
+                continue
+            proposals.append({
+                "key": question.id, "dimension": slug, "title": str(question.need.title),
+                "text": str(question.need.text), "topics": list(question.need.topics),
+                "ozg_ids": list(question.need.ozg_ids),
+            })
+    return proposals
+
+
+def result_of(assessment) -> dict:
+    """Scores, level, ranked Handlungsfelder and the class benchmark: what the API and the page show."""
+    scores = scores_of(assessment)
+    overall = scoring.overall_score(scores)
+    level = scoring.maturity_level(overall)
+    return {
+        "scores": scores,
+        "overall": overall,
+        "level": None if level is None else {"value": level, "label": str(scoring.maturity_label(level))},
+        "fields": [vars(field) for field in scoring.handlungsfelder(scores, assessment.priorities)],
+    }
+
+
+def adopt(user, assessment, keys, edits: dict | None = None) -> list:
+    """Turn proposals into ordinary needs of the organisation, linked back to the assessment."""
+    from community.profiles import services as profiles
+
+    if not policy.can(user, "digitalcheck.edit", assessment):
+        raise PermissionDenied(_l("You may not adopt needs for this organisation."))
+    if not isinstance(keys, list) or not keys:
+        raise InvalidAnswers(_l("Choose at least one proposed need."), {"needs": _l("Choose at least one.")})
+    proposals = {p["key"]: p for p in proposed_needs(assessment)}
+    taken = adopted_keys(assessment)
+    fields = {}
+    for key in keys:
+        if not isinstance(key, str) or key not in proposals:
+            label = str(key)[:50]
+            fields[f"needs.{label}"] = _l("Already adopted.") if key in taken else _l("Not a proposed need.")
+    if fields:
+        raise InvalidAnswers(_l("Some needs cannot be adopted."), fields)
+    edits = edits or {}
+    needs = []
+    for key in dict.fromkeys(keys):
+        proposal = proposals[key]
+        edit = edits.get(key) or {}
+        data = {"title": edit.get("title", proposal["title"]), "body": edit.get("text", proposal["text"]),
+                "topics": proposal["topics"], "ozg_ids": proposal["ozg_ids"], "visibility": "public"}
+        profiles.validate_entry("need", data)
+        needs.append((key, data))
+    created = []
+    for key, data in needs:
+        need = profiles.create_entry(user, assessment.organisation, "need", data)
+        db.session.add(AssessmentNeed(assessment_id=assessment.id, need_id=need.id, key=key))
+        db.session.commit()
+        created.append(need)
+    return created
+
+
+def adopted_needs(assessment) -> list:
+    return [link.need for link in assessment.need_links]
+
+
+def get_draft_for_edit(user, assessment_id) -> Assessment:
+    assessment = get_assessment_for(user, assessment_id)
+    _ensure_editable(user, assessment)
+    return assessment
