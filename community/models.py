@@ -20,3 +20,4 @@ from community.suggestions.models import (  # noqa: F401
     MatchingSnapshot,
     SuggestionFeedback,
 )
+from community.events.models import Event, Registration  # noqa: F401
