@@ -54,3 +54,53 @@ def test_a_cancellation_without_waitlist_frees_the_place(app):
     services.cancel_registration(user, event.id)
     assert db.session.get(Event, event.id).confirmed_count == 0
     assert services.register(make_user(make_org()), event.id).status == CONFIRMED
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_app(request, tmp_path):
+    """An app whose database threads share: a SQLite file, or this process's PostgreSQL database."""
+    import sqlalchemy as sa
+
+    from community import create_app
+    from tests.conftest import config_with
+
+    sqlite = request.param == "sqlite"
+    url = f"sqlite:///{tmp_path / 'events.sqlite'}" if sqlite else request.getfixturevalue("_postgres_schema")
+    application = create_app(config_with(SQLALCHEMY_DATABASE_URI=url, MATCHING_INDEX_DIR=str(tmp_path / "m")))
+    with application.app_context():
+        if sqlite:
+            db.create_all()
+        else:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_concurrent_registrations_never_overbook(shared_app):
+    import threading
+
+    event, org = make_event(5), make_org()
+    user_ids = [make_user(org).id for _ in range(30)]
+    event_id, start, outcomes = event.id, threading.Barrier(len(user_ids)), []
+
+    def register(user_id):
+        with shared_app.app_context():
+            from community.auth.models import User
+
+            user = db.session.get(User, user_id)
+            db.session.rollback()
+            start.wait()
+            outcomes.append(services.register(user, event_id).status)
+
+    threads = [threading.Thread(target=register, args=(user_id,)) for user_id in user_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    assert sorted(outcomes).count(CONFIRMED) == 5 and outcomes.count(WAITLISTED) == 25
+    assert db.session.get(Event, event_id).confirmed_count == 5
+    assert db.session.scalar(db.select(db.func.count()).select_from(Registration).filter_by(status=CONFIRMED)) == 5
