@@ -1,0 +1,1 @@
+"""Trainings and events: registration with capacity and a waitlist (services.py)."""
