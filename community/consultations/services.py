@@ -19,6 +19,7 @@ from community.errors import Conflict, PermissionDenied, ValidationError
 from community.extensions import db
 from community.i18n import N_
 from community.models_base import get_or_not_found, utcnow
+from community.notifications import kinds
 from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
@@ -36,6 +37,8 @@ NOTIFICATION_KINDS = (
     CONSULT_MESSAGE := "consult_message",
     CONSULT_RATING := "consult_rating",
 )
+for _kind in NOTIFICATION_KINDS:
+    kinds.register_kind(_kind, kinds.CONSULTATIONS)
 
 
 class InvalidInput(ValidationError):

@@ -14,10 +14,13 @@ from community.events.models import CANCELLED, CONFIRMED, WAITLISTED, Event, Reg
 from community.extensions import db
 from community.i18n import N_
 from community.models_base import get_or_not_found
+from community.notifications import kinds
 from community.notifications.services import notify
 
 EVENT_PROMOTED = "event_promoted"
 NOTIFICATION_KINDS = (EVENT_PROMOTED,)
+for _kind in NOTIFICATION_KINDS:
+    kinds.register_kind(_kind, kinds.EVENTS)
 
 
 def get_event(event_id) -> Event:

@@ -18,6 +18,7 @@ from community.extensions import db
 from community.i18n import N_
 from community.joining.models import APPROVED, DECLINED, PENDING, WITHDRAWN, DistinctOrganisations, JoinRequest
 from community.models_base import get_or_not_found, utcnow
+from community.notifications import kinds
 from community.notifications.services import mark_handled, notify
 from community.organisations.models import Invite, Organisation
 from community.profiles.models import Need, Offer
@@ -27,6 +28,8 @@ from community.suggestions.models import ContactRequest
 
 JOIN_REQUEST, JOIN_DECIDED = "join_request", "join_decided"
 NOTIFICATION_KINDS = (JOIN_REQUEST, JOIN_DECIDED)
+for _kind in NOTIFICATION_KINDS:
+    kinds.register_kind(_kind, kinds.CONTACT_REQUESTS)
 QUERY_MAX = 100
 RESULTS_MAX = 20
 SIMILARITY = 0.85

@@ -6,6 +6,7 @@ from flask_babel import gettext as translate  # not a marker: the stored ids wer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.extensions import db
+from community.notifications import kinds
 from community.models_base import utcnow
 
 MENTION = "mention"
@@ -15,7 +16,16 @@ MATCH = "match"
 ROOM_INVITE = "room_invite"
 CONTACT_ANSWER = "contact_answer"
 POST_APPROVED = "post_approved"
-NOTIFICATION_KINDS = (MENTION, REPLY, CONTACT_REQUEST, MATCH, ROOM_INVITE, CONTACT_ANSWER, POST_APPROVED)
+FORUM_POST = "forum_post"
+FORUM_INVITE = "forum_invite"
+MODERATION = "moderation"
+NOTIFICATION_KINDS = (MENTION, REPLY, CONTACT_REQUEST, MATCH, ROOM_INVITE, CONTACT_ANSWER, POST_APPROVED,
+                      FORUM_POST, FORUM_INVITE, MODERATION)
+for _kind, _category in ((MENTION, kinds.MENTIONS), (ROOM_INVITE, kinds.MENTIONS), (REPLY, kinds.FORUM_REPLIES),
+                         (FORUM_POST, kinds.FORUM_REPLIES), (FORUM_INVITE, kinds.FORUM_REPLIES),
+                         (CONTACT_REQUEST, kinds.CONTACT_REQUESTS), (CONTACT_ANSWER, kinds.CONTACT_REQUESTS),
+                         (MATCH, kinds.MATCHES), (POST_APPROVED, kinds.MODERATION), (MODERATION, kinds.MODERATION)):
+    kinds.register_kind(_kind, _category)
 TEXT_MAX = 500
 
 
