@@ -25,6 +25,13 @@ class ValidationError(ServiceError):
     code = "validation_error"
 
 
+class InvalidInput(ValidationError):
+    """Refused input of the newer APIs (Digital-Check, consultations, examples, events, mail settings),
+    which promise 400 with the per-field messages; the older entry APIs answer 422 as documented."""
+
+    status = 400
+
+
 class PermissionDenied(ServiceError):
     status = 403
     code = "forbidden"

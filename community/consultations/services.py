@@ -15,7 +15,7 @@ from community.auth.models import User
 from community.consultations import links, workflow
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed
 from community.consultations.rules import is_requester_side
-from community.errors import Conflict, PermissionDenied, ValidationError
+from community.errors import Conflict, InvalidInput, PermissionDenied, ValidationError
 from community.extensions import db
 from community.i18n import N_
 from community.models_base import get_or_not_found, utcnow
@@ -39,12 +39,6 @@ NOTIFICATION_KINDS = (
 )
 for _kind in NOTIFICATION_KINDS:
     kinds.register_kind(_kind, kinds.CONSULTATIONS)
-
-
-class InvalidInput(ValidationError):
-    """Bad values of a consultation call: 400, as the API promises, with the usual per-field messages."""
-
-    status = 400
 
 
 class IdList:
