@@ -62,6 +62,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.log_out_everywhere(current_user._get_current_object())
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))

@@ -20,6 +20,7 @@ from community.errors import ServiceError, ValidationError
 from community.extensions import db
 from community.links import public_url
 from community.models_base import utcnow
+from community.signals import sessions_ended
 from community.organisations.services import create_organisation, validate_new_organisation
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
 from community.validation import Schema, Text
@@ -322,12 +323,26 @@ def change_password(user: User, current: str, new: str, confirmation: str | None
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     _replace_password(user, new)
     db.session.commit()
+    sessions_ended.send(user)
     return user
 
 
 def _replace_password(user: User, new: str) -> None:
     user.set_password(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Void every session and remember cookie of the user: the session id carries the auth version
+    (User.get_id), and the loader refuses an old one. The caller commits, then sends `sessions_ended`."""
     user.auth_version += 1
+
+
+def log_out_everywhere(user: User) -> None:
+    """Logout: this session, the others and the user's open sockets end; a copied cookie is worthless."""
+    end_sessions(user)
+    db.session.commit()
+    sessions_ended.send(user)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -375,10 +390,13 @@ def reset_password(token: str, new: str, confirmation: str | None = None) -> Use
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     _replace_password(user, new)
+    # Whoever reset the password may not be whoever issued the tokens: they all go.
+    user.api_tokens.clear()
     # Whoever can read the account's mail may log in again at once.
     user.failed_logins = 0
     user.locked_until = None
     db.session.commit()
+    sessions_ended.send(user)
     return user
 
 
