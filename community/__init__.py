@@ -74,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         # Always given: Flask-SocketIO would otherwise keep the previous app's manager.
-        client_manager=client_manager(app.config["REDIS_URL"]),
+        client_manager=client_manager(app.config["REDIS_URL"], app),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
