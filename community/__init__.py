@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.digitalcheck import bp as digitalcheck_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
+    from community.legal import bp as legal_bp
     from community.moderation import bp as moderation_bp
     from community.main import bp as main_bp
     from community.members import bp as members_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(forums_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(legal_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)

@@ -11,7 +11,8 @@ from tests.e2e.test_forums_browser import MODERATOR, MODERATOR_PASSWORD, THREAD_
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 BLOCKING = {"serious", "critical"}
-PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/organisations",
+PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
+                "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
                 "/register/find?q=Gemeinde", "/register/join/1")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
