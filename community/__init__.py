@@ -79,6 +79,10 @@ def _init_extensions(app: Flask) -> None:
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
 
+    from community import jobs
+
+    jobs.init_app(app)
+
     from community.auth.services import load_user_from_session_id
 
     login_manager.user_loader(load_user_from_session_id)

@@ -65,6 +65,26 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "kommunalnetz@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # Without MAIL_SERVER mails are written here as .eml files (and listed for admins).
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(BASE_DIR / "instance" / "mail")
+    # Delivery attempts before a mail counts as failed; the n-th retry waits MAIL_RETRY_DELAY * 2**(n-1) s.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 6))
+    MAIL_RETRY_DELAY = float(os.environ.get("MAIL_RETRY_DELAY", 60))
+    # A consumer claims a mail for this long; a claim older than that belonged to a consumer that died.
+    MAIL_CLAIM_SECONDS = float(os.environ.get("MAIL_CLAIM_SECONDS", 300))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", 100))
+    # The sweep re-enqueues pending mails due for longer than this (their job was most likely lost).
+    MAIL_SWEEP_AFTER = float(os.environ.get("MAIL_SWEEP_AFTER", 120))
+    # Absolute links in mails come from here, never from a request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
+    DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
+    # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or None
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH") or None
+    JOBS_NAME = os.environ.get("JOBS_NAME", "kommunalnetz")
+    JOBS_IMMEDIATE = _flag("JOBS_IMMEDIATE", False)
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
@@ -115,3 +135,7 @@ class TestConfig(Config):
     SERVER_NAME = "localhost"
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
     PRESENCE_INTERVAL = 0.0  # every join and leave announced at once
+    # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
+    JOBS_BACKEND = "memory"
+    JOBS_IMMEDIATE = False
+    PUBLIC_URL = "http://localhost"
