@@ -21,6 +21,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    _configure_hosts(app)
 
     from community import models  # noqa: F401  (registers every table)
 
@@ -32,6 +33,15 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _configure_hosts(app: Flask) -> None:
+    """One public URL for every absolute link; Host headers naming anything else get 400."""
+    from community.links import trusted_hosts
+
+    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS_EXTRA"])
 
 
 def _select_locale() -> str:

@@ -31,6 +31,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
+    # The address people reach the site by: every absolute link (mails) is built from it, and requests
+    # with another Host header are refused (400), besides the names in TRUSTED_HOSTS_EXTRA (commas).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    TRUSTED_HOSTS_EXTRA = os.environ.get("TRUSTED_HOSTS_EXTRA", "" if os.environ.get("PUBLIC_URL") else "localhost")
+
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -133,6 +138,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     SERVER_NAME = "localhost"
+    PUBLIC_URL = "http://localhost"
+    TRUSTED_HOSTS_EXTRA = ""
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
     PRESENCE_INTERVAL = 0.0  # every join and leave announced at once
     # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
