@@ -89,6 +89,10 @@ def _init_extensions(app: Flask) -> None:
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
 
+    from community import jobs
+
+    jobs.init_app(app)
+
     from community.auth.services import load_user_from_session_id
 
     login_manager.user_loader(load_user_from_session_id)
@@ -107,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.digitalcheck import bp as digitalcheck_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
+    from community.legal import bp as legal_bp
     from community.moderation import bp as moderation_bp
     from community.main import bp as main_bp
     from community.members import bp as members_bp
@@ -130,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(forums_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(legal_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
