@@ -178,8 +178,6 @@ def delete_account(user: User, password: str) -> None:
     user.role = "member"
     user.is_org_admin = False
     user.organisation_id = None
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = None
     user.deleted_at = utcnow()
     end_sessions(user)
