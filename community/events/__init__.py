@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
-from community.events import recommendations, routes, rules  # noqa: E402,F401  (record kind, views, permissions)
+from community.events import hooks, recommendations, routes, rules  # noqa: E402,F401  (record kind, hooks, views, permissions)
