@@ -91,6 +91,10 @@ EXPECTED = {
     "event.register": ("event", WRITERS),
     "event.online_link": ("event", {"member", "org_admin", "admin", "moderator"}),
     "event.certificate": ("registration", {"member", "org_admin", "admin", "moderator"}),
+    "digitalcheck.create": ("organisation", OWN_ORG),
+    "digitalcheck.edit": ("assessment", OWN_ORG),
+    # Shared with the competence centre: its consultants see it too (admins count as consultants).
+    "digitalcheck.view": ("assessment", OWN_ORG | {"admin"}),
 }
 
 
@@ -145,11 +149,12 @@ def world(app):
         "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
         "event": event,
         "registration": SimpleNamespace(user_id=users["moderator"].id, attended=True, event=event),
+        "assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
     }
     return users, targets
 
 
-def test_every_rule_has_an_expectation():
+def test_every_rule_has_an_expectation(app):  # the app registers every feature, and so its rules
     assert set(policy.RULES) - set(EXPECTED) == set(), "add the new rules to EXPECTED"
     assert set(EXPECTED) - set(policy.RULES) == set(), "EXPECTED names rules that no longer exist"
 
