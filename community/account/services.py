@@ -172,15 +172,11 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
     if not isinstance(password, str) or not user.check_password(password):
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"password": _l("Your password is wrong.")})
-<<<<<<< HEAD
     organisation_id = user.organisation_id
-    appoint_successor(user)
-=======
     org = user.organisation
     was_last_admin = org is not None and user.is_org_admin and not any(
         member.is_org_admin for member in org.members if member.id != user.id and member.deleted_at is None)
     successor = appoint_successor(user, successor_id)
->>>>>>> firstweek
     user.api_tokens.clear()  # delete-orphan: the tokens are deleted, not just unlinked
     user.name = f"deleted user #{user.id}"
     user.email = f"deleted-{user.id}@invalid"
@@ -197,9 +193,7 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
     user.deleted_at = utcnow()
     user.auth_version += 1
     db.session.commit()
-<<<<<<< HEAD
     membership_ended.send(user, organisation_id=organisation_id, account_deleted=True)
-=======
     if successor is not None:
         notify([successor.id], ADMIN_HANDOVER, N_("You are now an administrator of %(organisation)s."),
                url_for("members.members", org_id=org.id), organisation=org.name)
@@ -209,4 +203,3 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
         notify(platform_admins, ADMIN_HANDOVER,
                N_("%(organisation)s has no members any more; the platform now decides who joins it."),
                url_for("organisations.show", org_id=org.id), organisation=org.name)
->>>>>>> firstweek
