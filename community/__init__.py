@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.consultations import bp as consultations_bp
     from community.insights import bp as insights_bp
     from community.digitalcheck import bp as digitalcheck_bp
+    from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
     from community.moderation import bp as moderation_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
+    app.register_blueprint(examples_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

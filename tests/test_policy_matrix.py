@@ -83,6 +83,13 @@ EXPECTED = {
     "consultation.internal_notes": ("consultation", {"admin"}),
     "consultation.rate": ("consultation", OWN_ORG),
     "insights.view": (None, {"admin"}),
+    "example.create": (None, WRITERS),
+    "example.view": ("example", EVERYONE),
+    "example.view_working": ("example", OWN_ORG | {"moderator", "admin"}),
+    "example.edit": ("example", OWN_ORG),
+    "example.review": ("example", {"moderator", "admin"}),
+    "example.reuse": ("example", OTHER_ORG),
+    "example.vote": ("example", OTHER_ORG),
 }
 
 
@@ -128,6 +135,8 @@ def world(app):
         "appeal": appeal, "sanction": suspension,
         "join_request": SimpleNamespace(organisation=own, organisation_id=own.id, user_id=users["member"].id),
         "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
+        "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
+                                   status="published", published={"title": "E-Akte", "contact_open": True}),
     }
     return users, targets
 
