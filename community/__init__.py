@@ -74,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         # Always given: Flask-SocketIO would otherwise keep the previous app's manager.
-        client_manager=client_manager(app.config["REDIS_URL"]),
+        client_manager=client_manager(app.config["REDIS_URL"], app),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
+    from community.legal import bp as legal_bp
     from community.moderation import bp as moderation_bp
     from community.main import bp as main_bp
     from community.members import bp as members_bp
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(forums_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(legal_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)

@@ -72,6 +72,23 @@ class Config:
     # Only a public body may show KERN's Kopfzeile ("Official website – ..."); a private operator must not.
     OPERATOR_IS_PUBLIC_BODY = _flag("OPERATOR_IS_PUBLIC_BODY", False)
     OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "")
+    # The operator's facts for the Impressum, the privacy page and the accessibility statement
+    # (community/legal/). Unset, the pages show invented demo facts and say so. Addresses and other
+    # multi-line values separate lines with "|". LEGAL_TEXTS_DIR may hold `<page>.<locale>.md`
+    # (impressum, barrierefreiheit, privacy; locale de or en): its Markdown replaces the page's body.
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "")
+    OPERATOR_REPRESENTATIVE = os.environ.get("OPERATOR_REPRESENTATIVE", "")
+    OPERATOR_CONTENT_RESPONSIBLE = os.environ.get("OPERATOR_CONTENT_RESPONSIBLE", "")
+    OPERATOR_VAT_ID = os.environ.get("OPERATOR_VAT_ID", "")
+    OPERATOR_REGISTER = os.environ.get("OPERATOR_REGISTER", "")
+    PRIVACY_OFFICER = os.environ.get("PRIVACY_OFFICER", "")
+    SUPERVISORY_AUTHORITY = os.environ.get("SUPERVISORY_AUTHORITY", "")
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
+    ACCESSIBILITY_ENFORCEMENT = os.environ.get("ACCESSIBILITY_ENFORCEMENT", "")
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-12-03")
+    LEGAL_TEXTS_DIR = os.environ.get("LEGAL_TEXTS_DIR") or str(BASE_DIR / "instance" / "legal")
     # Matching index: snapshots written by `flask matching rebuild`; how often (seconds) a process
     # looks for changes made by the others; rebuild in a background thread after vocabulary drift.
     MATCHING_INDEX_DIR = os.environ.get("MATCHING_INDEX_DIR") or str(BASE_DIR / "instance" / "matching")

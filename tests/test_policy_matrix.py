@@ -90,6 +90,10 @@ EXPECTED = {
     "example.review": ("example", {"moderator", "admin"}),
     "example.reuse": ("example", OTHER_ORG),
     "example.vote": ("example", OTHER_ORG),
+    "digitalcheck.create": ("organisation", OWN_ORG),
+    "digitalcheck.edit": ("assessment", OWN_ORG),
+    # Shared with the competence centre: its consultants see it too (admins count as consultants).
+    "digitalcheck.view": ("assessment", OWN_ORG | {"admin"}),
 }
 
 
@@ -137,11 +141,12 @@ def world(app):
         "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
         "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
                                    status="published", published={"title": "E-Akte", "contact_open": True}),
+        "assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
     }
     return users, targets
 
 
-def test_every_rule_has_an_expectation():
+def test_every_rule_has_an_expectation(app):  # the app registers every feature, and so its rules
     assert set(policy.RULES) - set(EXPECTED) == set(), "add the new rules to EXPECTED"
     assert set(EXPECTED) - set(policy.RULES) == set(), "EXPECTED names rules that no longer exist"
 

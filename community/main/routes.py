@@ -83,8 +83,3 @@ def _http_error(error):
 
 for _status in _HTTP_ERRORS:
     bp.app_errorhandler(_status)(_http_error)
-
-
-@bp.route("/privacy")
-def privacy():
-    return render_template("main/privacy.html")

@@ -16,6 +16,7 @@ from community.errors import Conflict, NotFound, PermissionDenied, ServiceError,
 from community.extensions import db
 from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Invite
+from community.signals import membership_ended
 
 MAX_OPEN_INVITES = 50
 TOKEN_MAX = 100
@@ -195,6 +196,7 @@ def remove_member(actor, org, member_id: int) -> User:
     member.organisation_id = None
     member.is_org_admin = False
     db.session.commit()
+    membership_ended.send(member, organisation_id=org.id)
     return member
 
 
