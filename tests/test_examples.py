@@ -351,3 +351,12 @@ def test_responses_match_the_openapi_document(client, people):
                            headers=tokens["other"])
     assert interest.status_code == 201
     assert_matches_document(document, "/examples/{example_id}/interest", "post", interest)
+
+
+def test_reviews_are_in_the_moderation_log_and_linked_from_the_queue(client, people):
+    users, tokens, _ = people
+    created = _published(client, tokens)
+    sign_in(client, users["moderator"])
+    page = client.get("/moderation/log?item_type=example&action=publish").get_data(as_text=True)
+    assert f'href="/examples/{created["id"]}"' in page
+    assert "/examples/review" in client.get("/moderation/queue").get_data(as_text=True)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from community import policy
-from community.errors import Conflict, InvalidInput, PermissionDenied
+from community.errors import Conflict, InvalidInput
 from community.examples import bp, services
 from community.examples.rules import is_reviewer
 from community.pagination import page_args
@@ -139,9 +139,9 @@ def interest(example_id: int):
         services.express_interest(current_user._get_current_object(), example, {"message": message})
     except InvalidInput as error:
         return _show(example, services.version_for(current_user, example), 400, error.fields, message)
-    except (Conflict, PermissionDenied) as error:
+    except Conflict as error:  # answered on the page, not by a redirect: a refused request costs no budget
         flash(str(error.message), "error")
-        return redirect(url_for("examples.show", example_id=example.id))
+        return _show(example, services.version_for(current_user, example), 409)
     flash(_l("Your request has been sent. Contact details are shared once the organisation accepts."), "success")
     return redirect(url_for("suggestions.contact_list", direction="outgoing"))
 
