@@ -16,3 +16,4 @@ from community.api import notifications  # noqa: E402,F401  (the token user's no
 from community.api import consultations, insights  # noqa: E402,F401  (first consultations; the centre's insights)
 from community.api import digitalcheck  # noqa: E402,F401  (the Digital-Check)
 from community.api import events  # noqa: E402,F401  (trainings and events)
+from community.api import examples  # noqa: E402,F401  (good examples)
