@@ -149,7 +149,6 @@ def test_no_import_cycles():
     assert not found, "import cycles:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=True, reason="issue #11: policy.py still imports moderation")
 def test_the_ground_floor_imports_no_feature():
     graph = import_graph()
     offending = {module: sorted(target for target in graph[module] if feature_of(target))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from community.auth import routes  # noqa: E402,F401  (registers the views on bp)
+from community.auth import routes, rules  # noqa: E402,F401  (views and permissions)

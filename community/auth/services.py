@@ -282,7 +282,7 @@ class AccountSuspended(LoginFailed):
 
 def _refuse_suspended(user: User) -> None:
     """A suspended or banned account cannot log in; the message says why and until when."""
-    from community.moderation.sanctions import blocking_sanction  # moderation builds on accounts
+    from community.moderation.state import blocking_sanction  # moderation builds on accounts
 
     sanction = blocking_sanction(user)
     if sanction is None:

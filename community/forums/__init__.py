@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
-from community.forums import routes  # noqa: E402,F401  (registers the views on bp)
+from community.forums import routes, rules  # noqa: E402,F401  (views and permissions)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
 
-from community.moderation import routes  # noqa: E402,F401  (registers the views on bp)
+from community.moderation import routes, rules, state  # noqa: E402,F401  (views, permissions, the state the policy reads)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("organisations", __name__)
 
-from community.organisations import routes  # noqa: E402,F401  (registers the views on bp)
+from community.organisations import routes, rules  # noqa: E402,F401  (views and permissions)

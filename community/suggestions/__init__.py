@@ -11,4 +11,4 @@ def _start_engine(state) -> None:
     init_app(state.app)
 
 
-from community.suggestions import routes  # noqa: E402,F401  (registers the views on bp)
+from community.suggestions import routes, rules  # noqa: E402,F401  (views and permissions)
