@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("auth", __name__)
+from community.auth import rules  # noqa: F401  (registers its permissions)
 
-from community.auth import routes, rules  # noqa: E402,F401  (views and permissions)
+bp = Blueprint("auth", __name__)

@@ -18,6 +18,7 @@ from community.auth.mail import send_mail
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
+from community.members.invites import claim_invite, open_invite
 from community.models_base import utcnow
 from community.organisations.services import create_organisation, validate_new_organisation
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
@@ -199,8 +200,6 @@ def register_user(data: dict, invite_token: str | None = None) -> User:
 
     One transaction: either the organisation and its first member both exist afterwards, or neither.
     """
-    from community.members.services import claim_invite, open_invite  # members imports this module
-
     data = dict(data)
     org_data = {ORGANISATION_FIELDS[name]: data.pop(name) for name in list(data) if name in ORGANISATION_FIELDS}
     invite = open_invite(invite_token) if invite_token else None

@@ -16,6 +16,7 @@ from community.forums.models import DELETED, HIDDEN, PENDING, PUBLISHED, Post
 from community.models_base import utcnow
 from community.moderation.models import MESSAGE, POST, PROFILE, ModerationAction, WithheldProfile
 from community.organisations.models import Organisation
+from community.organisations.services import register_description_hold
 from community.rooms.models import Message
 
 VISIBLE = "visible"
@@ -165,3 +166,6 @@ def approve(item: Item) -> bool:
         return False
     set_state(item, VISIBLE)
     return True
+
+
+register_description_hold(withhold_edit)

@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("organisations", __name__)
+from community.organisations import rules  # noqa: F401  (registers its permissions)
 
-from community.organisations import routes, rules  # noqa: E402,F401  (views and permissions)
+bp = Blueprint("organisations", __name__)
