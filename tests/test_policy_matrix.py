@@ -83,6 +83,10 @@ EXPECTED = {
     "consultation.internal_notes": ("consultation", {"admin"}),
     "consultation.rate": ("consultation", OWN_ORG),
     "insights.view": (None, {"admin"}),
+    "digitalcheck.create": ("organisation", OWN_ORG),
+    "digitalcheck.edit": ("assessment", OWN_ORG),
+    # Shared with the competence centre: its consultants see it too (admins count as consultants).
+    "digitalcheck.view": ("assessment", OWN_ORG | {"admin"}),
 }
 
 
@@ -128,11 +132,12 @@ def world(app):
         "appeal": appeal, "sanction": suspension,
         "join_request": SimpleNamespace(organisation=own, organisation_id=own.id, user_id=users["member"].id),
         "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
+        "assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
     }
     return users, targets
 
 
-def test_every_rule_has_an_expectation():
+def test_every_rule_has_an_expectation(app):  # the app registers every feature, and so its rules
     assert set(policy.RULES) - set(EXPECTED) == set(), "add the new rules to EXPECTED"
     assert set(EXPECTED) - set(policy.RULES) == set(), "EXPECTED names rules that no longer exist"
 

@@ -2,7 +2,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +13,11 @@ from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
 from community.errors import Conflict, PermissionDenied, ValidationError
 from community.extensions import db
+from community.links import public_url
 from community.models_base import get_or_not_found, utcnow
 from community.members.invites import _PROBLEMS, claim_invite, hash_token, invite_status, open_invite
 from community.organisations.models import Invite
+from community.signals import membership_ended
 
 MAX_OPEN_INVITES = 50
 
@@ -43,7 +45,7 @@ def open_invites(actor, org) -> list[Invite]:
 
 
 def invite_link(token: str) -> str:
-    return url_for("members.invite", token=token, _external=True)
+    return public_url("members.invite", token=token)
 
 
 def create_invite(user, org, email: str = "") -> tuple[Invite, str]:
@@ -134,6 +136,7 @@ def remove_member(actor, org, member_id: int) -> User:
     member.organisation_id = None
     member.is_org_admin = False
     db.session.commit()
+    membership_ended.send(member, organisation_id=org.id)
     return member
 
 

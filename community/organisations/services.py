@@ -112,10 +112,21 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     _check_consistency(org.kind, {**values, "_id": org.id})
     if "description" in values and any(hold(org, values["description"]) for hold in _description_holds):
         del values["description"]  # hidden by moderation: the new text waits for review
+    if org.verified and changes_identity(org, values) and not policy.can(user, "organisation.verify", org):
+        # Verification vouches for a name and a key; another name is another claim, checked anew.
+        org.verified = False
+        org.verified_at = None
     _apply(org, values)
     db.session.commit()
     organisation_changed.send(org)
     return org
+
+
+def changes_identity(org: Organisation, values: dict) -> bool:
+    """Whether cleaned profile values rename the organisation or change its official key (AGS)."""
+    renamed = "name" in values and values["name"] != org.name
+    rekeyed = "official_key" in values and (values["official_key"] or None) != org.official_key
+    return renamed or rekeyed
 
 
 def get_organisation(org_id) -> Organisation:
