@@ -9,7 +9,7 @@ from community.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, Res
 from community.errors import ValidationError
 from community.extensions import db, limiter
 from community.links import safe_next
-from community.members.services import open_invite
+from community.members.invites import open_invite
 
 
 def _next_target() -> str | None:
