@@ -265,6 +265,16 @@
     document.getElementById("room-presence").replaceChildren.apply(
       document.getElementById("room-presence"), event.users.map(function (user) { return element("li", "", user.name); }));
   });
+  // Someone left their organisation, and with it this room (docs/security.md): the room is told.
+  socket.on("member_removed", function (event) {
+    if (event.room_id !== roomId) { return; }
+    setStatus(text.textMemberRemoved.replace("{name}", event.user.name));
+  });
+  socket.on("room_removed", function (event) {
+    if (event.room_id !== roomId) { return; }
+    setStatus(text.textRoomRemoved);
+    textarea.disabled = true;
+  });
   var typingTimer = null;
   socket.on("typing", function (event) {
     if (event.room_id !== roomId) { return; }
