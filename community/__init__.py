@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.notifications import bp as notifications_bp
     from community.search import bp as search_bp
     from community.suggestions import bp as suggestions_bp
+    from community.mail import bp as mail_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -127,6 +128,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
+    app.register_blueprint(mail_bp)
+    from community.mail.routes import one_click_unsubscribe
+
+    csrf.exempt(one_click_unsubscribe)  # RFC 8058: mail clients POST without a session; the link is signed
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from community.auth.mail import send_mail
+from community.mail.outbox import path_for, public_url, queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
@@ -344,13 +344,13 @@ def request_password_reset(email: str) -> str | None:
     if user is None or not user.is_active:
         return None
     token = _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = public_url(path_for("auth.reset_password", token=token))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Reset your Kommunalnetz password")
-        body = _("Open this link to choose a new password (valid for %(hours)s hours, once):\n\n%(link)s\n\n"
-                 "If you did not ask for this, ignore this mail.", hours=hours, link=link)
-    send_mail(user.email, subject, body)
+    with force_locale(reader_locale(user.locale)):
+        subject = _("Reset your %(platform)s password", platform=current_app.config["PLATFORM_NAME"])
+    # Into the outbox; a consumer delivers it: this request never waits for a mail server.
+    queue_account_mail(user, subject, "password_reset", hours=hours, link=link)
+    db.session.commit()
     return link
 
 
