@@ -140,8 +140,10 @@ def on_consumer_start(task_wrapper):
 
 def run_consumer(workers: int = 2, periodic: bool = True, worker_type: str = "thread") -> None:
     """Run a consumer in this process until SIGINT/SIGTERM (init_app must have run)."""
+    # An idle consumer looks for work at least once a second (Huey's default backs off to 10 s):
+    # a mail "immediately" should not wait longer than that.
     consumer = huey.create_consumer(workers=workers, periodic=periodic, worker_type=worker_type,
-                                    check_worker_health=True)
+                                    check_worker_health=True, max_delay=1.0)
     for start_task in _on_start:
         start_task()
     consumer.run()

@@ -57,8 +57,8 @@ class FileTransport:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, mail: OutboxMail, message: EmailMessage) -> None:
-        target = self.directory / f"{mail.id:08d}.eml"
+    def send(self, mail_id: int, message: EmailMessage) -> None:
+        target = self.directory / f"{mail_id:08d}.eml"
         partial = target.with_suffix(".eml.part")
         partial.write_bytes(message.as_bytes())
         os.replace(partial, target)
@@ -83,7 +83,7 @@ class SMTPTransport:
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         return smtp
 
-    def send(self, mail: OutboxMail, message: EmailMessage) -> None:
+    def send(self, mail_id: int, message: EmailMessage) -> None:
         try:
             if self.smtp is None:
                 self.smtp = self._connect()
@@ -144,14 +144,20 @@ def deliver(mail_ids) -> dict[int, float]:
             mail = claim(mail_id)
             if mail is None:
                 continue
+            message = build_message(mail)
+            db.session.commit()  # no transaction stays open while the mail server takes its time
             try:
-                sender.send(mail, build_message(mail))
+                sender.send(mail_id, message)
             except (TemporaryFailure, PermanentFailure) as error:
-                delay = _failed_attempt(mail, error)
+                delay = _failed_attempt(mail_id, error)
                 if delay is not None:
-                    retries[mail.id] = delay
+                    retries[mail_id] = delay
                 continue
-            mail.status, mail.delivered_at, mail.claimed_until, mail.last_error = SENT, utcnow(), None, None
+            # Marked at once after the server's 250: a consumer killed from here on sends this one again
+            # (same Message-ID), one killed before never had it accepted.
+            db.session.execute(db.update(OutboxMail).filter(OutboxMail.id == mail_id).values(
+                status=SENT, delivered_at=utcnow(), claimed_until=None, last_error=None)
+                .execution_options(synchronize_session=False))
             db.session.commit()
     finally:
         sender.close()
@@ -159,7 +165,8 @@ def deliver(mail_ids) -> dict[int, float]:
     return retries
 
 
-def _failed_attempt(mail: OutboxMail, error: Exception) -> float | None:
+def _failed_attempt(mail_id: int, error: Exception) -> float | None:
+    mail = db.session.get(OutboxMail, mail_id)
     mail.last_error = str(error)[:500]
     mail.claimed_until = None
     if isinstance(error, PermanentFailure) or mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:

@@ -110,16 +110,15 @@ def _digest_chunk(user_ids, frequency, key, since, cutoff, kind_categories) -> i
             items[notification.user_id].append(notification)
     users = {user.id: user for user in db.session.scalars(
         db.select(User).filter(User.id.in_(list(items)), User.deleted_at.is_(None)))}
-    queued = 0
+    mails = []
     for user_id, notifications in items.items():
         user = users.get(user_id)
-        if user is None or not user.email:
-            continue
-        mail = _digest_mail(user, frequency, key, notifications, kind_categories)
-        db.session.flush()
-        db.session.add_all([MailedNotification(notification_id=n.id, mail_id=mail.id) for n in notifications])
-        queued += 1
-    return queued
+        if user is not None and user.email:
+            mails.append((_digest_mail(user, frequency, key, notifications, kind_categories), notifications))
+    db.session.flush()  # once per chunk, for the mails' ids
+    db.session.add_all([MailedNotification(notification_id=n.id, mail_id=mail.id)
+                        for mail, notifications in mails for n in notifications])
+    return len(mails)
 
 
 def _digest_mail(user, frequency, key, notifications, kind_categories) -> OutboxMail:

@@ -109,7 +109,7 @@ def record_notifications(notifications) -> list[OutboxMail]:
     if not by_category:
         return []
     db.session.flush()  # the notifications' ids, for the record of what was mailed
-    mails = []
+    mailed = []  # (notification, its mail)
     for category, items in by_category.items():
         wanted = preferences.frequencies_for({n.user_id for n in items}, category)
         readers = [n for n in items if wanted[n.user_id] == preferences.IMMEDIATELY]
@@ -121,11 +121,11 @@ def record_notifications(notifications) -> list[OutboxMail]:
             user = users.get(notification.user_id)
             if user is None or not user.email:
                 continue
-            mail = notification_mail(user, notification, category)
-            mails.append(mail)
-            db.session.flush()
-            db.session.add(MailedNotification(notification_id=notification.id, mail_id=mail.id))
-    return mails
+            mailed.append((notification, notification_mail(user, notification, category)))
+    db.session.flush()  # once, for the mails' ids
+    db.session.add_all([MailedNotification(notification_id=notification.id, mail_id=mail.id)
+                        for notification, mail in mailed])
+    return [mail for _, mail in mailed]
 
 
 def notification_mail(user, notification, category: str) -> OutboxMail:
