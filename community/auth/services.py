@@ -14,10 +14,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from community.mail.outbox import path_for, public_url, queue_account_mail, reader_locale
+from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
+from community.links import public_url
 from community.models_base import utcnow
 from community.organisations.services import create_organisation, validate_new_organisation
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
@@ -344,7 +345,7 @@ def request_password_reset(email: str) -> str | None:
     if user is None or not user.is_active:
         return None
     token = _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
-    link = public_url(path_for("auth.reset_password", token=token))
+    link = public_url("auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     with force_locale(reader_locale(user.locale)):
         subject = _("Reset your %(platform)s password", platform=current_app.config["PLATFORM_NAME"])

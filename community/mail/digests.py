@@ -136,11 +136,11 @@ def _digest_mail(user, frequency, key, notifications, kind_categories) -> Outbox
         sections = [{
             "label": gettext(preferences.CATEGORY_LABELS[category]),
             "unsubscribe_link": outbox.unsubscribe_url(user.id, category),
-            "items": [{"line": n.display_text, "link": outbox.public_url(n.url or "/notifications")}
+            "items": [{"line": n.display_text, "link": outbox.absolute(n.url or "/notifications")}
                       for n in grouped[category]],
         } for category in kinds.MAIL_CATEGORIES if category in grouped]
         text, html = outbox.render_mail("digest", subject=subject, user=user, sections=sections,
-                                        settings_link=outbox.public_url(outbox.path_for("mail.settings")),
+                                        settings_link=outbox.public_url("mail.settings"),
                                         daily=frequency == DAILY,
                                         unsubscribe_link=outbox.unsubscribe_url(user.id, frequency))
     # The header's one-click link stops this digest (every category at this frequency); each group

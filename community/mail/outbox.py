@@ -14,22 +14,18 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from community.extensions import db
+from community.links import public_url
 from community.mail.models import NOTIFICATION, MailedNotification, OutboxMail
 from community.mail.rendering import render_mail
 
 _QUEUED = "mail_outbox_queued"
 
 
-def public_url(path: str = "/") -> str:
-    """An absolute link for a mail: PUBLIC_URL and our own path (a request's Host never enters a mail)."""
+def absolute(path: str) -> str:
+    """A stored path of ours ("/forums/threads/3") under PUBLIC_URL; anything else becomes the home page."""
     if not path.startswith("/") or path.startswith("//"):
         path = "/"
-    return current_app.config["PUBLIC_URL"] + path
-
-
-def path_for(endpoint: str, **values) -> str:
-    """url_for's path without a request (consumers build mails too)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 def reader_locale(preference: str | None) -> str:
@@ -58,7 +54,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 def unsubscribe_url(user_id: int, category: str) -> str:
-    return public_url(path_for("mail.unsubscribe", token=unsubscribe_token(user_id, category)))
+    return public_url("mail.unsubscribe", token=unsubscribe_token(user_id, category))
 
 
 def new_message_id() -> str:
@@ -139,9 +135,9 @@ def notification_mail(user, notification, category: str) -> OutboxMail:
         subject = f"[{platform}] {text_line}"
         text, html = render_mail(
             "notification", subject=subject, user=user, line=text_line,
-            link=public_url(notification.url or "/notifications"),
+            link=absolute(notification.url or "/notifications"),
             category_label=gettext(CATEGORY_LABELS[category]),
-            settings_link=public_url(path_for("mail.settings")),
+            settings_link=public_url("mail.settings"),
             unsubscribe_link=unsubscribe_url(user.id, category))
     return queue_mail(user.email, subject, text, html, kind=NOTIFICATION, category=category, user_id=user.id)
 
