@@ -1,7 +1,7 @@
 """Mail: the outbox (one row per mail), the readers' preferences per category, the notifications mailed
 
 Revision ID: 53cb7488586d
-Revises: 7d9c7c022b8b
+Revises: d31329384990
 Create Date: 2026-12-03 06:29:20.199790
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '53cb7488586d'
-down_revision = '7d9c7c022b8b'
+down_revision = 'd31329384990'
 branch_labels = None
 depends_on = None
 
