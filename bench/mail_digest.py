@@ -182,6 +182,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_digests:
         digests(args.people, args.workers)
+    if args.requests < 1:
+        return
     print("contact request response time (POST /api/v1/contact-requests, 3 readers mailed at once each):")
     fast = statistics.median(contact_request_times(0.0, args.requests))
     slow = statistics.median(contact_request_times(2.0, args.requests))

@@ -386,10 +386,10 @@ def test_the_settings_page_saves_every_category(app, client, person):
     sign_in(client, person)
     page = client.get("/account/mail")
     assert page.status_code == 200 and b"Replies in watched forum threads" in page.data
-    form = {category: "weekly" for category in kinds.MAIL_CATEGORIES}
+    form = {f"mail-{category}": "weekly" for category in kinds.MAIL_CATEGORIES}
     assert client.post("/account/mail", data=form).status_code == 302
     assert set(preferences.preferences_of(person.id).values()) == {"weekly"}
-    assert client.post("/account/mail", data={**form, "matches": "hourly"}).status_code == 400
+    assert client.post("/account/mail", data={**form, "mail-matches": "hourly"}).status_code == 400
 
 
 def test_api_reads_and_changes_the_settings(app, client, person):

@@ -14,6 +14,8 @@ def settings_form(current: dict[str, str], formdata=None):
                                     default=current[category], validate_choice=True)
               for category in MAIL_CATEGORIES}
     form_class = type("MailSettingsForm", (FlaskForm,), fields)
-    return form_class() if formdata else form_class(formdata=None)
+    # Prefixed names ("mail-matches"): an input named "matches" would shadow the form element's own
+    # matches() method in the DOM (scripts such as axe call it).
+    return form_class(prefix="mail") if formdata else form_class(formdata=None, prefix="mail")
 
 
