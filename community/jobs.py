@@ -100,15 +100,14 @@ def _in_app_context(func):
 def task(**options):
     """A background task (Huey's options: retries, retry_delay, retry_backoff, priority, expires, ...)."""
     def decorator(func):
-        return huey.task(name=f"{func.__module__}.{func.__name__}", **options)(_in_app_context(func))
+        return huey.task(name=func.__name__, **options)(_in_app_context(func))  # queued as module.function
     return decorator
 
 
 def periodic_task(validate_datetime, **options):
     """A task the consumer enqueues whenever `validate_datetime(now_utc)` is true (checked each minute)."""
     def decorator(func):
-        return huey.periodic_task(validate_datetime, name=f"{func.__module__}.{func.__name__}",
-                                  **options)(_in_app_context(func))
+        return huey.periodic_task(validate_datetime, name=func.__name__, **options)(_in_app_context(func))
     return decorator
 
 
