@@ -158,6 +158,10 @@ def is_demo_account():
 def reset() -> None:
     """Delete the demo accounts and the demo organisations; the database's ON DELETE rules delete
     or detach everything attached to them (SQLite too: community/extensions.py)."""
+    from community.mail.models import OutboxMail
+
+    # Mails to demo accounts go with them (the outbox only detaches rows from deleted users).
+    db.session.execute(delete(OutboxMail).where(OutboxMail.recipient.endswith(f"@{DEMO_EMAIL_DOMAIN}")))
     db.session.execute(delete(User).where(is_demo_account()))
     db.session.execute(delete(Organisation).where(Organisation.is_demo.is_(True)))
     db.session.commit()

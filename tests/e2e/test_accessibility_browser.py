@@ -120,3 +120,16 @@ def test_consultation_and_insights_pages_have_no_serious_accessibility_violation
     problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
                  for line in violations(consultant, path)]
     assert problems == [], "\n".join(problems)
+
+
+def test_mail_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    """Mail settings (a member), the outbox (the platform admin), an unsubscribe page, also at phone size."""
+    from tests.e2e.test_consultations_browser import REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, admin = open_as(REQUESTER, password), open_as("admin@demo.example.org", password)
+    problems = [line for line in violations(member, "/account/mail")]
+    problems += [line for line in violations(admin, "/admin/mail")]
+    problems += [line for line in phone_problems(member, "/account/mail")]
+    problems += [line for line in phone_problems(admin, "/admin/mail")]
+    assert problems == [], "\n".join(problems)
