@@ -26,6 +26,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from community import models  # noqa: F401  (registers every table)
 
     _init_extensions(app)
+    from community.validation import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the routes: every <int:...> is bounded
     _register_blueprints(app)
     _register_template_helpers(app)
 
