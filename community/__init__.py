@@ -36,10 +36,16 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _configure_hosts(app: Flask) -> None:
-    """One public URL for every absolute link; Host headers naming anything else get 400."""
+    """One public URL for every absolute link; Host headers naming anything else get 400; the client
+    address from X-Forwarded-For behind TRUSTED_PROXIES proxies."""
     from community.links import trusted_hosts
 
     app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # the client's address as the proxies saw it, not the proxy's (login throttling, limits)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS_EXTRA"])
 
@@ -109,7 +115,10 @@ def _register_blueprints(app: Flask) -> None:
     from community.account import routes as _account_views  # noqa: F401
     from community.api import bp as api_bp
     from community.api import consultations as _api_consultations  # noqa: F401
+    from community.api import digitalcheck as _api_digitalcheck  # noqa: F401
     from community.api import entries as _api_entries  # noqa: F401
+    from community.api import events as _api_events  # noqa: F401
+    from community.api import examples as _api_examples  # noqa: F401
     from community.api import forums as _api_forums  # noqa: F401  (forums, reports, moderation)
     from community.api import insights as _api_insights  # noqa: F401
     from community.api import moderation as _api_moderation  # noqa: F401
@@ -122,6 +131,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.consultations import bp as consultations_bp
     from community.consultations import routes as _consultations_views  # noqa: F401
     from community.digitalcheck import bp as digitalcheck_bp
+    from community.events import bp as events_bp
+    from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
     from community.forums import routes as _forums_views  # noqa: F401
     from community.insights import bp as insights_bp
@@ -168,6 +179,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(examples_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -52,13 +52,13 @@ def _appeal(user, action) -> bool:
 @rule("moderation.decide_appeal")
 def _decide_appeal(user, appeal) -> bool:
     """Never the moderator whose action is appealed: a second pair of eyes decides."""
-    from community.moderation.items import scope_of_action
+    from community.moderation.state import scope_of_action
 
     action = appeal.action
     if not _signed_in(user) or action.moderator_id == user.id:
         return False
     return is_global_moderator(user) or (
-        scope_of_action(action) is not None and has_moderator_assignment(user, scope_of_action(action)))
+        (scope := scope_of_action(action)) is not None and has_moderator_assignment(user, scope))
 
 
 @rule("sanction.create")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from community import policy
 from community.extensions import db
 from community.models_base import utcnow
-from community.moderation.models import WARN, ModeratorAssignment, RoomSlowMode, Sanction
+from community.moderation.models import MESSAGE, POST, WARN, ModeratorAssignment, RoomSlowMode, Sanction
 
 SANCTIONS_CACHE = "policy_sanction_kinds"
 
@@ -34,6 +34,16 @@ def forget_sanctions(*_args) -> None:
 
 
 event.listen(Session, "after_commit", forget_sanctions)
+
+
+def scope_of_action(action) -> policy.Scope | None:
+    """The forum or room of the post or message an action was about (None for profiles and users)."""
+    from community.forums.models import Post
+    from community.rooms.models import Message
+
+    model = {POST: Post, MESSAGE: Message}.get(action.item_type)
+    item = db.session.get(model, action.item_id) if model is not None else None
+    return State().scope_of(item) if item is not None else None
 
 
 class State:
