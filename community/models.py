@@ -21,6 +21,6 @@ from community.suggestions.models import (  # noqa: F401
     MatchingSnapshot,
     SuggestionFeedback,
 )
-from community.digitalcheck.models import Assessment, AssessmentNeed  # noqa: F401
+from community.digitalcheck.models import Assessment, AssessmentNeed, AssessmentScore  # noqa: F401
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed  # noqa: F401,E501
 from community.events.models import Event, Registration  # noqa: F401

@@ -67,3 +67,16 @@ class AssessmentNeed(db.Model):
 
     assessment = relationship("Assessment", back_populates="need_links")
     need = relationship("Need")
+
+
+class AssessmentScore(db.Model):
+    """One dimension's score of a submitted assessment, in an indexed column: the peer benchmark takes its
+    median and quartiles in SQL instead of reading thousands of JSON score sets."""
+
+    __table_args__ = (db.Index("ix_assessment_score_dimension_score", "dimension", "score"),)
+
+    assessment_id: Mapped[int] = mapped_column(
+        db.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(db.String(40), primary_key=True)
+    score: Mapped[float] = mapped_column(db.Float, nullable=False)

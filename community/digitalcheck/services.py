@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from community import policy
 from community.digitalcheck import questionnaire as questionnaire_module
 from community.digitalcheck import scoring
-from community.digitalcheck.models import DRAFT, SUBMITTED, Assessment, AssessmentNeed
+from community.digitalcheck.models import DRAFT, SUBMITTED, Assessment, AssessmentNeed, AssessmentScore
 from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ValidationError
 from community.extensions import db
 from community.models_base import get_or_not_found, utcnow
@@ -158,6 +158,9 @@ def _submit(assessment):
         Assessment.organisation_id == assessment.organisation_id, Assessment.is_latest.is_(True))
         .values(is_latest=False))
     assessment.is_latest = True
+    db.session.flush()
+    db.session.add_all(AssessmentScore(assessment_id=assessment.id, dimension=slug, score=score)
+                       for slug, score in scores.items() if score is not None)
 
 
 def scores_of(assessment) -> dict:
@@ -175,24 +178,40 @@ def previous_of(assessment) -> Assessment | None:
     return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
 
 
-def _peer_scores(assessment, column, value) -> list[dict]:
+def _peer_benchmark(assessment, column, value) -> dict[str, dict | None]:
+    """Median and quartiles per dimension over the latest submitted assessment of every other organisation
+    with the same `column` value; None for a dimension with fewer than k = 5 peers."""
+    slugs = [d.slug for d in questionnaire().dimensions]
     if value is None:
-        return []
-    rows = db.session.scalars(
-        sa.select(Assessment.scores).join(Organisation, Organisation.id == Assessment.organisation_id)
-        .where(Assessment.is_latest.is_(True), column == value,
-               Assessment.organisation_id != assessment.organisation_id))
-    return [row for row in rows if row]
+        return dict.fromkeys(slugs)
+    where = (AssessmentScore.assessment_id == Assessment.id, Assessment.is_latest.is_(True),
+             Organisation.id == Assessment.organisation_id, column == value,
+             Assessment.organisation_id != assessment.organisation_id)
+    found: dict[str, dict | None] = dict.fromkeys(slugs)
+    if db.engine.dialect.name == "postgresql":
+        within = lambda fraction: sa.func.percentile_cont(fraction).within_group(AssessmentScore.score)  # noqa: E731
+        rows = db.session.execute(
+            sa.select(AssessmentScore.dimension, sa.func.count(), within(0.25), within(0.5), within(0.75))
+            .where(*where).group_by(AssessmentScore.dimension))
+        for slug, peers, p25, p50, p75 in rows:
+            if slug in found and peers >= scoring.K_ANONYMITY:
+                found[slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1), "p75": round(p75, 1)}
+        return found
+    values: dict[str, list[float]] = {slug: [] for slug in slugs}
+    for slug, score in db.session.execute(
+            sa.select(AssessmentScore.dimension, AssessmentScore.score).where(*where)):
+        if slug in values:
+            values[slug].append(score)
+    return {slug: scoring.peer_statistics(scores) for slug, scores in values.items()}
 
 
 def benchmarks(assessment) -> dict[str, dict]:
     """Peer statistics by population class and by Land: {"population_class": {slug: stats|None}, "land": …}."""
     organisation = assessment.organisation
-    slugs = [d.slug for d in questionnaire().dimensions]
     return {
-        "population_class": scoring.benchmark(
-            _peer_scores(assessment, Organisation.population_class, organisation.population_class), slugs),
-        "land": scoring.benchmark(_peer_scores(assessment, Organisation.land, organisation.land), slugs),
+        "population_class": _peer_benchmark(assessment, Organisation.population_class,
+                                            organisation.population_class),
+        "land": _peer_benchmark(assessment, Organisation.land, organisation.land),
     }
 
 
@@ -330,3 +349,46 @@ def assessment_to_dict(assessment) -> dict:
         "last_editor": assessment.last_editor.name if assessment.last_editor else None,
         "updated_at": _iso(assessment.updated_at),
     }
+
+
+def progress_of(assessment) -> list[dict]:
+    """Per dimension how many of its questions have an answer (a level or "weiß nicht")."""
+    return [{"dimension": dimension, "answered": sum(1 for q in dimension.questions if q.id in assessment.answers),
+             "total": len(dimension.questions)} for dimension in questionnaire().dimensions]
+
+
+def change_since_previous(assessment) -> dict | None:
+    """{"previous": Assessment, "scores": {slug: delta | None}, "overall": delta | None}, or None."""
+    previous = previous_of(assessment)
+    if previous is None:
+        return None
+    now, before = scores_of(assessment), scores_of(previous)
+
+    def delta(a, b):
+        return None if a is None or b is None else round(a - b, 1)
+
+    return {"previous": previous, "scores": {slug: delta(now.get(slug), before.get(slug)) for slug in now},
+            "overall": delta(scoring.overall_score(now), scoring.overall_score(before))}
+
+
+def peers_ahead(organisation, dimension: str, limit: int = 3) -> list[dict]:
+    """Organisations whose latest submitted assessment is at least two maturity levels ahead in this
+    dimension; only those that opted in to being shown; the same population class first."""
+    own = latest_submitted(organisation.id)
+    own_score = (own.scores or {}).get(dimension) if own is not None else None
+    own_level = scoring.maturity_level(own_score) or 1
+    if own_level + 2 > 5:
+        return []
+    threshold = (own_level + 1) * 20  # the lower bound of level own_level + 2
+    same_class = sa.case((Organisation.population_class == organisation.population_class, 0), else_=1) \
+        if organisation.population_class else sa.literal(1)
+    rows = db.session.execute(
+        sa.select(Organisation, AssessmentScore.score)
+        .join(Assessment, Assessment.organisation_id == Organisation.id)
+        .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
+        .where(Assessment.is_latest.is_(True), Assessment.show_to_peers.is_(True),
+               Assessment.organisation_id != organisation.id, AssessmentScore.dimension == dimension,
+               AssessmentScore.score >= threshold)
+        .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
+    return [{"organisation": peer, "score": score, "same_class": peer.population_class == organisation.population_class}
+            for peer, score in rows]
