@@ -137,7 +137,7 @@ def world(app):
     return users, targets
 
 
-def test_every_rule_has_an_expectation():
+def test_every_rule_has_an_expectation(app):  # the app registers every feature, and so its rules
     assert set(policy.RULES) - set(EXPECTED) == set(), "add the new rules to EXPECTED"
     assert set(EXPECTED) - set(policy.RULES) == set(), "EXPECTED names rules that no longer exist"
 

@@ -13,6 +13,7 @@ from community.notifications.models import Notification
 from community.notifications.services import notification_to_dict
 from community.profiles.models import Need, Offer
 from community.profiles.services import entry_to_dict
+from community.signals import membership_ended
 from community.validation import OneOf, Schema, Text
 
 PHONE_PATTERN = re.compile(r"^[0-9+()/.\- ]*$")
@@ -163,6 +164,7 @@ def delete_account(user: User, password: str) -> None:
     if not isinstance(password, str) or not user.check_password(password):
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"password": _l("Your password is wrong.")})
+    organisation_id = user.organisation_id
     appoint_successor(user)
     user.api_tokens.clear()  # delete-orphan: the tokens are deleted, not just unlinked
     user.name = f"deleted user #{user.id}"
@@ -180,3 +182,4 @@ def delete_account(user: User, password: str) -> None:
     user.deleted_at = utcnow()
     user.auth_version += 1
     db.session.commit()
+    membership_ended.send(user, organisation_id=organisation_id, account_deleted=True)
