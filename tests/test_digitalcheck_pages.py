@@ -14,7 +14,7 @@ from tests.factories import make_offer, make_org, make_user, sign_in
 
 @pytest.fixture
 def town(app):
-    return make_org(name="Gemeinde Musterdorf", population_class="5k_20k", land="09")
+    return make_org(name="Gemeinde Musterdorf", population_class="5k-20k", land="09")
 
 
 def _csrf(page: str) -> str:
@@ -104,7 +104,7 @@ def _peer_town(level: int, **fields):
 
 def test_peer_comparison_from_five_peers_and_peers_ahead(client, town):
     for level in (2, 3, 4, 4, 4):
-        _peer_town(level, population_class="5k_20k", land="09", name=f"Vorreiter {level} {id(level)}")
+        _peer_town(level, population_class="5k-20k", land="09", name=f"Vorreiter {level} {id(level)}")
     member = make_user(town)
     answers = {q: 0 for q in services.questionnaire().questions}
     assessment = services.create(member, answers, submit=True)
@@ -121,7 +121,7 @@ def test_the_benchmark_in_sql_equals_the_python_quartiles(town):
 
     values = [0, 25, 25, 50, 75, 100, 50]
     for value in values:
-        _peer_town(value // 25, population_class="5k_20k")
+        _peer_town(value // 25, population_class="5k-20k")
     own = services.create(make_user(town), {"buergerservices.bauantrag": 1}, submit=True)
     expected = scoring.peer_statistics([float(v) for v in values])
     assert services.benchmarks(own)["population_class"]["buergerservices"] == expected

@@ -392,3 +392,30 @@ def peers_ahead(organisation, dimension: str, limit: int = 3) -> list[dict]:
         .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
     return [{"organisation": peer, "score": score, "same_class": peer.population_class == organisation.population_class}
             for peer, score in rows]
+
+
+def aggregates(include_demo: bool = False) -> list[list]:
+    """The anonymised aggregates of the latest submitted assessments: [group, value, dimension, organisations,
+    median, p25, p75], only for groups of at least k = 5 organisations; "overall" is a dimension too."""
+    query = (sa.select(Assessment.scores, Assessment.overall, Organisation.population_class, Organisation.land)
+             .join(Organisation, Organisation.id == Assessment.organisation_id).where(Assessment.is_latest.is_(True)))
+    if not include_demo:
+        query = query.where(Assessment.is_demo.is_(False))
+    groups: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for scores, overall, population_class, land in db.session.execute(query):
+        values = {**(scores or {}), "overall": overall}
+        for key in (("all", ""), ("population_class", population_class), ("land", land)):
+            if key[1] is None:
+                continue
+            bucket = groups.setdefault(key, {})
+            for slug, value in values.items():
+                if value is not None:
+                    bucket.setdefault(slug, []).append(value)
+    order = [d.slug for d in questionnaire().dimensions] + ["overall"]
+    rows = []
+    for (group, value), by_dimension in sorted(groups.items()):
+        for slug in order:
+            stats = scoring.peer_statistics(by_dimension.get(slug, []))
+            if stats is not None:
+                rows.append([group, value, slug, stats["peers"], stats["median"], stats["p25"], stats["p75"]])
+    return rows
