@@ -11,8 +11,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from community.digitalcheck import scoring
-from community.digitalcheck.models import SUBMITTED, Assessment, AssessmentScore
-from community.digitalcheck.services import questionnaire
+from community.digitalcheck.models import SUBMITTED, Assessment
+from community.digitalcheck.services import questionnaire, score_rows
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations.models import Organisation
@@ -77,9 +77,8 @@ def seed_assessments(rng, organisations, now=None) -> int:
         rows.append(_assessment(organisation, answers, priorities, submitted, True, rng))
     db.session.add_all(rows)
     db.session.flush()
-    db.session.execute(sa.insert(AssessmentScore), [
-        {"assessment_id": row.id, "dimension": slug, "score": score}
-        for row in rows for slug, score in row.scores.items() if score is not None])
+    by_id = {organisation.id: organisation for organisation in organisations}
+    db.session.add_all(score for row in rows for score in score_rows(row, by_id[row.organisation_id]))
     db.session.commit()
     return len(rows)
 

@@ -6,6 +6,7 @@ from community import policy
 from community.digitalcheck import bp, services
 from community.digitalcheck.models import Assessment, AssessmentNeed
 from community.extensions import db
+from community.signals import organisation_changed, records_bulk_changed
 from community.start.panels import register_panel
 
 
@@ -38,3 +39,29 @@ def digital_check_origin(need):
 @bp.app_template_global()
 def may_use_digital_check(user) -> bool:
     return policy.can(user, "digitalcheck.create", getattr(user, "organisation", None))
+
+
+def sync_score_rows(organisation_id=None) -> None:
+    """Copy the organisations' population class and Land onto their score rows (one, or all)."""
+    from community.digitalcheck.models import AssessmentScore
+    from community.organisations.models import Organisation
+
+    values = {column: sa.select(getattr(Organisation, column)).where(
+        Organisation.id == AssessmentScore.organisation_id).scalar_subquery() for column in ("population_class", "land")}
+    statement = sa.update(AssessmentScore).values(**values)
+    if organisation_id is not None:
+        statement = statement.where(AssessmentScore.organisation_id == organisation_id)
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _on_organisation_changed(org, **_extra) -> None:
+    sync_score_rows(org.id)
+
+
+def _on_records_bulk_changed(_writer, **_extra) -> None:
+    sync_score_rows()
+
+
+organisation_changed.connect(_on_organisation_changed, weak=False)
+records_bulk_changed.connect(_on_records_bulk_changed, weak=False)

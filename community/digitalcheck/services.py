@@ -157,10 +157,21 @@ def _submit(assessment):
     db.session.execute(sa.update(Assessment).where(
         Assessment.organisation_id == assessment.organisation_id, Assessment.is_latest.is_(True))
         .values(is_latest=False))
+    db.session.execute(sa.update(AssessmentScore).where(
+        AssessmentScore.organisation_id == assessment.organisation_id, AssessmentScore.is_latest.is_(True))
+        .values(is_latest=False))
     assessment.is_latest = True
     db.session.flush()
-    db.session.add_all(AssessmentScore(assessment_id=assessment.id, dimension=slug, score=score)
-                       for slug, score in scores.items() if score is not None)
+    db.session.add_all(score_rows(assessment, assessment.organisation))
+
+
+def score_rows(assessment, organisation) -> list[AssessmentScore]:
+    """The indexed per-dimension rows of a submitted assessment (its scores must be set)."""
+    return [AssessmentScore(assessment_id=assessment.id, dimension=slug, score=score,
+                            organisation_id=organisation.id, population_class=organisation.population_class,
+                            land=organisation.land, is_latest=assessment.is_latest,
+                            show_to_peers=assessment.show_to_peers)
+            for slug, score in (assessment.scores or {}).items() if score is not None]
 
 
 def scores_of(assessment) -> dict:
@@ -178,40 +189,76 @@ def previous_of(assessment) -> Assessment | None:
     return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
 
 
+# Quartiles as statistics.quantiles(method="inclusive") and percentile_cont take them: linear interpolation
+# at position q × (n − 1) of the sorted values.
+QUARTERS = (1, 2, 3)
+
+
+def _interpolated(peers: int, at) -> dict:
+    """Median and quartiles from `at(position)`, the sorted peer values by position (n ≥ k)."""
+    m = peers - 1
+    quartiles = []
+    for quarter in QUARTERS:
+        j, delta = divmod(quarter * m, 4)
+        quartiles.append(at(j) if delta == 0 else (at(j) * (4 - delta) + at(j + 1) * delta) / 4)
+    median = at(m // 2) if peers % 2 else (at(m // 2) + at(m // 2 + 1)) / 2
+    return {"peers": peers, "median": round(median, 1), "p25": round(quartiles[0], 1), "p75": round(quartiles[2], 1)}
+
+
 def _peer_benchmark(assessment, column, value) -> dict[str, dict | None]:
     """Median and quartiles per dimension over the latest submitted assessment of every other organisation
-    with the same `column` value; None for a dimension with fewer than k = 5 peers."""
+    with the same `column` value (population class or Land); None for a dimension with fewer than k = 5.
+
+    Both databases read one range of the covering index (is_latest, class or Land, dimension, score):
+    PostgreSQL takes percentile_cont there; SQLite counts per dimension and then fetches only the values at
+    the quartiles' positions (LIMIT/OFFSET along the index), all in one statement."""
     slugs = [d.slug for d in questionnaire().dimensions]
-    if value is None:
-        return dict.fromkeys(slugs)
-    where = (AssessmentScore.assessment_id == Assessment.id, Assessment.is_latest.is_(True),
-             Organisation.id == Assessment.organisation_id, column == value,
-             Assessment.organisation_id != assessment.organisation_id)
     found: dict[str, dict | None] = dict.fromkeys(slugs)
+    if value is None:
+        return found
+    where = (AssessmentScore.is_latest.is_(True), column == value,
+             AssessmentScore.organisation_id != assessment.organisation_id)
     if db.engine.dialect.name == "postgresql":
-        within = lambda fraction: sa.func.percentile_cont(fraction).within_group(AssessmentScore.score)  # noqa: E731
-        rows = db.session.execute(
-            sa.select(AssessmentScore.dimension, sa.func.count(), within(0.25), within(0.5), within(0.75))
-            .where(*where).group_by(AssessmentScore.dimension))
+        def within(fraction):
+            return sa.func.percentile_cont(fraction).within_group(AssessmentScore.score)
+
+        rows = db.session.execute(sa.select(AssessmentScore.dimension, sa.func.count(), within(0.25), within(0.5),
+                                            within(0.75)).where(*where).group_by(AssessmentScore.dimension))
         for slug, peers, p25, p50, p75 in rows:
             if slug in found and peers >= scoring.K_ANONYMITY:
                 found[slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1), "p75": round(p75, 1)}
         return found
-    values: dict[str, list[float]] = {slug: [] for slug in slugs}
-    for slug, score in db.session.execute(
-            sa.select(AssessmentScore.dimension, AssessmentScore.score).where(*where)):
-        if slug in values:
-            values[slug].append(score)
-    return {slug: scoring.peer_statistics(scores) for slug, scores in values.items()}
+    counts = {slug: peers for slug, peers in db.session.execute(
+        sa.select(AssessmentScore.dimension, sa.func.count()).where(*where).group_by(AssessmentScore.dimension))
+        if slug in found and peers >= scoring.K_ANONYMITY}
+    if not counts:
+        return found
+    parts = []
+    for slug, peers in counts.items():
+        for first in sorted({quarter * (peers - 1) // 4 for quarter in QUARTERS}):  # each with its neighbour
+            parts.append(sa.select(sa.literal(slug).label("dimension"), sa.literal(first).label("start"),
+                                   AssessmentScore.score)
+                         .where(*where, AssessmentScore.dimension == slug)
+                         .order_by(AssessmentScore.score).offset(first).limit(2).subquery().select())
+    pairs: dict[tuple[str, int], list[float]] = {}
+    for slug, first, score in db.session.execute(sa.union_all(*parts)):
+        pairs.setdefault((slug, first), []).append(score)
+    at: dict[str, dict[int, float]] = {}
+    for (slug, first), scores in pairs.items():
+        for offset, score in enumerate(sorted(scores)):  # a value and its upper neighbour
+            at.setdefault(slug, {})[first + offset] = score
+    for slug, peers in counts.items():
+        found[slug] = _interpolated(peers, at[slug].__getitem__)
+    return found
 
 
 def benchmarks(assessment) -> dict[str, dict]:
     """Peer statistics by population class and by Land: {"population_class": {slug: stats|None}, "land": …}."""
     organisation = assessment.organisation
     return {
-        "population_class": _peer_benchmark(assessment, Organisation.population_class,
+        "population_class": _peer_benchmark(assessment, AssessmentScore.population_class,
                                             organisation.population_class),
-        "land": _peer_benchmark(assessment, Organisation.land, organisation.land),
+        "land": _peer_benchmark(assessment, AssessmentScore.land, organisation.land),
     }
 
 
@@ -380,15 +427,14 @@ def peers_ahead(organisation, dimension: str, limit: int = 3) -> list[dict]:
     if own_level + 2 > 5:
         return []
     threshold = (own_level + 1) * 20  # the lower bound of level own_level + 2
-    same_class = sa.case((Organisation.population_class == organisation.population_class, 0), else_=1) \
+    same_class = sa.case((AssessmentScore.population_class == organisation.population_class, 0), else_=1) \
         if organisation.population_class else sa.literal(1)
     rows = db.session.execute(
         sa.select(Organisation, AssessmentScore.score)
-        .join(Assessment, Assessment.organisation_id == Organisation.id)
-        .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
-        .where(Assessment.is_latest.is_(True), Assessment.show_to_peers.is_(True),
-               Assessment.organisation_id != organisation.id, AssessmentScore.dimension == dimension,
-               AssessmentScore.score >= threshold)
+        .join(Organisation, Organisation.id == AssessmentScore.organisation_id)
+        .where(AssessmentScore.is_latest.is_(True), AssessmentScore.dimension == dimension,
+               AssessmentScore.show_to_peers.is_(True), AssessmentScore.score >= threshold,
+               AssessmentScore.organisation_id != organisation.id)
         .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
     return [{"organisation": peer, "score": score, "same_class": peer.population_class == organisation.population_class}
             for peer, score in rows]
