@@ -1,6 +1,6 @@
 """The Digital-Check's own recommendation sources: peers ahead, offers matching the proposed needs, forum
 threads. Other features (good examples, events) register theirs the same way (recommendations.py)."""
-from flask import url_for
+from flask import g, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -8,9 +8,19 @@ from community.digitalcheck import recommendations, services
 from community.extensions import db
 
 
+def _latest(organisation):
+    """The organisation's latest submitted assessment, looked up once per request (every source asks)."""
+    if not has_request_context():
+        return services.latest_submitted(organisation.id)
+    cache = g.setdefault("digitalcheck_latest", {})
+    if organisation.id not in cache:
+        cache[organisation.id] = services.latest_submitted(organisation.id)
+    return cache[organisation.id]
+
+
 def _peers(organisation, dimension, topics, limit):
     found = []
-    for peer in services.peers_ahead(organisation, dimension, limit):
+    for peer in services.peers_ahead(organisation, dimension, limit, latest=_latest(organisation)):
         reason = (_("Scores %(score)s in this field; same population class.", score=round(peer["score"]))
                   if peer["same_class"] else _("Scores %(score)s in this field.", score=round(peer["score"])))
         found.append({"title": peer["organisation"].name,
@@ -24,7 +34,7 @@ def _offers(organisation, dimension, topics, limit):
     from community.suggestions import engine as matching
     from matching import Record
 
-    assessment = services.latest_submitted(organisation.id)
+    assessment = _latest(organisation)
     if assessment is None:
         return []
     texts = [(p["title"], p["text"], tuple(p["topics"])) for p in services.proposed_needs(assessment)

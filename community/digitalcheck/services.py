@@ -418,10 +418,11 @@ def change_since_previous(assessment) -> dict | None:
             "overall": delta(scoring.overall_score(now), scoring.overall_score(before))}
 
 
-def peers_ahead(organisation, dimension: str, limit: int = 3) -> list[dict]:
+def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> list[dict]:
     """Organisations whose latest submitted assessment is at least two maturity levels ahead in this
-    dimension; only those that opted in to being shown; the same population class first."""
-    own = latest_submitted(organisation.id)
+    dimension; only those that opted in to being shown; the same population class first. `latest`: the
+    organisation's latest submitted assessment when the caller has it already."""
+    own = latest_submitted(organisation.id) if latest is False else latest
     own_score = (own.scores or {}).get(dimension) if own is not None else None
     own_level = scoring.maturity_level(own_score) or 1
     if own_level + 2 > 5:
