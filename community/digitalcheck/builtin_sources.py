@@ -23,8 +23,8 @@ def _peers(organisation, dimension, topics, limit):
     for peer in services.peers_ahead(organisation, dimension, limit, latest=_latest(organisation)):
         reason = (_("Scores %(score)s in this field; same population class.", score=round(peer["score"]))
                   if peer["same_class"] else _("Scores %(score)s in this field.", score=round(peer["score"])))
-        found.append({"title": peer["organisation"].name,
-                      "url": url_for("organisations.show", org_id=peer["organisation"].id), "reason": reason})
+        found.append({"title": peer["name"], "url": url_for("organisations.show", org_id=peer["organisation_id"]),
+                      "reason": reason})
     return found
 
 

@@ -205,61 +205,69 @@ def _interpolated(peers: int, at) -> dict:
     return {"peers": peers, "median": round(median, 1), "p25": round(quartiles[0], 1), "p75": round(quartiles[2], 1)}
 
 
-def _peer_benchmark(assessment, column, value) -> dict[str, dict | None]:
-    """Median and quartiles per dimension over the latest submitted assessment of every other organisation
-    with the same `column` value (population class or Land); None for a dimension with fewer than k = 5.
+def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | None]]:
+    """Median and quartiles per group ({name: (column, value)}: population class, Land) and dimension over
+    the latest submitted assessment of every other organisation with that value; None for a dimension with
+    fewer than k = 5 peers.
 
-    Both databases read one range of the covering index (is_latest, class or Land, dimension, score):
-    PostgreSQL takes percentile_cont there; SQLite counts per dimension and then fetches only the values at
-    the quartiles' positions (LIMIT/OFFSET along the index), all in one statement."""
+    Every group reads one range of a covering index (is_latest, class or Land, dimension, score), all groups
+    in one statement: PostgreSQL takes percentile_cont there; SQLite counts per dimension, then fetches only
+    the values at the quartiles' positions (LIMIT/OFFSET along the index) in a second statement."""
     slugs = [d.slug for d in questionnaire().dimensions]
-    found: dict[str, dict | None] = dict.fromkeys(slugs)
-    if value is None:
+    found = {name: dict.fromkeys(slugs) for name in groups}
+    groups = {name: (column, value) for name, (column, value) in groups.items() if value is not None}
+    if not groups:
         return found
-    where = (AssessmentScore.is_latest.is_(True), column == value,
-             AssessmentScore.organisation_id != assessment.organisation_id)
+
+    def where(column, value):
+        return (AssessmentScore.is_latest.is_(True), column == value,
+                AssessmentScore.organisation_id != assessment.organisation_id)
+
     if db.engine.dialect.name == "postgresql":
         def within(fraction):
             return sa.func.percentile_cont(fraction).within_group(AssessmentScore.score)
 
-        rows = db.session.execute(sa.select(AssessmentScore.dimension, sa.func.count(), within(0.25), within(0.5),
-                                            within(0.75)).where(*where).group_by(AssessmentScore.dimension))
-        for slug, peers, p25, p50, p75 in rows:
-            if slug in found and peers >= scoring.K_ANONYMITY:
-                found[slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1), "p75": round(p75, 1)}
+        statement = sa.union_all(*[
+            sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"),
+                      within(0.25), within(0.5), within(0.75)).where(*where(column, value))
+            .group_by(AssessmentScore.dimension) for name, (column, value) in groups.items()])
+        for name, slug, peers, p25, p50, p75 in db.session.execute(statement):
+            if slug in found[name] and peers >= scoring.K_ANONYMITY:
+                found[name][slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1),
+                                     "p75": round(p75, 1)}
         return found
-    counts = {slug: peers for slug, peers in db.session.execute(
-        sa.select(AssessmentScore.dimension, sa.func.count()).where(*where).group_by(AssessmentScore.dimension))
-        if slug in found and peers >= scoring.K_ANONYMITY}
+    counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
+        sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
+        .where(*where(column, value)).group_by(AssessmentScore.dimension)
+        for name, (column, value) in groups.items()])) if slug in found[name] and peers >= scoring.K_ANONYMITY}
     if not counts:
         return found
     parts = []
-    for slug, peers in counts.items():
+    for (name, slug), peers in counts.items():
+        column, value = groups[name]
         for first in sorted({quarter * (peers - 1) // 4 for quarter in QUARTERS}):  # each with its neighbour
-            parts.append(sa.select(sa.literal(slug).label("dimension"), sa.literal(first).label("start"),
-                                   AssessmentScore.score)
-                         .where(*where, AssessmentScore.dimension == slug)
+            parts.append(sa.select(sa.literal(name).label("grp"), sa.literal(slug).label("dimension"),
+                                   sa.literal(first).label("start"), AssessmentScore.score)
+                         .where(*where(column, value), AssessmentScore.dimension == slug)
                          .order_by(AssessmentScore.score).offset(first).limit(2).subquery().select())
-    pairs: dict[tuple[str, int], list[float]] = {}
-    for slug, first, score in db.session.execute(sa.union_all(*parts)):
-        pairs.setdefault((slug, first), []).append(score)
-    at: dict[str, dict[int, float]] = {}
-    for (slug, first), scores in pairs.items():
+    pairs: dict[tuple[str, str, int], list[float]] = {}
+    for name, slug, first, score in db.session.execute(sa.union_all(*parts)):
+        pairs.setdefault((name, slug, first), []).append(score)
+    at: dict[tuple[str, str], dict[int, float]] = {}
+    for (name, slug, first), scores in pairs.items():
         for offset, score in enumerate(sorted(scores)):  # a value and its upper neighbour
-            at.setdefault(slug, {})[first + offset] = score
-    for slug, peers in counts.items():
-        found[slug] = _interpolated(peers, at[slug].__getitem__)
+            at.setdefault((name, slug), {})[first + offset] = score
+    for (name, slug), peers in counts.items():
+        found[name][slug] = _interpolated(peers, at[(name, slug)].__getitem__)
     return found
 
 
 def benchmarks(assessment) -> dict[str, dict]:
     """Peer statistics by population class and by Land: {"population_class": {slug: stats|None}, "land": …}."""
     organisation = assessment.organisation
-    return {
-        "population_class": _peer_benchmark(assessment, AssessmentScore.population_class,
-                                            organisation.population_class),
-        "land": _peer_benchmark(assessment, AssessmentScore.land, organisation.land),
-    }
+    return _peer_benchmarks(assessment, {
+        "population_class": (AssessmentScore.population_class, organisation.population_class),
+        "land": (AssessmentScore.land, organisation.land)})
 
 
 def adopted_keys(assessment) -> set[str]:
@@ -431,14 +439,15 @@ def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> l
     same_class = sa.case((AssessmentScore.population_class == organisation.population_class, 0), else_=1) \
         if organisation.population_class else sa.literal(1)
     rows = db.session.execute(
-        sa.select(Organisation, AssessmentScore.score)
+        sa.select(Organisation.id, Organisation.name, AssessmentScore.population_class, AssessmentScore.score)
         .join(Organisation, Organisation.id == AssessmentScore.organisation_id)
         .where(AssessmentScore.is_latest.is_(True), AssessmentScore.dimension == dimension,
                AssessmentScore.show_to_peers.is_(True), AssessmentScore.score >= threshold,
                AssessmentScore.organisation_id != organisation.id)
         .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
-    return [{"organisation": peer, "score": score, "same_class": peer.population_class == organisation.population_class}
-            for peer, score in rows]
+    return [{"organisation_id": ident, "name": name, "score": score,
+             "same_class": population_class is not None and population_class == organisation.population_class}
+            for ident, name, population_class, score in rows]
 
 
 def aggregates(include_demo: bool = False) -> list[list]:
