@@ -1,7 +1,7 @@
 """digital check scores per dimension
 
 Revision ID: 48de0da52cb6
-Revises: 7d9c7c022b8b
+Revises: d31329384990
 Create Date: 2026-12-03 06:48:30.266456
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '48de0da52cb6'
-down_revision = '7d9c7c022b8b'
+down_revision = 'd31329384990'
 branch_labels = None
 depends_on = None
 
