@@ -135,6 +135,9 @@ def _register_blueprints(app: Flask) -> None:
     from community.consultations import bp as consultations_bp
     from community.consultations import routes as _consultations_views  # noqa: F401
     from community.digitalcheck import bp as digitalcheck_bp
+    from community.digitalcheck import routes as _digitalcheck_views  # noqa: F401
+    from community.digitalcheck import builtin_sources as _digitalcheck_sources  # noqa: F401  (recommendations)
+    from community.digitalcheck import hooks as _digitalcheck_hooks  # noqa: F401  (start panel, need origin)
     from community.events import bp as events_bp
     from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp

@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from community.auth.models import User
 from community.consultations.demo import seed_consultations
+from community.digitalcheck.demo import seed_digital_checks
 from community.demo import plan
 from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
 from community.extensions import db
@@ -140,6 +141,7 @@ SECTIONS = (
     create_forum_threads,
     seed_consultations,
     seed_examples,
+    seed_digital_checks,
 )
 
 
