@@ -1,7 +1,7 @@
 """good examples: examples, helpful votes, re-use requests
 
 Revision ID: d31329384990
-Revises: 7d9c7c022b8b
+Revises: 18de3c44c239
 Create Date: 2026-12-03 06:23:49.481081
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd31329384990'
-down_revision = '7d9c7c022b8b'
+down_revision = '18de3c44c239'
 branch_labels = None
 depends_on = None
 
