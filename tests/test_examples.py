@@ -118,6 +118,9 @@ def test_unpublished_examples_are_seen_only_by_their_organisation_and_the_review
     assert set(_listed_ids(client, tokens, "colleague")) == {created["id"], draft["id"]}
     assert client.get(f"{API}/{created['id']}", headers=tokens["consultant"]).status_code == 200
     assert client.get(f"{API}/2147483647", headers=tokens["author"]).status_code == 404
+    assert client.get(f"{API}/99999999999999999999", headers=tokens["author"]).status_code == 404
+    assert client.patch(f"{API}/99999999999999999999", json={}, headers=tokens["author"]).status_code == 404
+    assert client.get("/examples/99999999999999999999").status_code == 404
     assert client.get(f"/examples/{created['id']}").status_code == 404
 
 
