@@ -363,3 +363,15 @@ def test_reviews_are_in_the_moderation_log_and_linked_from_the_queue(client, peo
     page = client.get("/moderation/log?item_type=example&action=publish").get_data(as_text=True)
     assert f'href="/examples/{created["id"]}"' in page
     assert "/examples/review" in client.get("/moderation/queue").get_data(as_text=True)
+
+
+def test_the_start_page_shows_what_waits_for_review_and_examples_for_own_needs(client, people):
+    users, tokens, orgs = people
+    waiting = _create(client, tokens, title="Wartet auf Prüfung")
+    sign_in(client, users["consultant"])
+    assert "Wartet auf Prüfung" in client.get("/").get_data(as_text=True)
+    assert _review(client, tokens, waiting["id"]).status_code == 200
+    make_need(orgs["other"], title="Digitaler Bauantrag", body="Bauanträge online annehmen", topics=["ozg"])
+    sign_in(client, users["other"])
+    page = client.get("/").get_data(as_text=True)
+    assert "Good examples for you" in page and f'href="/examples/{waiting["id"]}"' in page
