@@ -115,6 +115,8 @@ def test_the_page_button_sends_the_request(client, world):
     assert client.post(f"/examples/{world['example'].id}/interest", data={"message": ""}).status_code == 400
     response = client.post(f"/examples/{world['example'].id}/interest", data={"message": "Gern nachnutzen"})
     assert response.status_code == 302 and ContactRequest.query.count() == 1
+    outgoing = client.get("/contacts?direction=outgoing").get_data(as_text=True)
+    assert f'href="/examples/{world["example"].id}"' in outgoing
     assert client.post(f"/examples/{world['example'].id}/interest", data={"message": "Nochmal"}).status_code == 409
 
 

@@ -28,6 +28,16 @@ def _solved_elsewhere(need):
     return services.solved_elsewhere(current_user, need)
 
 
+@bp.app_template_global("example_of_contact")
+def _example_of_contact(request):
+    """For the contact requests list: the good example a "Nachnutzen" request came from, if any."""
+    from community.examples.models import Example, ExampleInterest
+    from community.extensions import db
+
+    return db.session.scalar(db.select(Example).join(ExampleInterest, ExampleInterest.example_id == Example.id)
+                             .filter(ExampleInterest.contact_request_id == request.id))
+
+
 @bp.route("/")
 def index():
     try:
