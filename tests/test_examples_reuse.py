@@ -78,7 +78,8 @@ def test_no_interest_in_own_unpublished_or_closed_examples(client, world):
     assert _interest(client, world, unpublished).status_code == 404
     closed = make_example(world["town"], world["author"], contact_open=False)
     assert _interest(client, world, closed).status_code == 403
-    assert client.post("/api/v1/examples/999999/interest", json={"message": "x"}, headers=world["token"]).status_code == 404
+    missing = client.post("/api/v1/examples/999999/interest", json={"message": "x"}, headers=world["token"])
+    assert missing.status_code == 404
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def test_a_forum_thread_is_created_on_first_use_and_reused(client, world):
     first = client.post(f"/examples/{world['example'].id}/thread")
     assert first.status_code == 302
     thread = Thread.query.one()
-    assert first.headers["Location"].endswith(f"/forums/threads/{thread.id}") or str(thread.id) in first.headers["Location"]
+    assert first.headers["Location"].endswith(f"/forums/threads/{thread.id}")
     assert "Digitaler Bauantrag" in thread.title
     sign_in(client, world["author"])
     assert client.post(f"/examples/{world['example'].id}/thread").status_code == 302
