@@ -377,3 +377,17 @@ def test_the_start_page_shows_what_waits_for_review_and_examples_for_own_needs(c
     sign_in(client, users["other"])
     page = client.get("/").get_data(as_text=True)
     assert "Good examples for you" in page and f'href="/examples/{waiting["id"]}"' in page
+
+
+def test_the_matching_index_holds_only_published_copies(client, people):
+    from community.suggestions import engine as matching
+
+    _, tokens, _ = people
+    draft = _create(client, tokens, title="Unveröffentlicht")
+    assert matching.load_records([f"example:{draft['id']}"]) == {}
+    published = _published(client, tokens)
+    client.patch(f"{API}/{published['id']}", json={"summary": "Zebrastreifen"}, headers=tokens["author"])
+    record = matching.load_records([f"example:{published['id']}"])[f"example:{published['id']}"]
+    assert "Zebrastreifen" not in record.text and EXAMPLE["summary"] in record.text
+    assert matching.engine().search("Zebrastreifen", k=5, kinds=("example",))[1] == []
+    assert [m.id for m in matching.engine().search("Unveröffentlicht", k=5, kinds=("example",))[1]] == []

@@ -155,8 +155,10 @@ def test_digital_check_recommends_published_examples_per_handlungsfeld(app, worl
 
     make_example(world["town"], world["author"], published=False, title="Geheim", topics=["ozg"])
     with app.test_request_context():
-        found = dict((source.kind, items) for source, items in
-                     recommendations_for(world["asker_org"], "services", ("ozg",)))
+        sources = recommendations_for(world["asker_org"], "services", ("ozg",))
+        found = dict((source.kind, items) for source, items in sources)
+        heading = next(source.label for source, _ in sources if source.kind == "example")
+        assert str(heading) == heading() == "Good examples"
         assert [item["title"] for item in found["example"]] == ["Digitaler Bauantrag"]
         assert found["example"][0]["url"] == f"/examples/{world['example'].id}"
         own = dict((source.kind, items) for source, items in recommendations_for(world["town"], "services", ("ozg",)))

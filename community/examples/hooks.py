@@ -44,7 +44,20 @@ def _for_handlungsfeld(organisation, dimension, topics, limit):
             for row in rows[:limit]]
 
 
-register_source(KIND, lambda: _l("Good examples"), _for_handlungsfeld, order=20)
+class _Heading:
+    """The source's heading, read either way the result page may: called, or rendered as a (lazy) string."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __call__(self) -> str:
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+register_source(KIND, _Heading(_l("Good examples")), _for_handlungsfeld, order=20)
 
 
 register_link_kind(KIND, Example, lambda row: url_for("examples.show", example_id=row.id),
