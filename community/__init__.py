@@ -36,10 +36,16 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _configure_hosts(app: Flask) -> None:
-    """One public URL for every absolute link; Host headers naming anything else get 400."""
+    """One public URL for every absolute link; Host headers naming anything else get 400; the client
+    address from X-Forwarded-For behind TRUSTED_PROXIES proxies."""
     from community.links import trusted_hosts
 
     app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # the client's address as the proxies saw it, not the proxy's (login throttling, limits)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS_EXTRA"])
 
