@@ -171,3 +171,12 @@ def test_consultants_can_link_examples_in_their_advice(app, world):
     with app.test_request_context():
         described = links.describe({"kind": "example", "id": world["example"].id})
     assert described["title"] == "Digitaler Bauantrag" and described["url"] == f"/examples/{world['example'].id}"
+
+
+def test_the_data_export_holds_the_persons_examples_and_votes(app, world):
+    from community.account.services import export_user_data
+
+    db.session.add(ExampleVote(example_id=world["example"].id, user_id=world["asker"].id))
+    db.session.commit()
+    assert [item["title"] for item in export_user_data(world["author"])["good_examples"]] == ["Digitaler Bauantrag"]
+    assert [vote["example_id"] for vote in export_user_data(world["asker"])["helpful_votes"]] == [world["example"].id]
