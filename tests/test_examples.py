@@ -184,6 +184,11 @@ def test_an_edit_of_a_published_example_goes_to_review_and_the_published_version
     assert _listed_ids(client, tokens, "other", q="Geheimer") == []
     page = client.get(f"/examples/{created['id']}").get_data(as_text=True)
     assert "Geheimer" not in page and EXAMPLE["title"] in page
+    sign_in(client, people[0]["consultant"])
+    review_page = client.get(f"/examples/{created['id']}/review").get_data(as_text=True)
+    assert "Changed since the published version: Title, Summary" in review_page
+    with client.session_transaction() as session:
+        session.clear()
     assert _review(client, tokens, created["id"]).status_code == 200
     assert client.get(f"{API}/{created['id']}", headers=tokens["other"]).get_json()["title"] == "Geheimer neuer Titel"
 
