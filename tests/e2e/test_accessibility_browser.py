@@ -14,10 +14,11 @@ BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
                 "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
-                "/register/find?q=Gemeinde", "/register/join/1")
+                "/register/find?q=Gemeinde", "/register/join/1", "/examples/", "/examples/?topic=ozg&q=Bauantrag",
+                "/examples/1")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
-                "/account/sanctions", "/join-requests/mine", "/")
-MODERATOR_PAGES = ("/moderation/queue", "/moderation/log")
+                "/account/sanctions", "/join-requests/mine", "/", "/examples/new", "/examples/2")
+MODERATOR_PAGES = ("/moderation/queue", "/moderation/log", "/examples/review")
 
 
 def violations(page, path: str) -> list[str]:
@@ -156,4 +157,20 @@ def test_digital_check_pages_have_no_serious_accessibility_violations(open_as, l
     paths = digital_check_pages(member)
     problems = [line for path in paths for line in violations(member, path)]
     problems += [line for path in paths for line in phone_problems(member, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_good_example_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    """The author's own example (in review, and its edit form), the reviewers' page of it, at both sizes."""
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    author, consultant = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    consultant.goto("/examples/review")
+    review = consultant.locator("main table a[href$='/review']").first.get_attribute("href")
+    own = review.removesuffix("/review")
+    problems = [line for path in ("/examples/?status=submitted", own, f"{own}/edit") for line in violations(author, path)]
+    problems += [line for path in ("/examples/review", review) for line in violations(consultant, path)]
+    problems += [line for path in (own, f"{own}/edit") for line in phone_problems(author, path)]
+    problems += [line for path in ("/examples/review", review) for line in phone_problems(consultant, path)]
     assert problems == [], "\n".join(problems)
