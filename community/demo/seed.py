@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from community.auth.models import User
 from community.consultations.demo import seed_consultations
 from community.demo import plan
+from community.events.demo import seed_events
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations import importer
@@ -147,6 +148,7 @@ SECTIONS = (
     create_topic_rooms,
     create_forum_threads,
     seed_consultations,
+    seed_events,
 )
 
 

@@ -14,7 +14,7 @@ BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
                 "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
-                "/register/find?q=Gemeinde", "/register/join/1")
+                "/register/find?q=Gemeinde", "/register/join/1", "/events/")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
                 "/account/sanctions", "/join-requests/mine", "/")
 MODERATOR_PAGES = ("/moderation/queue", "/moderation/log")
@@ -119,4 +119,28 @@ def test_consultation_and_insights_pages_have_no_serious_accessibility_violation
                 for line in violations(requester, path)]
     problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
                  for line in violations(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_event_pages_have_no_serious_accessibility_violations_also_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, organiser = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    member.goto("/events/")
+    event = member.locator("#event-list a[href^='/events/']").first.get_attribute("href")
+    organiser.goto("/events/")
+    own = [href for href in links_in_main(organiser, "/events/") if href.rstrip("/").split("/")[-1].isdigit()]
+    organiser_paths = []
+    for href in own:
+        organiser.goto(href)
+        if organiser.locator("a[href$='/participants']").count():
+            organiser_paths = [href, f"{href}/participants", f"{href}/edit"]
+            break
+    assert organiser_paths, "the demo consultant organises no event"
+    member_paths = ["/events/", event, "/events/new", "/events/calendar"]
+    problems = [line for path in member_paths for line in violations(member, path)]
+    problems += [line for path in organiser_paths for line in violations(organiser, path)]
+    problems += [line for path in member_paths for line in phone_problems(member, path)]
+    problems += [line for path in organiser_paths for line in phone_problems(organiser, path)]
     assert problems == [], "\n".join(problems)
