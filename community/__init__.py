@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.insights import bp as insights_bp
     from community.digitalcheck import bp as digitalcheck_bp
     from community.events import bp as events_bp
+    from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
     from community.legal import bp as legal_bp
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(examples_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

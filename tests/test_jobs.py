@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 
 import pytest
+from flask import current_app
 
 from community import create_app, jobs
 from tests.conftest import config_with
@@ -30,21 +31,22 @@ def test_unknown_backend_is_refused():
         create_app(config_with(JOBS_BACKEND="carrier-pigeon"))
 
 
+SEEN_BY_PROBE = []
+
+
+@jobs.task()
+def probe(value):  # at module level: Huey registers a task name once, and the test runs once per database
+    SEEN_BY_PROBE.append((value, current_app.name))
+
+
 def test_immediate_mode_runs_a_task_in_an_app_context_of_its_own(app):
-    from flask import current_app
-
-    seen = []
-
-    @jobs.task()
-    def probe(value):
-        seen.append((value, current_app.name))
-
+    SEEN_BY_PROBE.clear()
     jobs.huey.immediate = True
     try:
         probe(3)
     finally:
         jobs.huey.immediate = False
-    assert seen == [(3, app.name)]
+    assert SEEN_BY_PROBE == [(3, app.name)]
 
 
 @pytest.mark.parametrize("utc, expected", [

@@ -91,10 +91,17 @@ EXPECTED = {
     "event.register": ("event", WRITERS),
     "event.online_link": ("event", {"member", "org_admin", "admin", "moderator"}),
     "event.certificate": ("registration", {"member", "org_admin", "admin", "moderator"}),
+    "example.create": (None, WRITERS),
+    "example.view": ("example", EVERYONE),
+    "example.view_working": ("example", OWN_ORG | {"moderator", "admin"}),
+    "example.edit": ("example", OWN_ORG),
+    "example.review": ("example", {"moderator", "admin"}),
+    "example.reuse": ("example", OTHER_ORG),
+    "example.vote": ("example", OTHER_ORG),
+    # The municipality's own members answer; consultants (and admins acting as one) read shared ones.
     "digitalcheck.create": ("organisation", OWN_ORG),
-    "digitalcheck.edit": ("assessment", OWN_ORG),
-    # Shared with the competence centre: its consultants see it too (admins count as consultants).
-    "digitalcheck.view": ("assessment", OWN_ORG | {"admin"}),
+    "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
+    "digitalcheck.edit": ("shared_assessment", OWN_ORG),
 }
 
 
@@ -147,9 +154,11 @@ def world(app):
         "appeal": appeal, "sanction": suspension,
         "join_request": SimpleNamespace(organisation=own, organisation_id=own.id, user_id=users["member"].id),
         "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
+        "shared_assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
         "event": event,
         "registration": SimpleNamespace(user_id=users["moderator"].id, attended=True, event=event),
-        "assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
+        "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
+                                   status="published", published={"title": "E-Akte", "contact_open": True}),
     }
     return users, targets
 
@@ -175,3 +184,15 @@ def test_the_queue_over_http_follows_the_matrix(client, world, role):
     sign_in(client, users[role])
     expected = 200 if role in EXPECTED["moderation.queue"][1] else 403
     assert client.get("/moderation/queue").status_code == expected
+
+
+def test_an_assessment_not_shared_stays_with_its_organisation(world):
+    users, targets = world
+    private = SimpleNamespace(organisation_id=targets["organisation"].id, organisation=targets["organisation"],
+                              share_with_centre=False)
+    assert {role for role in ROLES if policy.can(users[role], "digitalcheck.view", private)} == OWN_ORG
+
+
+def test_companies_may_not_file_a_digital_check(world):
+    company = make_org(kind="company", org_type="hersteller")
+    assert not policy.can(make_user(company), "digitalcheck.create", company)

@@ -211,20 +211,33 @@ def set_org_admin(actor, org, member_id: int, flag: bool) -> User:
     return member
 
 
-def appoint_successor(leaving: User) -> User | None:
-    """When the last admin of an organisation leaves, its longest-standing other member takes over.
+def successor_candidates(leaving: User) -> list[User]:
+    """Who may take over when `leaving` is the last admin of their organisation, longest-standing
+    first; empty when someone else already administers it (or nobody else is left)."""
+    org = leaving.organisation
+    if org is None or not leaving.is_org_admin or _other_admins(org, leaving) > 0:
+        return []
+    return list(db.session.scalars(
+        db.select(User)
+        .filter(User.organisation_id == org.id, User.deleted_at.is_(None), User.id != leaving.id)
+        .order_by(User.created_at, User.id)))
+
+
+def appoint_successor(leaving: User, successor_id=None) -> User | None:
+    """When the last admin of an organisation leaves, the member they name takes over (by default the
+    longest-standing other member). Nobody left: None, and the platform's admins decide its join requests.
 
     Changes the session only; the caller commits together with the departure.
     """
-    org = leaving.organisation
-    if org is None or not leaving.is_org_admin or _other_admins(org, leaving) > 0:
+    candidates = successor_candidates(leaving)
+    if not candidates:
         return None
-    successor = db.session.execute(
-        db.select(User)
-        .filter(User.organisation_id == org.id, User.deleted_at.is_(None), User.id != leaving.id)
-        .order_by(User.created_at, User.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    if successor is not None:
-        successor.is_org_admin = True
+    if successor_id in (None, ""):
+        successor = candidates[0]
+    else:
+        successor = next((user for user in candidates if str(user.id) == str(successor_id)), None)
+        if successor is None:
+            raise ValidationError(_l("Please correct the marked fields."),
+                                  fields={"successor": _l("Choose a member of your organisation.")})
+    successor.is_org_admin = True
     return successor
