@@ -165,3 +165,12 @@ def test_the_cli_and_the_hourly_task_send_reminders(app, runner, world):
     result = runner.invoke(args=["events", "send-reminders"])
     assert result.exit_code == 0 and "reminded: 1" in result.output
     assert tasks.send_event_reminders.call_local() == 0
+
+
+def test_consultants_can_link_an_event_in_their_advice(app, world):
+    from community.consultations import links
+
+    with app.test_request_context():
+        described = links.describe({"kind": "event", "id": world["eakte"].id})
+    assert described == {"kind": "event", "id": world["eakte"].id, "title": world["eakte"].title,
+                         "url": f"/events/{world['eakte'].id}"}

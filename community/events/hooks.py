@@ -42,7 +42,7 @@ def _digitalcheck_source(organisation, dimension, topics, limit):
     for event in ranked + others:
         if topics & set(event.topics or ()) and (organisation is None or event.organisation_id != organisation.id):
             found.append({"title": event.title, "url": url_for("events.show", event_id=event.id),
-                          "reason": str(_l("Training on %(date)s", date=event.starts_at.strftime("%d.%m.%Y")))})
+                          "reason": str(_l("Training on %(date)s", date=services.local(event.starts_at, event.timezone).strftime("%d.%m.%Y")))})
         if len(found) >= limit:
             break
     return found
