@@ -55,7 +55,7 @@ REGISTRATIONS = (
 
 
 def _users() -> dict[str, User]:
-    from community.demo.seed import DEMO_EMAIL_DOMAIN
+    from community.demo.accounts import DEMO_EMAIL_DOMAIN
 
     return {user.email.split("@")[0]: user
             for user in db.session.scalars(select(User).where(User.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")))}
