@@ -166,10 +166,22 @@ def _contributions(user: User) -> dict:
         "helpful_votes": [{"example_id": vote.example_id, "created_at": _timestamp(vote.created_at)}
                           for vote in _rows(db.select(ExampleVote).filter_by(user_id=user.id)
                                             .order_by(ExampleVote.example_id))],
+        "event_registrations": _event_registrations(user),
         "sanctions": [{"kind": sanction.kind, "reason": sanction.reason,
                        "created_at": _timestamp(sanction.created_at), "ends_at": _timestamp(sanction.ends_at)}
                       for sanction in _rows(db.select(Sanction).filter_by(user_id=user.id).order_by(Sanction.id))],
     }
+
+
+def _event_registrations(user: User) -> list:
+    from community.events.models import Event, Registration
+
+    return [{"event_id": event.id, "title": event.title, "starts_at": _timestamp(event.starts_at),
+             "status": registration.status, "attended": registration.attended,
+             "registered_at": _timestamp(registration.created_at)}
+            for registration, event in db.session.execute(
+                db.select(Registration, Event).join(Event).filter(Registration.user_id == user.id)
+                .order_by(Registration.id))]
 
 
 def delete_account(user: User, password: str, successor_id=None) -> None:

@@ -15,7 +15,7 @@ PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/imp
                 "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
                 "/register/find?q=Gemeinde", "/register/join/1", "/examples/", "/examples/?topic=ozg&q=Bauantrag",
-                "/examples/1")
+                "/examples/1", "/events/")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
                 "/account/sanctions", "/join-requests/mine", "/", "/examples/new", "/examples/2")
 MODERATOR_PAGES = ("/moderation/queue", "/moderation/log", "/examples/review")
@@ -173,4 +173,28 @@ def test_good_example_pages_have_no_serious_accessibility_violations(open_as, li
     problems += [line for path in ("/examples/review", review) for line in violations(consultant, path)]
     problems += [line for path in (own, f"{own}/edit") for line in phone_problems(author, path)]
     problems += [line for path in ("/examples/review", review) for line in phone_problems(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_event_pages_have_no_serious_accessibility_violations_also_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, organiser = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    member.goto("/events/")
+    event = member.locator("#event-list a[href^='/events/']").first.get_attribute("href")
+    organiser.goto("/events/")
+    own = [href for href in links_in_main(organiser, "/events/") if href.rstrip("/").split("/")[-1].isdigit()]
+    organiser_paths = []
+    for href in own:
+        organiser.goto(href)
+        if organiser.locator("a[href$='/participants']").count():
+            organiser_paths = [href, f"{href}/participants", f"{href}/edit"]
+            break
+    assert organiser_paths, "the demo consultant organises no event"
+    member_paths = ["/events/", event, "/events/new", "/events/calendar"]
+    problems = [line for path in member_paths for line in violations(member, path)]
+    problems += [line for path in organiser_paths for line in violations(organiser, path)]
+    problems += [line for path in member_paths for line in phone_problems(member, path)]
+    problems += [line for path in organiser_paths for line in phone_problems(organiser, path)]
     assert problems == [], "\n".join(problems)
