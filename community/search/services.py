@@ -1,25 +1,37 @@
 """Free-text search over organisations, needs and offers, ranked by the matching engine.
 
 The engine ranks; the database decides what the viewer may see (members-only entries only for
-signed-in users, open entries only). Highlighting escapes every piece of text before it wraps the
-matched words in <mark>, so no text from the database is ever rendered as HTML.
+signed-in users, open entries only). On top of the engine's order (docs/search.md):
+- hits that meet the query's words as whole words or real compound parts come before hits that
+  share only fragments (community/search/words.py), for searches of up to WORD_RANKING_WORDS words;
+- near-duplicate texts collapse into one hit that says how many similar ones it stands for;
+- the total is true; only when the engine's CANDIDATES are exhausted is it a lower bound (`more`);
+- filters by kind, topic and Land.
+Highlighting escapes every piece of text before it wraps whole matched words in <mark>, so no text
+from the database is ever rendered as HTML.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
 from community import policy
+from community.errors import InvalidInput
 from community.extensions import db
 from community.organisations.models import Organisation
 from community.organisations.services import visible_profile
 from community.pagination import Page
+from community.search.duplicates import collapse
+from community.search.words import QueryWords, surface_words
 from community.suggestions import engine as matching
+from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG
 
-CANDIDATES = 200
-"""Matches asked of the engine; results are paged within these."""
+CANDIDATES = 1000
+"""Matches asked of the engine; beyond these the total is a lower bound ("more than")."""
+WORD_RANKING_WORDS = 8
+"""Longer queries are texts (a thread, a room's talk): ranked by the engine's score alone."""
 KINDS = (matching.NEED, matching.OFFER, matching.ORGANISATION)
 MAX_QUERY_CHARS = matching.MAX_QUERY_CHARS
 EXCERPT_CHARS = 280
@@ -38,6 +50,8 @@ class Hit:
     score: float
     terms: tuple[str, ...]
     text: str  # what the viewer may read of it
+    similar: tuple = ()  # near-duplicate hits collapsed into this one
+    words_met: int = 0  # query words met as whole words or compound parts (0: fragments only)
 
     @property
     def organisation(self) -> Organisation:
@@ -60,24 +74,65 @@ class SearchResult:
     page: Page
     # Forum threads whose title or posts contain the words: (thread, matching post) pairs.
     threads: tuple = ()
+    more: bool = False  # page.total is a lower bound: the engine had more candidates than it was asked for
+    filters: dict = field(default_factory=dict)
+    words: QueryWords | None = None
 
     @property
     def message(self):
         return PROBLEMS.get(self.problem)
 
 
-def search(viewer, query: str | None, page: int = 1, per_page: int = 20) -> SearchResult:
+def parse_filters(kind=None, topic=None, land=None) -> dict:
+    """The filters of a search, each optional; an unknown value is a 400 naming the field."""
+    filters, problems = {}, {}
+    for name, value, allowed in (("kind", kind, KINDS), ("topic", topic, TOPIC_BY_SLUG), ("land", land, LAND_BY_SLUG)):
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or value not in allowed:
+            problems[name] = _l("Unknown value.")
+        else:
+            filters[name] = value
+    if problems:
+        raise InvalidInput(_l("Please correct the marked fields."), fields=problems)
+    return filters
+
+
+def search(viewer, query: str | None, page: int = 1, per_page: int = 20, filters: dict | None = None) -> SearchResult:
+    """One page of hits for `query`; `filters` as returned by parse_filters."""
+    filters = filters or {}
     query = (query or "").strip()
     truncated = len(query) > MAX_QUERY_CHARS
     query = query[:MAX_QUERY_CHARS]
-    problem, matches = matching.engine().search(query, k=CANDIDATES, kinds=KINDS)
-    hits = _visible_hits(viewer, matches)
+    engine = matching.engine()
+    kinds = (filters["kind"],) if "kind" in filters else KINDS
+    problem, matches = engine.search(query, k=CANDIDATES + 1, kinds=kinds)
+    more = len(matches) > CANDIDATES
+    hits = [hit for hit in _visible_hits(viewer, matches[:CANDIDATES]) if _passes(hit, filters)]
+    words = QueryWords(engine.index(), query)
+    if len(surface_words(query)) <= WORD_RANKING_WORDS and words.words:
+        hits = _words_first(hits, words)
+    hits = [replace(first, similar=tuple(rest))
+            for first, rest in collapse(hits, key=lambda hit: hit.kind, text_of=lambda hit: f"{hit.title}\n{hit.text}")]
     start = (page - 1) * per_page
     from community.forums.services import search_threads  # the forums ask this module for matches
 
-    threads = tuple(search_threads(viewer, query)) if page == 1 else ()
+    threads = tuple(search_threads(viewer, query)) if page == 1 and not filters else ()
     return SearchResult(query, truncated, problem, Page(hits[start:start + per_page], len(hits), page, per_page),
-                        threads)
+                        threads, more, filters, words)
+
+
+def _passes(hit: "Hit", filters: dict) -> bool:
+    if "topic" in filters and filters["topic"] not in (hit.item.topics or ()):
+        return False
+    return "land" not in filters or hit.organisation.land == filters["land"]
+
+
+def _words_first(hits: list["Hit"], words: QueryWords) -> list["Hit"]:
+    """Hits meeting more query words as whole words or compound parts first, fragment-only hits last;
+    the engine's score orders hits alike (a fragment match never outranks a word match)."""
+    met = [replace(hit, words_met=words.meets(hit.title, hit.text)[0]) for hit in hits]
+    return sorted(met, key=lambda hit: (-hit.words_met, -hit.score))
 
 
 def _visible_hits(viewer, matches) -> list[Hit]:
@@ -120,14 +175,29 @@ def _pattern(terms) -> re.Pattern | None:
     return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
 
 
+_TEXT_WORD = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
+
+
+def _word_spans(text: str, words: QueryWords):
+    """Where the whole words of `text` that meet the query (as words or compound parts) stand."""
+    for found in _TEXT_WORD.finditer(text):
+        if words.level(found.group())[0] is not None:
+            yield found
+
+
 def highlight(text: str, terms) -> Markup:
-    """`text` escaped, with every occurrence of the matched terms wrapped in <mark>."""
+    """`text` escaped, with the words that meet the query wrapped in <mark>: whole words ("Bauakte",
+    never "Bau" + "akte"). `terms` is the search's QueryWords, or a list of words to mark anywhere."""
     text = text or ""
-    pattern = _pattern(terms)
-    if pattern is None:
-        return escape(text)
+    if isinstance(terms, QueryWords):
+        spans = _word_spans(text, terms)
+    else:
+        pattern = _pattern(terms)
+        if pattern is None:
+            return escape(text)
+        spans = pattern.finditer(text)
     pieces, last = [], 0
-    for found in pattern.finditer(text):
+    for found in spans:
         pieces.append(escape(text[last:found.start()]))
         pieces.append(Markup("<mark>%s</mark>") % found.group())
         last = found.end()
@@ -140,8 +210,11 @@ def excerpt(text: str, terms, width: int = EXCERPT_CHARS) -> str:
     text = " ".join((text or "").split())
     if len(text) <= width:
         return text
-    pattern = _pattern(terms)
-    found = pattern.search(text) if pattern else None
+    if isinstance(terms, QueryWords):
+        found = next(_word_spans(text, terms), None)
+    else:
+        pattern = _pattern(terms)
+        found = pattern.search(text) if pattern else None
     start = max(0, (found.start() if found else 0) - width // 4)
     if start:
         start = text.find(" ", start) + 1 or start

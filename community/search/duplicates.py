@@ -1,0 +1,54 @@
+"""Near-duplicate texts collapsed into one hit: the first 20 hits for "Bauantrag" must not be copies of
+two texts. Two hits of the same kind are near-duplicates when their word 3-shingles overlap by
+SIMILARITY (Jaccard) or more; candidates are found by six min-hashes (a pair at 0.7 is missed with
+a chance of 0.3**6, under 0.1 %), so a page of 1,000 hits needs no pairwise comparison of all of
+them. Shingles are hashed with CRC-32, so the grouping is the same in every process.
+"""
+import zlib
+
+from community.search.words import fold, surface_words
+
+SIMILARITY = 0.7
+SHINGLE = 3
+_SALTS = (0, 0x5BD1E995, 0x27D4EB2F, 0x165667B1, 0x9E3779B1, 0x85EBCA77)
+
+
+def shingles(text: str) -> frozenset[int]:
+    words = [fold(word) for word in surface_words(text)]
+    if len(words) < SHINGLE:
+        grams = [" ".join(words)] if words else []
+    else:
+        grams = [" ".join(gram) for gram in zip(*(words[i:] for i in range(SHINGLE)))]
+    return frozenset(zlib.crc32(gram.encode()) for gram in grams)
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def collapse(items: list, key, text_of) -> list[tuple[object, list]]:
+    """Group `items` (best first) into (representative, [near-duplicates]) pairs, keeping the order of
+    the representatives. `key(item)` separates what may never be merged (the kind of record)."""
+    groups: list[tuple[object, list]] = []
+    buckets: dict[tuple, list[int]] = {}
+    sets: list[frozenset] = []
+    for item in items:
+        shingled = shingles(text_of(item))
+        if not shingled:
+            groups.append((item, []))
+            sets.append(shingled)
+            continue
+        hashes = [(key(item), salt, min(hash(s) ^ salt for s in shingled)) for salt in _SALTS]
+        candidates = dict.fromkeys(group for bucket in hashes for group in buckets.get(bucket, ()))
+        target = next((group for group in candidates if _jaccard(sets[group], shingled) >= SIMILARITY), None)
+        if target is not None:
+            groups[target][1].append(item)
+            continue
+        groups.append((item, []))
+        sets.append(shingled)
+        for bucket in hashes:
+            buckets.setdefault(bucket, []).append(len(groups) - 1)
+    return groups
