@@ -21,6 +21,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    _configure_hosts(app)
 
     from community import models  # noqa: F401  (registers every table)
 
@@ -32,6 +33,15 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _configure_hosts(app: Flask) -> None:
+    """One public URL for every absolute link; Host headers naming anything else get 400."""
+    from community.links import trusted_hosts
+
+    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS_EXTRA"])
 
 
 def _select_locale() -> str:
@@ -74,10 +84,14 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         # Always given: Flask-SocketIO would otherwise keep the previous app's manager.
-        client_manager=client_manager(app.config["REDIS_URL"]),
+        client_manager=client_manager(app.config["REDIS_URL"], app),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
+
+    from community import jobs
+
+    jobs.init_app(app)
 
     from community.auth.services import load_user_from_session_id
 
@@ -95,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.consultations import bp as consultations_bp
     from community.insights import bp as insights_bp
     from community.digitalcheck import bp as digitalcheck_bp
+    from community.events import bp as events_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
     from community.legal import bp as legal_bp
@@ -125,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
+    app.register_blueprint(events_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

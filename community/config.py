@@ -31,6 +31,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
+    # The address people reach the site by: every absolute link (mails) is built from it, and requests
+    # with another Host header are refused (400), besides the names in TRUSTED_HOSTS_EXTRA (commas).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    TRUSTED_HOSTS_EXTRA = os.environ.get("TRUSTED_HOSTS_EXTRA", "" if os.environ.get("PUBLIC_URL") else "localhost")
+
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -65,6 +70,26 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "kommunalnetz@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # Without MAIL_SERVER mails are written here as .eml files (and listed for admins).
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(BASE_DIR / "instance" / "mail")
+    # Delivery attempts before a mail counts as failed; the n-th retry waits MAIL_RETRY_DELAY * 2**(n-1) s.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 6))
+    MAIL_RETRY_DELAY = float(os.environ.get("MAIL_RETRY_DELAY", 60))
+    # A consumer claims a mail for this long; a claim older than that belonged to a consumer that died.
+    MAIL_CLAIM_SECONDS = float(os.environ.get("MAIL_CLAIM_SECONDS", 300))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", 100))
+    # The sweep re-enqueues pending mails due for longer than this (their job was most likely lost).
+    MAIL_SWEEP_AFTER = float(os.environ.get("MAIL_SWEEP_AFTER", 120))
+    # Absolute links in mails come from here, never from a request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
+    DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
+    # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or None
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH") or None
+    JOBS_NAME = os.environ.get("JOBS_NAME", "kommunalnetz")
+    JOBS_IMMEDIATE = _flag("JOBS_IMMEDIATE", False)
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
@@ -113,5 +138,11 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     SERVER_NAME = "localhost"
+    PUBLIC_URL = "http://localhost"
+    TRUSTED_HOSTS_EXTRA = ""
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
     PRESENCE_INTERVAL = 0.0  # every join and leave announced at once
+    # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
+    JOBS_BACKEND = "memory"
+    JOBS_IMMEDIATE = False
+    PUBLIC_URL = "http://localhost"

@@ -8,6 +8,9 @@ was rolled back. Receivers must not raise: the change is already stored.
 - organisation_changed: sender is the organisation whose profile or verification changed.
 - records_bulk_changed: sender is a short name of the bulk writer (the importer, the demo seed);
   sent once after a commit that wrote or deleted many records without the per-record signals.
+- membership_ended: sender is the user who left an organisation (removed, or the account deleted);
+  keyword organisation_id names the organisation, account_deleted says whether the account is gone.
+  The rooms end the user's private room memberships (community/rooms/membership.py).
 """
 from blinker import Namespace
 
@@ -17,3 +20,4 @@ entry_changed = _signals.signal("entry-changed")
 entry_deleted = _signals.signal("entry-deleted")
 organisation_changed = _signals.signal("organisation-changed")
 records_bulk_changed = _signals.signal("records-bulk-changed")
+membership_ended = _signals.signal("membership-ended")

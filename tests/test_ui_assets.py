@@ -49,3 +49,21 @@ def test_no_page_uses_bootstrap_classes(client):
     for path in ("/", "/organisations", f"/organisations/{org.id}", "/account/"):
         page = client.get(path).get_data(as_text=True)
         assert not re.search(r'class="[^"]*\b(?:btn-primary|form-control|navbar|text-bg-\w+)\b', page), path
+
+
+def test_kopfzeile_only_when_a_public_body_runs_the_site(app, client):
+    """KERN's Kopfzeile says "official website"; a private operator must not claim it."""
+    assert app.config["OPERATOR_IS_PUBLIC_BODY"] is False
+    page = client.get("/").get_data(as_text=True)
+    assert "kern-kopfzeile" not in page
+    assert "Official website" not in page
+
+    app.config.update(OPERATOR_IS_PUBLIC_BODY=True, OPERATOR_NAME="Land Musterland")
+    for path in ("/", "/login", "/organisations"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'class="kern-kopfzeile"' in page, path
+        assert "Official website – Land Musterland" in page, path
+
+    app.config["OPERATOR_NAME"] = ""
+    assert "Official website of a public body" in client.get("/").get_data(as_text=True)
+

@@ -15,6 +15,7 @@ from community.notifications.models import Notification
 from community.notifications.services import notification_to_dict, notify
 from community.profiles.models import Need, Offer
 from community.profiles.services import entry_to_dict
+from community.signals import membership_ended
 from community.validation import OneOf, Schema, Text
 
 # The organisation's new admin hears it; with nobody left, the platform's admins hear that it is theirs.
@@ -171,6 +172,7 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
     if not isinstance(password, str) or not user.check_password(password):
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"password": _l("Your password is wrong.")})
+    organisation_id = user.organisation_id
     org = user.organisation
     was_last_admin = org is not None and user.is_org_admin and not any(
         member.is_org_admin for member in org.members if member.id != user.id and member.deleted_at is None)
@@ -191,6 +193,7 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
     user.deleted_at = utcnow()
     user.auth_version += 1
     db.session.commit()
+    membership_ended.send(user, organisation_id=organisation_id, account_deleted=True)
     if successor is not None:
         notify([successor.id], ADMIN_HANDOVER, N_("You are now an administrator of %(organisation)s."),
                url_for("members.members", org_id=org.id), organisation=org.name)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from community.auth.mail import send_mail
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
+from community.links import public_url
 from community.models_base import utcnow
 from community.organisations.services import create_organisation, validate_new_organisation
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
@@ -344,7 +345,7 @@ def request_password_reset(email: str) -> str | None:
     if user is None or not user.is_active:
         return None
     token = _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = public_url("auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Reset your Kommunalnetz password")

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,8 +14,10 @@ from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
 from community.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from community.extensions import db
+from community.links import public_url
 from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Invite
+from community.signals import membership_ended
 
 MAX_OPEN_INVITES = 50
 TOKEN_MAX = 100
@@ -73,7 +75,7 @@ def open_invites(actor, org) -> list[Invite]:
 
 
 def invite_link(token: str) -> str:
-    return url_for("members.invite", token=token, _external=True)
+    return public_url("members.invite", token=token)
 
 
 def create_invite(user, org, email: str = "") -> tuple[Invite, str]:
@@ -195,6 +197,7 @@ def remove_member(actor, org, member_id: int) -> User:
     member.organisation_id = None
     member.is_org_admin = False
     db.session.commit()
+    membership_ended.send(member, organisation_id=org.id)
     return member
 
 

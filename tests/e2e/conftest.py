@@ -4,6 +4,7 @@ Every page is watched: a request to any host other than the live server fails th
 because pages must load nothing from third parties.
 """
 import shutil
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +18,15 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-pytestmark = pytest.mark.e2e
+E2E_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under tests/e2e as e2e, so `pytest -m e2e` selects them (and `-m "not e2e"`
+    leaves them out). A conftest's own `pytestmark` would not reach the test modules."""
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,15 @@ whoever adds a route under /api/v1 adds its operation to the section of its feat
 """
 from flask import current_app
 
-from community.api.openapi import consultations, directory, forums, insights, rooms, suggestions
+from community.api.openapi import (consultations, digitalcheck, directory, events, forums, insights, rooms,
+                                   suggestions)
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
                                          responses)
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
 # Each section documents one feature: schemas() -> components, paths(paging) -> operations.
-SECTIONS = (directory, suggestions, rooms, forums, consultations, insights)
+SECTIONS = (directory, suggestions, rooms, forums, consultations, insights, digitalcheck, events)
 DESCRIPTION = (
     "JSON API of Kommunalnetz. Every operation except this document needs a personal API token: "
     "`Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. "
