@@ -37,6 +37,8 @@ def suggestion_to_dict(suggestion) -> dict:
         "terms": list(suggestion.terms),
         "topics": list(suggestion.topics),
         "organisation": organisation_summary(suggestion.organisation),
+        "same_land": suggestion.close.same_land,
+        "same_population_class": suggestion.close.same_class,
     }
 
 

@@ -35,6 +35,10 @@ def schemas() -> dict:
             "score": _SCORE, "terms": _TERMS,
             "topics": {"type": "array", "items": {"type": "string"}, "description": "Topics both sides share."},
             "organisation": ref("OrganisationSummary"),
+            "same_land": {"type": "boolean", "description": "The organisation is in your Land; this lifts "
+                          "suggestions of nearly equal score (by at most 1 %) and is shown as a reason."},
+            "same_population_class": {"type": "boolean", "description": "The organisation has your population "
+                                      "class; lifts like same_land, by a third as much."},
         }),
         "SuggestionPage": page_schema("Suggestion"),
         "SearchHit": record({
