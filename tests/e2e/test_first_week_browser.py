@@ -1,4 +1,4 @@
-A municipal user's first week in Chromium: join the organisation from the register, contact a
+"""A municipal user's first week in Chromium: join the organisation from the register, contact a
 partner from its page, the start page after login, the legal pages from the footer, a search
 filtered by Land and type, and companies in Bayern (the room's clock and typing notice are in
 test_rooms_browser.py)."""
