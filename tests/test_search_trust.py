@@ -96,3 +96,11 @@ def test_the_api_reports_a_true_total_more_similar_and_filters(client):
     assert len(body["items"][0]["similar_ids"]) == 2
     bad = client.get("/api/v1/search", query_string={"q": "Zulassung", "kind": ["x"]}, headers=headers)
     assert bad.status_code == 400 and "kind" in bad.get_json()["error"]["fields"]
+
+
+def test_organisations_with_alike_descriptions_are_never_merged(client):
+    for land in ("Hessen", "Sachsen", "Bayern"):
+        make_org(name=f"Land {land}", kind="state", description="Das Land fördert die Digitalisierung seiner Kommunen "
+                 "mit Programmen für Breitband, Schulen und Online-Dienste.")
+    titles = _titles(_search(client, "Digitalisierung Kommunen", kind="organisation"))
+    assert {"Land Hessen", "Land Sachsen", "Land Bayern"} <= set(titles)

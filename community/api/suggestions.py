@@ -65,7 +65,7 @@ def hit_to_dict(hit) -> dict:
         "terms": list(hit.terms),
         "organisation": organisation_summary(hit.organisation),
         "similar": len(hit.similar),
-        "similar_ids": [{"kind": other.kind, "id": other.item.id} for other in hit.similar],
+        "similar_ids": [{"kind": other.kind, "id": other.id} for other in hit.similar],
     }
 
 

@@ -30,6 +30,7 @@ class QueryWords:
 
     def __init__(self, index, query: str) -> None:
         self._stems_of = lru_cache(maxsize=4096)(index.word_stems)
+        self._levels: dict[str, tuple[str | None, int]] = {}  # a page of hits repeats its words
         self.words = []  # (folded word, its own stems)
         for surface in dict.fromkeys(surface_words(query)):
             own, _parts = self._stems_of(surface)
@@ -39,6 +40,12 @@ class QueryWords:
     def level(self, surface: str) -> tuple[str | None, int]:
         """How `surface` (one word of a hit) meets the query: (WORD, i), (COMPOUND, i) or (None, -1),
         with i the position of the query word it meets."""
+        found = self._levels.get(surface)
+        if found is None:
+            found = self._levels[surface] = self._level(surface)
+        return found
+
+    def _level(self, surface: str) -> tuple[str | None, int]:
         own, parts = self._stems_of(surface)
         if not own:
             return None, -1

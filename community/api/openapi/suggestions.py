@@ -45,7 +45,7 @@ def schemas() -> dict:
             "kind": {"enum": [*entry_kinds, "organisation"]}, "id": ID, "title": {"type": "string"},
             "score": _SCORE, "terms": _TERMS, "organisation": ref("OrganisationSummary"),
             "similar": {"type": "integer", "minimum": 0,
-                        "description": "How many near-duplicate hits (texts that overlap by 70 % or more) "
+                        "description": "How many near-duplicate hits (texts whose word triples overlap by half or more) "
                                        "this hit stands for; they are not listed separately."},
             "similar_ids": {"type": "array", "items": record({"kind": {"enum": [*entry_kinds, "organisation"]},
                                                               "id": ID}),
