@@ -29,7 +29,6 @@ from community.config import database_url  # noqa: E402
 from community.consultations.models import Consultation  # noqa: E402
 from community.consultations.workflow import STATUSES  # noqa: E402
 from community.digitalcheck.models import Assessment  # noqa: E402
-from community.digitalcheck import questionnaire  # noqa: E402
 from community.extensions import db  # noqa: E402
 from community.insights import services as insights_services  # noqa: E402
 from community.insights.services import _OPEN_NEEDS_SQL  # noqa: E402
@@ -129,17 +128,6 @@ def main() -> None:
                     times.append((time.perf_counter() - start) * 1000)
                     db.session.rollback()
                 report(f"  part: {part}", times)
-            slugs = [dimension.slug for dimension in questionnaire.current().dimensions]
-            in_sql, in_python = [], []
-            for _ in range(5):  # interleaved, so both see the same load of the machine
-                for times, function in ((in_sql, insights_services._dimension_medians_in_sql),
-                                        (in_python, insights_services._dimension_medians_in_python)):
-                    start = time.perf_counter()
-                    function(slugs)
-                    times.append((time.perf_counter() - start) * 1000)
-            report("  medians in SQL", in_sql)
-            report("  medians in Python (baseline)", in_python)
-            print(f"  ratio Python / SQL: {statistics.median(in_python) / statistics.median(in_sql):.1f}x")
             app.config["INSIGHTS_CACHE_SECONDS"] = 10
             report("insights, 10 s cache", timed(client, headers, args.repeat))
             plan = db.session.execute(sa.text("EXPLAIN ANALYZE " + _OPEN_NEEDS_SQL)).scalars().all()

@@ -60,7 +60,11 @@ class Config:
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "20 per day")
     # Socket events (join, send, sync, typing, ...) per user, all processes together.
     RATELIMIT_SOCKET = os.environ.get("RATELIMIT_SOCKET", "30 per 10 seconds")
-    # Account lockout after repeated failures, independent of the IP-based limit above.
+    # Wrong passwords per address and client (IP) within LOGIN_LOCK_MINUTES before that pair is refused;
+    # the same address from another client is not (community/auth/throttle.py).
+    # How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto: the client address
+    # (login throttling, rate limits) is then read from there. 0: the peer address is the client's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
 

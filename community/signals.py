@@ -11,6 +11,10 @@ was rolled back. Receivers must not raise: the change is already stored.
 - membership_ended: sender is the user who left an organisation (removed, or the account deleted);
   keyword organisation_id names the organisation, account_deleted says whether the account is gone.
   The rooms end the user's private room memberships (community/rooms/membership.py).
+- sessions_ended: sender is the user whose session version (auth_version) was bumped: logout, password
+  change or reset, account deletion. The socket layer closes every connection of the user.
+- api_token_revoked: sender is the user; keyword token_id names the revoked token. The socket layer
+  closes the connections opened with it.
 """
 from blinker import Namespace
 
@@ -21,3 +25,5 @@ entry_deleted = _signals.signal("entry-deleted")
 organisation_changed = _signals.signal("organisation-changed")
 records_bulk_changed = _signals.signal("records-bulk-changed")
 membership_ended = _signals.signal("membership-ended")
+sessions_ended = _signals.signal("sessions-ended")
+api_token_revoked = _signals.signal("api-token-revoked")

@@ -102,20 +102,3 @@ def test_the_page_draws_every_chart_with_its_table_and_csv(client, centre):
     csv_text = client.get("/insights/open-needs.csv").get_data(as_text=True)
     assert "Bayern,1" in csv_text
     assert client.get("/insights/nothing.csv").status_code == 404
-
-
-def test_the_medians_of_the_database_match_the_medians_computed_in_python(app):
-    from community.insights import services
-
-    for index in range(12):
-        org = make_org(population_class=("lt5k", "5k-20k", None)[index % 3])
-        db.session.add(Assessment(organisation_id=org.id, status="submitted", questionnaire_version="1",
-                                  is_latest=True, scores={"strategie": 10.0 * index, "daten": None,
-                                                          "energie": 25.0 + index % 4}))
-    db.session.add(Assessment(organisation_id=make_org().id, status="draft", questionnaire_version="1",
-                              is_latest=True, scores={"strategie": 100.0}))
-    db.session.commit()
-    slugs = ["strategie", "daten", "energie"]
-    medians = services._dimension_medians(slugs)
-    assert medians == services._dimension_medians_in_python(slugs)
-    assert medians[1]["strategie"] == (55.0, 12)

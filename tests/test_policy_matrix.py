@@ -91,6 +91,13 @@ EXPECTED = {
     "event.register": ("event", WRITERS),
     "event.online_link": ("event", {"member", "org_admin", "admin", "moderator"}),
     "event.certificate": ("registration", {"member", "org_admin", "admin", "moderator"}),
+    "example.create": (None, WRITERS),
+    "example.view": ("example", EVERYONE),
+    "example.view_working": ("example", OWN_ORG | {"moderator", "admin"}),
+    "example.edit": ("example", OWN_ORG),
+    "example.review": ("example", {"moderator", "admin"}),
+    "example.reuse": ("example", OTHER_ORG),
+    "example.vote": ("example", OTHER_ORG),
     # The municipality's own members answer; consultants (and admins acting as one) read shared ones.
     "digitalcheck.create": ("organisation", OWN_ORG),
     "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
@@ -150,6 +157,8 @@ def world(app):
         "shared_assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
         "event": event,
         "registration": SimpleNamespace(user_id=users["moderator"].id, attended=True, event=event),
+        "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
+                                   status="published", published={"title": "E-Akte", "contact_open": True}),
     }
     return users, targets
 

@@ -5,6 +5,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import ApiToken, User
+from community.auth.services import end_sessions
 from community.errors import Conflict, ValidationError
 from community.extensions import db
 from community.members.services import appoint_successor
@@ -15,7 +16,7 @@ from community.notifications.models import Notification
 from community.notifications.services import notification_to_dict, notify
 from community.profiles.models import Need, Offer
 from community.profiles.services import entry_to_dict
-from community.signals import membership_ended
+from community.signals import api_token_revoked, membership_ended, sessions_ended
 from community.validation import OneOf, Schema, Text
 
 # The organisation's new admin hears it; with nobody left, the platform's admins hear that it is theirs.
@@ -68,6 +69,7 @@ def revoke_token(user: User, token_id: int) -> None:
                               hidden=lambda record: record.user_id != user.id)
     db.session.delete(record)
     db.session.commit()
+    api_token_revoked.send(user, token_id=token_id)
 
 
 def _timestamp(value) -> str | None:
@@ -187,12 +189,11 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
     user.role = "member"
     user.is_org_admin = False
     user.organisation_id = None
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = None
     user.deleted_at = utcnow()
-    user.auth_version += 1
+    end_sessions(user)
     db.session.commit()
+    sessions_ended.send(user)
     membership_ended.send(user, organisation_id=organisation_id, account_deleted=True)
     if successor is not None:
         notify([successor.id], ADMIN_HANDOVER, N_("You are now an administrator of %(organisation)s."),

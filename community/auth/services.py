@@ -1,6 +1,5 @@
 """Accounts: registration, authentication with lockout, password changes and resets, token login."""
 import hashlib
-import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,12 +13,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from community.auth import throttle
 from community.auth.mail import send_mail
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
 from community.links import public_url
+from community.members.invites import claim_invite, open_invite
 from community.models_base import utcnow
+from community.signals import sessions_ended
 from community.organisations.services import create_organisation, validate_new_organisation
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
 from community.validation import Schema, Text
@@ -48,9 +50,9 @@ class LoginFailed(ServiceError):
     code = "login_failed"
 
 
-class AccountLocked(LoginFailed):
-    status = 423
-    code = "account_locked"
+class LoginThrottled(LoginFailed):
+    status = 429
+    code = "rate_limited"
 
 
 class InvalidLink(ServiceError):
@@ -200,8 +202,6 @@ def register_user(data: dict, invite_token: str | None = None) -> User:
 
     One transaction: either the organisation and its first member both exist afterwards, or neither.
     """
-    from community.members.services import claim_invite, open_invite  # members imports this module
-
     data = dict(data)
     org_data = {ORGANISATION_FIELDS[name]: data.pop(name) for name in list(data) if name in ORGANISATION_FIELDS}
     invite = open_invite(invite_token) if invite_token else None
@@ -248,30 +248,30 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a real password")
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user with these credentials; counts failures and locks the account after too many.
+def authenticate(email: str, password: str, client: str = "") -> User:
+    """The user with these credentials, if this client (its address) may still try this address.
 
-    Unknown addresses, deleted accounts and wrong passwords get one and the same message.
+    Unknown addresses, deleted accounts and wrong passwords get one and the same message, and too many
+    failures the same refusal for every address (community/auth/throttle.py); the password hash runs in
+    every case, so neither the answer nor its time tells who has an account.
     """
     password = password if isinstance(password, str) else ""
+    key = normalise_email(email)[:EMAIL_MAX]
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         check_password_hash(_dummy_hash(), password)  # same work as a real check: no timing oracle
+        right = False
+    else:
+        right = user.check_password(password)
+    if throttle.is_slowed(key, client):
+        raise LoginThrottled(_l("Too many failed attempts for this address from here. Please wait %(minutes)s "
+                                "minutes and try again.", minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
+    if not right:
+        throttle.count_failure(key, client)
         raise LoginFailed(_l("Email address or password is wrong."))
-    now = utcnow()
-    if user.is_locked:
-        raise AccountLocked(_locked_message(user))
-    if user.locked_until is not None:
-        user.locked_until = None
-        user.failed_logins = 0
-    if not user.check_password(password):
-        _count_failure(user, now)
-        if user.is_locked:
-            raise AccountLocked(_locked_message(user))
-        raise LoginFailed(_l("Email address or password is wrong."))
+    throttle.forget(key, client)
     _refuse_suspended(user)
-    user.failed_logins = 0
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     db.session.commit()
     return user
 
@@ -283,7 +283,7 @@ class AccountSuspended(LoginFailed):
 
 def _refuse_suspended(user: User) -> None:
     """A suspended or banned account cannot log in; the message says why and until when."""
-    from community.moderation.sanctions import blocking_sanction  # moderation builds on accounts
+    from community.moderation.state import blocking_sanction  # moderation builds on accounts
 
     sanction = blocking_sanction(user)
     if sanction is None:
@@ -292,23 +292,6 @@ def _refuse_suspended(user: User) -> None:
         raise AccountSuspended(_l("This account is banned. Reason: %(reason)s", reason=sanction.reason))
     raise AccountSuspended(_l("This account is suspended until %(end)s. Reason: %(reason)s",
                               end=format_datetime(sanction.ends_at, "short"), reason=sanction.reason))
-
-
-def _count_failure(user: User, now) -> None:
-    # Incremented in SQL so parallel attempts cannot lose a count.
-    db.session.execute(
-        db.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-    )
-    db.session.refresh(user)
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    db.session.commit()
-
-
-def _locked_message(user: User):
-    minutes = max(1, math.ceil((user.locked_until - utcnow()).total_seconds() / 60))
-    return _l("Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.",
-              minutes=minutes)
 
 
 def change_password(user: User, current: str, new: str, confirmation: str | None = None) -> User:
@@ -322,12 +305,26 @@ def change_password(user: User, current: str, new: str, confirmation: str | None
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     _replace_password(user, new)
     db.session.commit()
+    sessions_ended.send(user)
     return user
 
 
 def _replace_password(user: User, new: str) -> None:
     user.set_password(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Void every session and remember cookie of the user: the session id carries the auth version
+    (User.get_id), and the loader refuses an old one. The caller commits, then sends `sessions_ended`."""
     user.auth_version += 1
+
+
+def log_out_everywhere(user: User) -> None:
+    """Logout: this session, the others and the user's open sockets end; a copied cookie is worthless."""
+    end_sessions(user)
+    db.session.commit()
+    sessions_ended.send(user)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -375,10 +372,10 @@ def reset_password(token: str, new: str, confirmation: str | None = None) -> Use
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     _replace_password(user, new)
-    # Whoever can read the account's mail may log in again at once.
-    user.failed_logins = 0
-    user.locked_until = None
+    # Whoever reset the password may not be whoever issued the tokens: they all go.
+    user.api_tokens.clear()
     db.session.commit()
+    sessions_ended.send(user)
     return user
 
 

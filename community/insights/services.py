@@ -84,23 +84,7 @@ def _latest_assessments():
     return sa.and_(Assessment.is_latest.is_(True), Assessment.status == SUBMITTED)
 
 
-# PostgreSQL takes the medians itself: loading 10,000 score objects into Python cost most of the time.
-_MEDIANS_SQL = (
-    "SELECT score.key, o.population_class, percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(score.value AS float)), "
-    "count(*), GROUPING(o.population_class) FROM assessment a JOIN organisation o ON o.id = a.organisation_id "
-    "CROSS JOIN LATERAL json_each_text(a.scores) AS score "
-    "WHERE a.is_latest AND a.status = :submitted AND score.value IS NOT NULL "
-    "GROUP BY GROUPING SETS ((score.key, o.population_class), (score.key))"
-)
-
-
 def _dimension_medians(slugs) -> tuple[Medians, Medians, int]:
-    if _dialect() == "postgresql":
-        return _dimension_medians_in_sql(slugs)
-    return _dimension_medians_in_python(slugs)
-
-
-def _dimension_medians_in_python(slugs) -> tuple[Medians, Medians, int]:
     rows = db.session.execute(
         sa.select(Assessment.scores, Organisation.population_class)
         .join(Organisation, Organisation.id == Assessment.organisation_id).where(_latest_assessments())).all()
@@ -119,22 +103,6 @@ def _dimension_medians_in_python(slugs) -> tuple[Medians, Medians, int]:
         return {key: (round(median(values), 1), len(values)) for key, values in groups.items()}
 
     return summary(cells), summary(overall), len(rows)
-
-
-def _dimension_medians_in_sql(slugs) -> tuple[Medians, Medians, int]:
-    known = set(slugs)
-    cells: Medians = {}
-    overall: Medians = {}
-    for slug, population_class, value, organisations, all_classes in db.session.execute(
-            sa.text(_MEDIANS_SQL), {"submitted": SUBMITTED}):
-        if slug not in known:
-            continue
-        if all_classes:  # the (slug) grouping set: every population class together
-            overall[slug] = (round(value, 1), organisations)
-        elif population_class:
-            cells[(slug, population_class)] = (round(value, 1), organisations)
-    assessments = db.session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(_latest_assessments()))
-    return cells, overall, assessments
 
 
 def consultations() -> dict:

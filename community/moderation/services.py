@@ -55,9 +55,10 @@ ACTION_SCHEMA = Schema({
     "forum_id": Id(),
     "seconds": Number(0, MAX_SLOW_MODE_SECONDS),
 })
-LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "lift", "restore", "uphold", "assign", "unassign")
+# "publish" and "return" are the reviews of good examples (item type "example", community/examples).
+LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "lift", "restore", "uphold", "assign", "unassign", "publish", "return")
 LOG_FILTERS = Schema({"moderator_id": Id(), "action": OneOf(LOGGED_ACTIONS),
-                      "item_type": OneOf((*ITEM_TYPES, "thread", "room", "forum", "user"))})
+                      "item_type": OneOf((*ITEM_TYPES, "thread", "room", "forum", "user", "example"))})
 
 
 def invalid(**fields):
@@ -287,16 +288,6 @@ def _set_slow_mode(target, seconds: int) -> None:
         db.session.add(RoomSlowMode(room_id=target.id, seconds=seconds))
     else:
         setting.seconds = seconds
-
-
-def room_slow_mode_waits(user, room) -> bool:
-    """Whether the user posted in this slow-mode room too recently to post again."""
-    setting = db.session.get(RoomSlowMode, room.id)
-    if setting is None:
-        return False
-    since = utcnow() - timedelta(seconds=setting.seconds)
-    return db.session.execute(db.select(Message.id).filter(
-        Message.room_id == room.id, Message.author_id == user.id, Message.created_at > since).limit(1)).first() is not None
 
 
 # --- the log -------------------------------------------------------------------------------------

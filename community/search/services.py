@@ -11,6 +11,7 @@ Highlighting escapes every piece of text before it wraps whole matched words in 
 from the database is ever rendered as HTML.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
@@ -40,6 +41,14 @@ PROBLEMS = {
                           "which are not searched for. Add a more specific word."),
     "unknown_words": _l("None of these words occurs in any organisation, need or offer."),
 }
+
+# (viewer, query) -> [(thread, matching post)]: the forums register theirs, so search imports no forum.
+_thread_finders: list[Callable[[object, str], list]] = []
+
+
+def register_thread_finder(find: Callable[[object, str], list]) -> None:
+    """Add the forum threads matching a query to page 1 of the results."""
+    _thread_finders.append(find)
 
 
 @dataclass(frozen=True)
@@ -132,9 +141,8 @@ def search(viewer, query: str | None, page: int = 1, per_page: int = 20, filters
                       merge=lambda c: c.kind != matching.ORGANISATION)
     start = (page - 1) * per_page
     hits = _hits(viewer, groups[start:start + per_page])
-    from community.forums.services import search_threads  # the forums ask this module for matches
-
-    threads = tuple(search_threads(viewer, query)) if page == 1 and not filters else ()
+    threads = (tuple(pair for find in _thread_finders for pair in find(viewer, query))
+               if page == 1 and not filters else ())
     return SearchResult(query, truncated, problem, Page(hits, len(groups), page, per_page),
                         threads, more, filters, words)
 
