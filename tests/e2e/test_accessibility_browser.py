@@ -14,6 +14,7 @@ BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
                 "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
+                "/search?q=Software&kind=offer&land=09", "/organisations?kind=company&land=09",
                 "/register/find?q=Gemeinde", "/register/join/1", "/examples/", "/examples/?topic=ozg&q=Bauantrag",
                 "/examples/1", "/events/")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
