@@ -1,4 +1,5 @@
 # make run   : set up .venv, migrate, seed the demo data once, serve on http://127.0.0.1:$(PORT)
+#              together with one job-queue consumer (mail, digests); Ctrl-C stops both
 # make setup : all of that but serving
 # make test  : set up .venv with the test dependencies and run the whole suite
 # make bench : the benchmarks under bench/ (they print figures)
@@ -35,6 +36,8 @@ setup: $(VENV)/.runtime
 run: setup
 	@cat instance/demo-accounts.txt 2>/dev/null || true
 	@echo "Kommunalnetz: http://$(HOST):$(PORT)"
+	@trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT; \
+	$(FLASK) jobs consumer & consumer=$$!; \
 	$(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 

@@ -3,6 +3,7 @@ import gc
 
 from community import create_app
 from community.extensions import socketio  # noqa: F401  (gunicorn and `flask run` serve it)
+from community.jobs import huey  # noqa: F401  (`huey_consumer wsgi.huey` runs a consumer too)
 
 app = create_app()
 # Everything built so far (modules, the app, the matching index) lives as long as the process: keep it

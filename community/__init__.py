@@ -21,6 +21,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    _configure_hosts(app)
 
     from community import models  # noqa: F401  (registers every table)
 
@@ -32,6 +33,21 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _configure_hosts(app: Flask) -> None:
+    """One public URL for every absolute link; Host headers naming anything else get 400; the client
+    address from X-Forwarded-For behind TRUSTED_PROXIES proxies."""
+    from community.links import trusted_hosts
+
+    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # the client's address as the proxies saw it, not the proxy's (login throttling, limits)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS_EXTRA"])
 
 
 def _select_locale() -> str:
@@ -74,10 +90,14 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         # Always given: Flask-SocketIO would otherwise keep the previous app's manager.
-        client_manager=client_manager(app.config["REDIS_URL"]),
+        client_manager=client_manager(app.config["REDIS_URL"], app),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         max_http_buffer_size=app.config.get("SOCKETIO_MAX_BUFFER", 64 * 1024),
     )
+
+    from community import jobs
+
+    jobs.init_app(app)
 
     from community.auth.services import load_user_from_session_id
 
@@ -95,8 +115,11 @@ def _register_blueprints(app: Flask) -> None:
     from community.consultations import bp as consultations_bp
     from community.insights import bp as insights_bp
     from community.digitalcheck import bp as digitalcheck_bp
+    from community.events import bp as events_bp
+    from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
     from community.joining import bp as joining_bp
+    from community.legal import bp as legal_bp
     from community.moderation import bp as moderation_bp
     from community.main import bp as main_bp
     from community.members import bp as members_bp
@@ -120,9 +143,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(forums_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(legal_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(examples_bp)
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -4,9 +4,10 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from community.auth.cli import users
+    from community.jobs import jobs_group
     from community.demo.cli import seed_demo
     from community.organisations.cli import import_organisations
     from community.suggestions.cli import matching_group
 
-    for command in (users, seed_demo, import_organisations, matching_group):
+    for command in (users, seed_demo, import_organisations, matching_group, jobs_group):
         app.cli.add_command(command)

@@ -31,6 +31,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
+    # The address people reach the site by: every absolute link (mails) is built from it, and requests
+    # with another Host header are refused (400), besides the names in TRUSTED_HOSTS_EXTRA (commas).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    TRUSTED_HOSTS_EXTRA = os.environ.get("TRUSTED_HOSTS_EXTRA", "" if os.environ.get("PUBLIC_URL") else "localhost")
+
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -55,7 +60,11 @@ class Config:
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "20 per day")
     # Socket events (join, send, sync, typing, ...) per user, all processes together.
     RATELIMIT_SOCKET = os.environ.get("RATELIMIT_SOCKET", "30 per 10 seconds")
-    # Account lockout after repeated failures, independent of the IP-based limit above.
+    # Wrong passwords per address and client (IP) within LOGIN_LOCK_MINUTES before that pair is refused;
+    # the same address from another client is not (community/auth/throttle.py).
+    # How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto: the client address
+    # (login throttling, rate limits) is then read from there. 0: the peer address is the client's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
 
@@ -65,6 +74,26 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "kommunalnetz@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    # Without MAIL_SERVER mails are written here as .eml files (and listed for admins).
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(BASE_DIR / "instance" / "mail")
+    # Delivery attempts before a mail counts as failed; the n-th retry waits MAIL_RETRY_DELAY * 2**(n-1) s.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 6))
+    MAIL_RETRY_DELAY = float(os.environ.get("MAIL_RETRY_DELAY", 60))
+    # A consumer claims a mail for this long; a claim older than that belonged to a consumer that died.
+    MAIL_CLAIM_SECONDS = float(os.environ.get("MAIL_CLAIM_SECONDS", 300))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", 100))
+    # The sweep re-enqueues pending mails due for longer than this (their job was most likely lost).
+    MAIL_SWEEP_AFTER = float(os.environ.get("MAIL_SWEEP_AFTER", 120))
+    # Absolute links in mails come from here, never from a request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
+    DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
+    # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or None
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH") or None
+    JOBS_NAME = os.environ.get("JOBS_NAME", "kommunalnetz")
+    JOBS_IMMEDIATE = _flag("JOBS_IMMEDIATE", False)
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
@@ -72,6 +101,23 @@ class Config:
     # Only a public body may show KERN's Kopfzeile ("Official website – ..."); a private operator must not.
     OPERATOR_IS_PUBLIC_BODY = _flag("OPERATOR_IS_PUBLIC_BODY", False)
     OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "")
+    # The operator's facts for the Impressum, the privacy page and the accessibility statement
+    # (community/legal/). Unset, the pages show invented demo facts and say so. Addresses and other
+    # multi-line values separate lines with "|". LEGAL_TEXTS_DIR may hold `<page>.<locale>.md`
+    # (impressum, barrierefreiheit, privacy; locale de or en): its Markdown replaces the page's body.
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "")
+    OPERATOR_REPRESENTATIVE = os.environ.get("OPERATOR_REPRESENTATIVE", "")
+    OPERATOR_CONTENT_RESPONSIBLE = os.environ.get("OPERATOR_CONTENT_RESPONSIBLE", "")
+    OPERATOR_VAT_ID = os.environ.get("OPERATOR_VAT_ID", "")
+    OPERATOR_REGISTER = os.environ.get("OPERATOR_REGISTER", "")
+    PRIVACY_OFFICER = os.environ.get("PRIVACY_OFFICER", "")
+    SUPERVISORY_AUTHORITY = os.environ.get("SUPERVISORY_AUTHORITY", "")
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
+    ACCESSIBILITY_ENFORCEMENT = os.environ.get("ACCESSIBILITY_ENFORCEMENT", "")
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-12-03")
+    LEGAL_TEXTS_DIR = os.environ.get("LEGAL_TEXTS_DIR") or str(BASE_DIR / "instance" / "legal")
     # Matching index: snapshots written by `flask matching rebuild`; how often (seconds) a process
     # looks for changes made by the others; rebuild in a background thread after vocabulary drift.
     MATCHING_INDEX_DIR = os.environ.get("MATCHING_INDEX_DIR") or str(BASE_DIR / "instance" / "matching")
@@ -96,5 +142,11 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     SERVER_NAME = "localhost"
+    PUBLIC_URL = "http://localhost"
+    TRUSTED_HOSTS_EXTRA = ""
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
     PRESENCE_INTERVAL = 0.0  # every join and leave announced at once
+    # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
+    JOBS_BACKEND = "memory"
+    JOBS_IMMEDIATE = False
+    PUBLIC_URL = "http://localhost"

@@ -27,7 +27,8 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 MENTION = re.compile(r"(?<![\w@])@([\w.-]{2,64})", re.UNICODE)
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-LINK = re.compile(r"https?://|www\.|\[[^\]]*\]\([^)]*\)|<a\s", re.IGNORECASE)
+# An address written out as text: not clickable here (no linkify), but an invitation to click elsewhere.
+BARE_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
 def render_markdown(text: str) -> str:
@@ -59,5 +60,8 @@ def handle_of(user) -> str:
 
 
 def contains_link(text: str) -> bool:
-    """Whether `text` carries a link in any form Markdown would render (for the no-links rule)."""
-    return bool(LINK.search(text or ""))
+    """Whether `text` carries a link (for the no-links rule), judged on what is shown: any <a> in the
+    sanitised rendering (inline, reference-style, autolinks, protocol-relative, relative), or an address
+    written out in it. Not a pattern on the source, which Markdown has too many ways to spell."""
+    html = render_markdown(text)
+    return "<a " in html or bool(BARE_URL.search(html))

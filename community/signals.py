@@ -8,6 +8,13 @@ was rolled back. Receivers must not raise: the change is already stored.
 - organisation_changed: sender is the organisation whose profile or verification changed.
 - records_bulk_changed: sender is a short name of the bulk writer (the importer, the demo seed);
   sent once after a commit that wrote or deleted many records without the per-record signals.
+- membership_ended: sender is the user who left an organisation (removed, or the account deleted);
+  keyword organisation_id names the organisation, account_deleted says whether the account is gone.
+  The rooms end the user's private room memberships (community/rooms/membership.py).
+- sessions_ended: sender is the user whose session version (auth_version) was bumped: logout, password
+  change or reset, account deletion. The socket layer closes every connection of the user.
+- api_token_revoked: sender is the user; keyword token_id names the revoked token. The socket layer
+  closes the connections opened with it.
 """
 from blinker import Namespace
 
@@ -17,3 +24,6 @@ entry_changed = _signals.signal("entry-changed")
 entry_deleted = _signals.signal("entry-deleted")
 organisation_changed = _signals.signal("organisation-changed")
 records_bulk_changed = _signals.signal("records-bulk-changed")
+membership_ended = _signals.signal("membership-ended")
+sessions_ended = _signals.signal("sessions-ended")
+api_token_revoked = _signals.signal("api-token-revoked")

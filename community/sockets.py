@@ -3,11 +3,21 @@
 python-socketio disconnects one socket by its id, and only the process holding a socket knows its id
 (docs/deploy.md: several processes share one Redis). `end_channel(room)` therefore travels through the
 message queue like `close_room`, marked to end the sockets: each process disconnects its own members of
-the channel, then closes it. Without a queue, the one process does both itself.
+the channel, then closes it. Without a queue, the one process does both itself. `leave_channel(channel,
+room)` travels the same way: every socket in `channel` (one user's sockets) leaves `room`, and each
+function registered with `on_leave` hears (sid, room) in the process holding the socket.
 """
 import socketio
+from socketio.base_manager import BaseManager
 
 NAMESPACE = "/"
+_leave_hooks: list = []
+
+
+def on_leave(fn):
+    """Register `fn(sid, room)`, called (in an app context) for each socket `leave_channel` removes."""
+    _leave_hooks.append(fn)
+    return fn
 
 
 def _end_local(manager, room: str, namespace: str) -> None:
@@ -15,25 +25,65 @@ def _end_local(manager, room: str, namespace: str) -> None:
         manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
 
 
+def _leave_local(manager, channel: str, room: str, namespace: str) -> None:
+    sids = [sid for sid, _eio_sid in manager.get_participants(namespace, channel)]
+    for sid in sids:
+        BaseManager.basic_leave_room(manager, sid, namespace, room)
+    if not sids or not _leave_hooks:
+        return
+    from flask import has_app_context
+
+    if has_app_context() or manager.app is None:
+        _run_leave_hooks(sids, room)
+    else:
+        with manager.app.app_context():  # the queue's listener thread has none
+            _run_leave_hooks(sids, room)
+
+
+def _run_leave_hooks(sids: list, room: str) -> None:
+    for sid in sids:
+        for hook in _leave_hooks:
+            hook(sid, room)
+
+
 class LocalManager(socketio.Manager):
+    app = None
+
     def end_channel(self, room: str, namespace: str = NAMESPACE) -> None:
         _end_local(self, room, namespace)
         self.close_room(room, namespace)
 
+    def leave_channel(self, channel: str, room: str, namespace: str = NAMESPACE) -> None:
+        _leave_local(self, channel, room, namespace)
+
 
 class RedisManager(socketio.RedisManager):
+    app = None
+
     def end_channel(self, room: str, namespace: str = NAMESPACE) -> None:
         message = {"method": "close_room", "room": room, "namespace": namespace, "host_id": self.host_id,
                    "end_sockets": True}
         self._handle_close_room(message)
         self._publish(message)
 
+    def leave_channel(self, channel: str, room: str, namespace: str = NAMESPACE) -> None:
+        message = {"method": "close_room", "room": channel, "namespace": namespace, "host_id": self.host_id,
+                   "leave_room": room}
+        self._handle_close_room(message)
+        self._publish(message)
+
     def _handle_close_room(self, message: dict) -> None:
+        namespace = message.get("namespace") or NAMESPACE
+        if message.get("leave_room"):  # not a close: the channel's sockets leave one room
+            _leave_local(self, message.get("room"), message["leave_room"], namespace)
+            return
         if message.get("end_sockets"):
-            _end_local(self, message.get("room"), message.get("namespace") or NAMESPACE)
+            _end_local(self, message.get("room"), namespace)
         super()._handle_close_room(message)
 
 
-def client_manager(redis_url: str | None) -> socketio.Manager:
+def client_manager(redis_url: str | None, app=None) -> socketio.Manager:
     """A fresh manager for one app: over Redis when there is a queue (the channel Flask-SocketIO uses)."""
-    return RedisManager(redis_url, channel="flask-socketio") if redis_url else LocalManager()
+    manager = RedisManager(redis_url, channel="flask-socketio") if redis_url else LocalManager()
+    manager.app = app
+    return manager

@@ -7,8 +7,9 @@ from community.auth.services import user_for_api_token
 from community.extensions import db
 from community.models_base import utcnow
 from tests.factories import (
-    PASSWORD, login, make_need, make_offer, make_org, make_token, make_user,
+    PASSWORD, login, make_need, make_offer, make_org, make_token, make_user, sign_in,
 )
+from community.account import services as account_services
 
 NEW_PASSWORD = "Neues-Passwort-2025"
 
@@ -264,3 +265,56 @@ def test_last_admin_leaving_hands_over_to_the_longest_standing_member(app):
     assert db.session.get(User, veteran.id).is_org_admin
     assert not db.session.get(User, newcomer.id).is_org_admin
     assert app.test_client().get(f"/organisations/{org.id}").status_code == 200
+
+
+def test_the_last_admin_names_who_takes_over_when_deleting_the_account(client):
+    from community.notifications.models import Notification
+
+    org = make_org(name="Gemeinde Hagenau")
+    admin = make_user(org, is_org_admin=True)
+    first, chosen = make_user(org, name="Erste Person"), make_user(org, name="Gewählte Person")
+    sign_in(client, admin)
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Who takes over as administrator" in page and "Gewählte Person" in page
+    client.post("/account/delete", data={"password": PASSWORD, "successor": str(chosen.id)})
+    assert db.session.get(User, chosen.id).is_org_admin and not db.session.get(User, first.id).is_org_admin
+    notice = db.session.scalars(db.select(Notification).filter_by(user_id=chosen.id, kind="admin_handover")).one()
+    assert "administrator of Gemeinde Hagenau" in notice.display_text
+
+
+def test_a_successor_from_another_organisation_is_refused(client):
+    org = make_org()
+    admin, member = make_user(org, is_org_admin=True), make_user(org)
+    stranger = make_user(make_org())
+    sign_in(client, admin)
+    response = client.post("/account/delete", data={"password": PASSWORD, "successor": str(stranger.id)})
+    assert response.status_code == 422 and "Choose a member of your organisation." in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).deleted_at is None and not db.session.get(User, stranger.id).is_org_admin
+    assert not db.session.get(User, member.id).is_org_admin
+
+
+def test_without_a_choice_the_longest_standing_member_takes_over(app):
+    org = make_org()
+    admin, oldest, newer = make_user(org, is_org_admin=True), make_user(org), make_user(org)
+    account_services.delete_account(admin, PASSWORD)
+    assert db.session.get(User, oldest.id).is_org_admin and not db.session.get(User, newer.id).is_org_admin
+
+
+def test_when_the_only_member_leaves_the_platform_takes_over_the_organisation(client):
+    from community.joining.models import JoinRequest
+    from community.notifications.models import Notification
+
+    org = make_org(name="Markt Alleinhausen")
+    admin = make_user(org, is_org_admin=True)
+    platform = make_user(role="admin")
+    account_services.delete_account(admin, PASSWORD)
+    notice = db.session.scalars(db.select(Notification).filter_by(user_id=platform.id, kind="admin_handover")).one()
+    assert "Markt Alleinhausen has no members any more" in notice.display_text
+    newcomer = make_user(None)
+    sign_in(client, newcomer)
+    client.post(f"/register/join/{org.id}")
+    request = db.session.scalars(db.select(JoinRequest).filter_by(user_id=newcomer.id)).one()
+    sign_in(client, platform)
+    client.post(f"/join-requests/{request.id}/approve")
+    newcomer = db.session.get(User, newcomer.id)
+    assert newcomer.organisation_id == org.id and newcomer.is_org_admin  # the first approved member leads it

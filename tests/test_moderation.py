@@ -85,6 +85,28 @@ def test_hide_tells_the_author_why_and_closes_the_report(world):
     assert "Werbung" in notice.display_text and "appeal" in notice.display_text
 
 
+def test_a_hidden_post_leaves_a_placeholder_with_the_reason_for_readers(client, world):
+    world["post"].body = "Kaufen Sie jetzt unser Produkt"
+    db.session.commit()
+    services.act(world["moderator"], {"action": "hide", "item_type": "post", "item_id": world["post"].id,
+                                      "reason": "Werbung ohne Bezug"})
+    reader = make_user(make_org())
+    for viewer in (None, reader):
+        if viewer:
+            sign_in(client, viewer)
+        page = client.get(f"/forums/threads/{world['thread'].id}").get_data(as_text=True)
+        assert f'id="post-{world["post"].id}"' in page
+        assert "Post hidden: Werbung ohne Bezug" in page and "Kaufen Sie jetzt" not in page
+    sign_in(client, world["moderator"])
+    page = client.get(f"/forums/threads/{world['thread'].id}").get_data(as_text=True)
+    assert "Kaufen Sie jetzt" in page and "Post hidden:" not in page  # moderators still see the text
+    services.act(world["moderator"], {"action": "unhide", "item_type": "post", "item_id": world["post"].id,
+                                      "reason": "Irrtum"})
+    sign_in(client, reader)
+    page = client.get(f"/forums/threads/{world['thread'].id}").get_data(as_text=True)
+    assert "Kaufen Sie jetzt" in page and "Post hidden:" not in page
+
+
 def test_hide_needs_a_reason(world):
     with pytest.raises(Exception) as error:
         services.act(world["moderator"], {"action": "hide", "item_type": "post", "item_id": world["post"].id})

@@ -11,6 +11,7 @@ from flask_login import AnonymousUserMixin
 
 from community import models as _all_features  # noqa: F401  (importing the features registers their rules)
 from community import policy
+from community.events.models import Event, Registration
 from community.extensions import db
 from community.forums import services as forums
 from community.forums.models import Forum
@@ -83,6 +84,24 @@ EXPECTED = {
     "consultation.internal_notes": ("consultation", {"admin"}),
     "consultation.rate": ("consultation", OWN_ORG),
     "insights.view": (None, {"admin"}),
+    "event.create": (None, WRITERS),
+    "event.view": ("event", EVERYONE),
+    "event.edit": ("event", {"member", "org_admin", "admin"}),
+    "event.participants": ("event", {"member", "org_admin", "admin"}),
+    "event.register": ("event", WRITERS),
+    "event.online_link": ("event", {"member", "org_admin", "admin", "moderator"}),
+    "event.certificate": ("registration", {"member", "org_admin", "admin", "moderator"}),
+    "example.create": (None, WRITERS),
+    "example.view": ("example", EVERYONE),
+    "example.view_working": ("example", OWN_ORG | {"moderator", "admin"}),
+    "example.edit": ("example", OWN_ORG),
+    "example.review": ("example", {"moderator", "admin"}),
+    "example.reuse": ("example", OTHER_ORG),
+    "example.vote": ("example", OTHER_ORG),
+    # The municipality's own members answer; consultants (and admins acting as one) read shared ones.
+    "digitalcheck.create": ("organisation", OWN_ORG),
+    "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
+    "digitalcheck.edit": ("shared_assessment", OWN_ORG),
 }
 
 
@@ -120,6 +139,13 @@ def world(app):
     db.session.flush()
     appeal = Appeal(action_id=action.id, user_id=users["member"].id, text="Bitte prüfen")
     db.session.add(appeal)
+    # An event organised by the member; the moderator holds a confirmed place.
+    event = Event(title="Schulung E-Akte", capacity=5, confirmed_count=1, starts_at=utcnow() + timedelta(days=3),
+                  ends_at=utcnow() + timedelta(days=3, hours=2), organiser_id=users["member"].id,
+                  organisation_id=own.id)
+    db.session.add(event)
+    db.session.flush()
+    db.session.add(Registration(event_id=event.id, user_id=users["moderator"].id, status="confirmed"))
     db.session.commit()
     targets = {
         None: None, "organisation": own, "need": make_need(own, visibility="members"), "member_user": users["member"],
@@ -128,11 +154,16 @@ def world(app):
         "appeal": appeal, "sanction": suspension,
         "join_request": SimpleNamespace(organisation=own, organisation_id=own.id, user_id=users["member"].id),
         "consultation": SimpleNamespace(organisation_id=own.id, organisation=own, status="advised"),
+        "shared_assessment": SimpleNamespace(organisation_id=own.id, organisation=own, share_with_centre=True),
+        "event": event,
+        "registration": SimpleNamespace(user_id=users["moderator"].id, attended=True, event=event),
+        "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
+                                   status="published", published={"title": "E-Akte", "contact_open": True}),
     }
     return users, targets
 
 
-def test_every_rule_has_an_expectation():
+def test_every_rule_has_an_expectation(app):  # the app registers every feature, and so its rules
     assert set(policy.RULES) - set(EXPECTED) == set(), "add the new rules to EXPECTED"
     assert set(EXPECTED) - set(policy.RULES) == set(), "EXPECTED names rules that no longer exist"
 
@@ -153,3 +184,15 @@ def test_the_queue_over_http_follows_the_matrix(client, world, role):
     sign_in(client, users[role])
     expected = 200 if role in EXPECTED["moderation.queue"][1] else 403
     assert client.get("/moderation/queue").status_code == expected
+
+
+def test_an_assessment_not_shared_stays_with_its_organisation(world):
+    users, targets = world
+    private = SimpleNamespace(organisation_id=targets["organisation"].id, organisation=targets["organisation"],
+                              share_with_centre=False)
+    assert {role for role in ROLES if policy.can(users[role], "digitalcheck.view", private)} == OWN_ORG
+
+
+def test_companies_may_not_file_a_digital_check(world):
+    company = make_org(kind="company", org_type="hersteller")
+    assert not policy.can(make_user(company), "digitalcheck.create", company)

@@ -1,5 +1,8 @@
 """A suspension or ban stops the user everywhere: open sockets hear why and are closed, new sockets are refused,
 pages say why and until when (docs/moderation.md, docs/realtime.md)."""
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 from flask import g
 from socketio import packet
@@ -114,7 +117,8 @@ def test_pages_show_a_suspended_user_the_reason_and_end_date(app, client, people
         assert response.status_code == 403
         assert "Your account is suspended" in response.text and "Beleidigungen im Forum" in response.text
     ends_at = db.session.scalars(db.select(Sanction)).one().ends_at
-    assert ends_at.strftime("%-m/%-d/%y") in client.get("/forums/").text
+    shown_in_berlin = ends_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Berlin"))
+    assert shown_in_berlin.strftime("%-m/%-d/%y") in client.get("/forums/").text
 
 
 def test_a_banned_user_is_told_so_and_may_still_read_their_decisions_and_log_out(app, client, people):

@@ -28,3 +28,6 @@ class TokenForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password"), render_kw={"autocomplete": "current-password", "required": True})
+    # Only for the last admin of an organisation; the choices are its other members (set by the view).
+    successor = SelectField(_l("Who takes over as administrator of your organisation?"), choices=[],
+                            validate_choice=False)

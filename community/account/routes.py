@@ -12,6 +12,7 @@ from community.auth.current import acting_user
 from community.auth.forms import add_errors
 from community.errors import ServiceError, ValidationError
 from community.extensions import limiter
+from community.members.services import successor_candidates
 from community.models_base import utcnow
 
 
@@ -25,7 +26,7 @@ def _render(status: int = 200, new_token: str | None = None, **forms):
     forms.setdefault("profile_form", ProfileForm(obj=user, formdata=None))
     forms.setdefault("password_form", PasswordForm(formdata=None))
     forms.setdefault("token_form", TokenForm(formdata=None))
-    forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
+    forms.setdefault("delete_form", _delete_form(user, formdata=None))
     return render_template(
         "account/settings.html", tokens=services.list_tokens(user), new_token=new_token, **forms
     ), status
@@ -110,14 +111,20 @@ def export_data():
     )
 
 
+def _delete_form(user, **kwargs) -> DeleteAccountForm:
+    form = DeleteAccountForm(**kwargs)
+    form.successor.choices = [(str(member.id), member.display_name) for member in successor_candidates(user)]
+    return form
+
+
 @bp.route("/delete", methods=["POST"])
 @login_required
 @limiter.limit(_password_attempts, methods=["POST"])
 def delete_account():
-    form = DeleteAccountForm()
+    form = _delete_form(acting_user())
     if form.validate_on_submit():
         try:
-            services.delete_account(acting_user(), form.password.data)
+            services.delete_account(acting_user(), form.password.data, form.successor.data or None)
         except ValidationError as error:
             add_errors(form, error)
             return _render(error.status, delete_form=form)

@@ -1,19 +1,27 @@
 """The signed-in user's own account: profile, API tokens, data export (DSGVO Art. 15/20), deletion (Art. 17)."""
 import re
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import ApiToken, User
+from community.auth.services import end_sessions
 from community.errors import Conflict, ValidationError
 from community.extensions import db
 from community.members.services import appoint_successor
+from community.i18n import N_
 from community.models_base import get_or_not_found, utcnow
+from community.notifications import kinds
 from community.notifications.models import Notification
-from community.notifications.services import notification_to_dict
+from community.notifications.services import notification_to_dict, notify
 from community.profiles.models import Need, Offer
 from community.profiles.services import entry_to_dict
+from community.signals import api_token_revoked, membership_ended, sessions_ended
 from community.validation import OneOf, Schema, Text
+
+# The organisation's new admin hears it; with nobody left, the platform's admins hear that it is theirs.
+ADMIN_HANDOVER = "admin_handover"
+kinds.register_kind(ADMIN_HANDOVER, kinds.CONTACT_REQUESTS)
 
 PHONE_PATTERN = re.compile(r"^[0-9+()/.\- ]*$")
 MAX_TOKENS_PER_USER = 20
@@ -61,6 +69,7 @@ def revoke_token(user: User, token_id: int) -> None:
                               hidden=lambda record: record.user_id != user.id)
     db.session.delete(record)
     db.session.commit()
+    api_token_revoked.send(user, token_id=token_id)
 
 
 def _timestamp(value) -> str | None:
@@ -155,15 +164,21 @@ def _contributions(user: User) -> dict:
     }
 
 
-def delete_account(user: User, password: str) -> None:
+def delete_account(user: User, password: str, successor_id=None) -> None:
     """Anonymise the account; what the person wrote stays with their organisation, shown as by a deleted account.
 
+    The last admin of an organisation names who takes over (by default its longest-standing member);
+    when nobody is left, the platform's admins are told that they now decide who joins.
     Every session and token of the account stops working at once.
     """
     if not isinstance(password, str) or not user.check_password(password):
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"password": _l("Your password is wrong.")})
-    appoint_successor(user)
+    organisation_id = user.organisation_id
+    org = user.organisation
+    was_last_admin = org is not None and user.is_org_admin and not any(
+        member.is_org_admin for member in org.members if member.id != user.id and member.deleted_at is None)
+    successor = appoint_successor(user, successor_id)
     user.api_tokens.clear()  # delete-orphan: the tokens are deleted, not just unlinked
     user.name = f"deleted user #{user.id}"
     user.email = f"deleted-{user.id}@invalid"
@@ -174,9 +189,18 @@ def delete_account(user: User, password: str) -> None:
     user.role = "member"
     user.is_org_admin = False
     user.organisation_id = None
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = None
     user.deleted_at = utcnow()
-    user.auth_version += 1
+    end_sessions(user)
     db.session.commit()
+    sessions_ended.send(user)
+    membership_ended.send(user, organisation_id=organisation_id, account_deleted=True)
+    if successor is not None:
+        notify([successor.id], ADMIN_HANDOVER, N_("You are now an administrator of %(organisation)s."),
+               url_for("members.members", org_id=org.id), organisation=org.name)
+    elif was_last_admin:
+        platform_admins = db.session.scalars(db.select(User.id).filter(User.role == "admin",
+                                                                       User.deleted_at.is_(None)))
+        notify(platform_admins, ADMIN_HANDOVER,
+               N_("%(organisation)s has no members any more; the platform now decides who joins it."),
+               url_for("organisations.show", org_id=org.id), organisation=org.name)

@@ -14,3 +14,6 @@ from community.api import forums, moderation  # noqa: E402,F401  (forums, report
 from community.api import rooms  # noqa: E402,F401  (the rooms a token user may join)
 from community.api import notifications  # noqa: E402,F401  (the token user's notifications)
 from community.api import consultations, insights  # noqa: E402,F401  (first consultations; the centre's insights)
+from community.api import digitalcheck  # noqa: E402,F401  (the Digital-Check)
+from community.api import events  # noqa: E402,F401  (trainings and events)
+from community.api import examples  # noqa: E402,F401  (good examples)

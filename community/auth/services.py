@@ -1,12 +1,11 @@
 """Accounts: registration, authentication with lockout, password changes and resets, token login."""
 import hashlib
-import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,11 +13,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from community.auth import throttle
 from community.auth.mail import send_mail
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
+from community.links import public_url
 from community.models_base import utcnow
+from community.signals import sessions_ended
 from community.organisations.services import create_organisation, validate_new_organisation
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
 from community.validation import Schema, Text
@@ -47,9 +49,9 @@ class LoginFailed(ServiceError):
     code = "login_failed"
 
 
-class AccountLocked(LoginFailed):
-    status = 423
-    code = "account_locked"
+class LoginThrottled(LoginFailed):
+    status = 429
+    code = "rate_limited"
 
 
 class InvalidLink(ServiceError):
@@ -247,30 +249,30 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a real password")
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user with these credentials; counts failures and locks the account after too many.
+def authenticate(email: str, password: str, client: str = "") -> User:
+    """The user with these credentials, if this client (its address) may still try this address.
 
-    Unknown addresses, deleted accounts and wrong passwords get one and the same message.
+    Unknown addresses, deleted accounts and wrong passwords get one and the same message, and too many
+    failures the same refusal for every address (community/auth/throttle.py); the password hash runs in
+    every case, so neither the answer nor its time tells who has an account.
     """
     password = password if isinstance(password, str) else ""
+    key = normalise_email(email)[:EMAIL_MAX]
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         check_password_hash(_dummy_hash(), password)  # same work as a real check: no timing oracle
+        right = False
+    else:
+        right = user.check_password(password)
+    if throttle.is_slowed(key, client):
+        raise LoginThrottled(_l("Too many failed attempts for this address from here. Please wait %(minutes)s "
+                                "minutes and try again.", minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
+    if not right:
+        throttle.count_failure(key, client)
         raise LoginFailed(_l("Email address or password is wrong."))
-    now = utcnow()
-    if user.is_locked:
-        raise AccountLocked(_locked_message(user))
-    if user.locked_until is not None:
-        user.locked_until = None
-        user.failed_logins = 0
-    if not user.check_password(password):
-        _count_failure(user, now)
-        if user.is_locked:
-            raise AccountLocked(_locked_message(user))
-        raise LoginFailed(_l("Email address or password is wrong."))
+    throttle.forget(key, client)
     _refuse_suspended(user)
-    user.failed_logins = 0
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     db.session.commit()
     return user
 
@@ -293,23 +295,6 @@ def _refuse_suspended(user: User) -> None:
                               end=format_datetime(sanction.ends_at, "short"), reason=sanction.reason))
 
 
-def _count_failure(user: User, now) -> None:
-    # Incremented in SQL so parallel attempts cannot lose a count.
-    db.session.execute(
-        db.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-    )
-    db.session.refresh(user)
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    db.session.commit()
-
-
-def _locked_message(user: User):
-    minutes = max(1, math.ceil((user.locked_until - utcnow()).total_seconds() / 60))
-    return _l("Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.",
-              minutes=minutes)
-
-
 def change_password(user: User, current: str, new: str, confirmation: str | None = None) -> User:
     """Set a new password; every other session of the user ends (their auth version changes)."""
     errors = {}
@@ -321,12 +306,26 @@ def change_password(user: User, current: str, new: str, confirmation: str | None
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     _replace_password(user, new)
     db.session.commit()
+    sessions_ended.send(user)
     return user
 
 
 def _replace_password(user: User, new: str) -> None:
     user.set_password(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Void every session and remember cookie of the user: the session id carries the auth version
+    (User.get_id), and the loader refuses an old one. The caller commits, then sends `sessions_ended`."""
     user.auth_version += 1
+
+
+def log_out_everywhere(user: User) -> None:
+    """Logout: this session, the others and the user's open sockets end; a copied cookie is worthless."""
+    end_sessions(user)
+    db.session.commit()
+    sessions_ended.send(user)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -344,7 +343,7 @@ def request_password_reset(email: str) -> str | None:
     if user is None or not user.is_active:
         return None
     token = _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = public_url("auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Reset your Kommunalnetz password")
@@ -374,10 +373,10 @@ def reset_password(token: str, new: str, confirmation: str | None = None) -> Use
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     _replace_password(user, new)
-    # Whoever can read the account's mail may log in again at once.
-    user.failed_logins = 0
-    user.locked_until = None
+    # Whoever reset the password may not be whoever issued the tokens: they all go.
+    user.api_tokens.clear()
     db.session.commit()
+    sessions_ended.send(user)
     return user
 
 

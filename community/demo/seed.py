@@ -129,6 +129,13 @@ def create_topic_rooms(world: plan.DemoWorld) -> None:
     ensure_topic_rooms()
 
 
+def seed_examples(world: plan.DemoWorld) -> None:
+    """The demo library of good examples (community/examples/demo.py), published by a demo consultant."""
+    from community.examples.demo import seed_examples as seed_library
+
+    seed_library(world)
+
+
 def create_forum_threads(world: plan.DemoWorld) -> None:
     """Forum threads with replies about real OZG services, and reports waiting for the moderators."""
     from community.forums.demo import seed_forums
@@ -147,6 +154,7 @@ SECTIONS = (
     create_topic_rooms,
     create_forum_threads,
     seed_consultations,
+    seed_examples,
 )
 
 

@@ -10,19 +10,20 @@ from community import policy
 from community.digitalcheck import questionnaire as questionnaire_module
 from community.digitalcheck import scoring
 from community.digitalcheck.models import DRAFT, SUBMITTED, Assessment, AssessmentNeed
-from community.errors import Conflict, PermissionDenied, ServiceError
+from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ValidationError
 from community.extensions import db
 from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Organisation
 from community.pagination import paginate
+from community.validation import MAX_ID
 
 # Answers at or below this level in a top Handlungsfeld propose the question's need.
 LOW_LEVEL = 1
 TOP_FIELDS = 3
 
 
-class InvalidAnswers(ServiceError):
-    code = "invalid_answers"
+class InvalidAnswers(InvalidInput):
+    """400 with a message per unknown question id, dimension or value out of range in `fields`."""
 
 
 def questionnaire():
@@ -36,6 +37,8 @@ def latest_submitted(organisation_id) -> Assessment | None:
 
 def get_assessment_for(user, assessment_id) -> Assessment:
     """The assessment if the user may see it; to anyone else it does not exist."""
+    if not isinstance(assessment_id, int) or not 0 < assessment_id <= MAX_ID:
+        raise NotFound(_l("This assessment does not exist."))
     return get_or_not_found(Assessment, assessment_id, _l("This assessment does not exist."),
                             hidden=lambda a: not policy.can(user, "digitalcheck.view", a))
 
@@ -129,6 +132,10 @@ def save(user, assessment, answers=None, priorities=None, *, share_with_centre=N
         assessment.show_to_peers = bool(show_to_peers)
     assessment.last_editor_id = user.id
     if submit:
+        if not any(value is not None for value in assessment.answers.values()):
+            db.session.rollback()
+            raise InvalidAnswers(_l("Answer at least one question before submitting."),
+                                 {"answers": _l("Answer at least one question before submitting.")})
         _submit(assessment)
     db.session.commit()
     return assessment
@@ -240,7 +247,8 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
     for key in keys:
         if not isinstance(key, str) or key not in proposals:
             label = str(key)[:50]
-            fields[f"needs.{label}"] = _l("Already adopted.") if key in taken else _l("Not a proposed need.")
+            fields[f"needs.{label}"] = (_l("Already adopted.") if isinstance(key, str) and key in taken
+                                        else _l("Not a proposed need."))
     if fields:
         raise InvalidAnswers(_l("Some needs cannot be adopted."), fields)
     edits = edits or {}
@@ -248,9 +256,19 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
     for key in dict.fromkeys(keys):
         proposal = proposals[key]
         edit = edits.get(key) or {}
+        if not isinstance(edit, dict):
+            raise InvalidAnswers(_l("Some needs cannot be adopted."), {f"edits.{key}": _l("Must be an object.")})
+        bad = [name for name in ("title", "text") if isinstance(edit.get(name), str) and not _encodable(edit[name])]
+        if bad:
+            raise InvalidAnswers(_l("Some needs cannot be adopted."),
+                                 {f"{key}.{name}": _l("Contains invalid characters.") for name in bad})
         data = {"title": edit.get("title", proposal["title"]), "body": edit.get("text", proposal["text"]),
                 "topics": proposal["topics"], "ozg_ids": proposal["ozg_ids"], "visibility": "public"}
-        profiles.validate_entry("need", data)
+        try:
+            data = profiles.validate_entry("need", data)
+        except ValidationError as error:
+            raise InvalidAnswers(error.message, {f"{key}.{name}": text for name, text in error.fields.items()}) \
+                from None
         needs.append((key, data))
     created = []
     for key, data in needs:
@@ -261,6 +279,14 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
     return created
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON
+        return False
+    return True
+
+
 def adopted_needs(assessment) -> list:
     return [link.need for link in assessment.need_links]
 
@@ -269,3 +295,38 @@ def get_draft_for_edit(user, assessment_id) -> Assessment:
     assessment = get_assessment_for(user, assessment_id)
     _ensure_editable(user, assessment)
     return assessment
+
+
+def own_public_body(user):
+    """The caller's organisation when it may keep Digital-Checks (a public body); 403 otherwise."""
+    return _require_public_body(user)
+
+
+def questionnaire_to_dict() -> dict:
+    known = questionnaire()
+    return {"version": known.version, "dimensions": [{
+        "slug": dimension.slug, "label": str(dimension.label), "topics": list(dimension.topics),
+        "questions": [{"id": question.id, "text": str(question.text),
+                       "levels": [{"value": value, "label": str(text)} for value, text in enumerate(question.levels)]}
+                      for question in dimension.questions],
+    } for dimension in known.dimensions]}
+
+
+def _iso(moment):
+    return None if moment is None else moment.isoformat(timespec="seconds") + "Z"
+
+
+def assessment_to_dict(assessment) -> dict:
+    result = result_of(assessment)
+    return {
+        "id": assessment.id, "organisation_id": assessment.organisation_id, "status": assessment.status,
+        "submitted_at": _iso(assessment.submitted_at), "questionnaire_version": assessment.questionnaire_version,
+        "scores": result["scores"], "overall": result["overall"], "level": result["level"],
+        "fields": result["fields"],
+        "benchmark": benchmarks(assessment)["population_class"],
+        "proposed_needs": proposed_needs(assessment),
+        "answers": dict(assessment.answers), "priorities": dict(assessment.priorities),
+        "share_with_centre": assessment.share_with_centre, "show_to_peers": assessment.show_to_peers,
+        "last_editor": assessment.last_editor.name if assessment.last_editor else None,
+        "updated_at": _iso(assessment.updated_at),
+    }

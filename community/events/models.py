@@ -32,8 +32,15 @@ class Event(TimestampMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
 
+    is_demo: Mapped[bool] = mapped_column(default=False, nullable=False)
+
     organiser = relationship("User")
     organisation = relationship("Organisation")
+
+    @property
+    def is_vendor_event(self) -> bool:
+        """Organised by a company: labelled as a vendor event wherever it is shown."""
+        return self.organisation is not None and self.organisation.kind == "company"
 
     record_prefix = "event"
 
@@ -46,6 +53,20 @@ class Registration(db.Model):
     user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     status: Mapped[str] = mapped_column(db.String(12), nullable=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+    # Set when the reminder a day before went out; cleared when the event moves, so it goes out again.
+    reminded_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    # Marked by the organiser after the event; only attendees get a certificate.
+    attended: Mapped[bool] = mapped_column(default=False, nullable=False)
 
     event = relationship("Event")
+    user = relationship("User")
+
+
+class CalendarFeed(db.Model):
+    """A person's secret calendar feed address (/events/feed/<token>.ics) listing their registrations."""
+
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(db.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+
     user = relationship("User")

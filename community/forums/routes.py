@@ -69,9 +69,11 @@ def new_thread(forum_id: int):
 
 def _render_thread(thread, form, alerts, status=200):
     user = current_user
-    posts = services.visible_posts(user, thread)
+    placeholders = services.hidden_placeholders(user, thread)
+    posts = services.visible_posts(user, thread, with_hidden=placeholders)
     matches = services.matches_for(user, thread) if user.is_authenticated else None
-    return render_template("forums/thread.html", thread=thread, posts=posts, form=form, alerts=alerts,
+    return render_template("forums/thread.html", thread=thread, posts=posts, placeholders=placeholders,
+                           form=form, alerts=alerts,
                            matches=matches, watching=services.is_watching(user, thread),
                            action_form=ActionForm(), forums=services.list_forums()), status
 

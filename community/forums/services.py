@@ -16,7 +16,7 @@ from community import policy
 from community.auth.models import User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db, socketio
-from community.forums.models import PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
+from community.forums.models import HIDDEN, PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
 from community.i18n import N_
 from community.models_base import get_or_not_found, utcnow
 from community.notifications.models import POST_APPROVED
@@ -116,9 +116,33 @@ def get_post(viewer, post_id) -> Post:
                             hidden=lambda post: not policy.can(viewer, "post.view", post))
 
 
-def visible_posts(viewer, thread: Thread) -> list[Post]:
-    """The thread's posts the viewer may read, oldest first (moderators also see hidden ones)."""
-    return [post for post in thread.posts if policy.can(viewer, "post.view", post)]
+def visible_posts(viewer, thread: Thread, with_hidden: dict[int, str] | None = None) -> list[Post]:
+    """The thread's posts the viewer may read, oldest first (moderators also see hidden ones);
+    with the ids of `with_hidden` (see hidden_placeholders) too, for their placeholders."""
+    return [post for post in thread.posts
+            if (with_hidden and post.id in with_hidden) or policy.can(viewer, "post.view", post)]
+
+
+def hidden_placeholders(viewer, thread: Thread) -> dict[int, str]:
+    """Post id → the moderation's reason, for the thread's hidden posts the viewer may not read.
+
+    Readers see where a post was hidden and why ("Post hidden: reason"), never its text, so the
+    replies around it still make sense.
+    """
+    from community.moderation.models import POST, ModerationAction
+
+    hidden = [post.id for post in thread.posts if post.status == HIDDEN and not policy.can(viewer, "post.view", post)]
+    if not hidden:
+        return {}
+    reasons = {post_id: "" for post_id in hidden}
+    actions = db.session.execute(
+        db.select(ModerationAction.item_id, ModerationAction.reason)
+        .filter(ModerationAction.item_type == POST, ModerationAction.item_id.in_(hidden),
+                ModerationAction.action == "hide")
+        .order_by(ModerationAction.id))
+    for post_id, reason in actions:
+        reasons[post_id] = reason  # the latest hide wins
+    return reasons
 
 
 def quote(viewer, thread: Thread, post_id: int) -> str:

@@ -1,5 +1,5 @@
 """Home page, language switch, health check and error pages."""
-from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,11 +41,20 @@ def health():
     return {"status": "ok"}
 
 
+def _request_ctx_has_no_urls() -> bool:
+    from flask.globals import request_ctx
+
+    return request_ctx.url_adapter is None
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _error_response(status: int, code: str, message: str, fields: dict | None = None):
+    if _request_ctx_has_no_urls():
+        # A Host header beyond TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return Response(message, status=status, mimetype="text/plain")
     if _wants_json():
         response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
         response.status_code = status
@@ -83,8 +92,3 @@ def _http_error(error):
 
 for _status in _HTTP_ERRORS:
     bp.app_errorhandler(_status)(_http_error)
-
-
-@bp.route("/privacy")
-def privacy():
-    return render_template("main/privacy.html")

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,8 +14,10 @@ from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
 from community.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from community.extensions import db
+from community.links import public_url
 from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Invite
+from community.signals import membership_ended
 
 MAX_OPEN_INVITES = 50
 TOKEN_MAX = 100
@@ -73,7 +75,7 @@ def open_invites(actor, org) -> list[Invite]:
 
 
 def invite_link(token: str) -> str:
-    return url_for("members.invite", token=token, _external=True)
+    return public_url("members.invite", token=token)
 
 
 def create_invite(user, org, email: str = "") -> tuple[Invite, str]:
@@ -195,6 +197,7 @@ def remove_member(actor, org, member_id: int) -> User:
     member.organisation_id = None
     member.is_org_admin = False
     db.session.commit()
+    membership_ended.send(member, organisation_id=org.id)
     return member
 
 
@@ -208,20 +211,33 @@ def set_org_admin(actor, org, member_id: int, flag: bool) -> User:
     return member
 
 
-def appoint_successor(leaving: User) -> User | None:
-    """When the last admin of an organisation leaves, its longest-standing other member takes over.
+def successor_candidates(leaving: User) -> list[User]:
+    """Who may take over when `leaving` is the last admin of their organisation, longest-standing
+    first; empty when someone else already administers it (or nobody else is left)."""
+    org = leaving.organisation
+    if org is None or not leaving.is_org_admin or _other_admins(org, leaving) > 0:
+        return []
+    return list(db.session.scalars(
+        db.select(User)
+        .filter(User.organisation_id == org.id, User.deleted_at.is_(None), User.id != leaving.id)
+        .order_by(User.created_at, User.id)))
+
+
+def appoint_successor(leaving: User, successor_id=None) -> User | None:
+    """When the last admin of an organisation leaves, the member they name takes over (by default the
+    longest-standing other member). Nobody left: None, and the platform's admins decide its join requests.
 
     Changes the session only; the caller commits together with the departure.
     """
-    org = leaving.organisation
-    if org is None or not leaving.is_org_admin or _other_admins(org, leaving) > 0:
+    candidates = successor_candidates(leaving)
+    if not candidates:
         return None
-    successor = db.session.execute(
-        db.select(User)
-        .filter(User.organisation_id == org.id, User.deleted_at.is_(None), User.id != leaving.id)
-        .order_by(User.created_at, User.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    if successor is not None:
-        successor.is_org_admin = True
+    if successor_id in (None, ""):
+        successor = candidates[0]
+    else:
+        successor = next((user for user in candidates if str(user.id) == str(successor_id)), None)
+        if successor is None:
+            raise ValidationError(_l("Please correct the marked fields."),
+                                  fields={"successor": _l("Choose a member of your organisation.")})
+    successor.is_org_admin = True
     return successor

@@ -21,7 +21,8 @@ from community.models_base import utcnow
 
 # What a suspended or banned user may still reach: their sanctions and appeals, their data, their account
 # (its settings and its deletion: the rights over one's own data do not end with a sanction), logging out.
-OPEN_WHILE_SUSPENDED = {"static", "auth.logout", "main.set_language", "main.privacy", "main.health",
+OPEN_WHILE_SUSPENDED = {"static", "auth.logout", "main.set_language", "legal.privacy", "legal.impressum",
+                        "legal.accessibility", "main.health",
                         "moderation.my_sanctions", "moderation.appeal", "account.export_data",
                         "account.settings", "account.delete_account"}
 

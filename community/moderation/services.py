@@ -55,9 +55,10 @@ ACTION_SCHEMA = Schema({
     "forum_id": Id(),
     "seconds": Number(0, MAX_SLOW_MODE_SECONDS),
 })
-LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "lift", "restore", "uphold", "assign", "unassign")
+# "publish" and "return" are the reviews of good examples (item type "example", community/examples).
+LOGGED_ACTIONS = (*ACTIONS, *SANCTION_KINDS, "lift", "restore", "uphold", "assign", "unassign", "publish", "return")
 LOG_FILTERS = Schema({"moderator_id": Id(), "action": OneOf(LOGGED_ACTIONS),
-                      "item_type": OneOf((*ITEM_TYPES, "thread", "room", "forum", "user"))})
+                      "item_type": OneOf((*ITEM_TYPES, "thread", "room", "forum", "user", "example"))})
 
 
 def invalid(**fields):

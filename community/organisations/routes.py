@@ -71,12 +71,16 @@ def edit(org_id: int):
         form.description.data = withheld.text
     alerts = []
     if form.validate_on_submit():
+        was_verified = org.verified
         try:
             services.update_organisation(current_user, org, form_values(form))
         except ValidationError as error:
             alerts = show_service_errors(form, error)
         else:
             flash(_("The profile has been saved."), "success")
+            if was_verified and not org.verified:
+                flash(_("The platform checks the new name or official key again; until then the profile "
+                        "shows no verified badge."), "info")
             return redirect(url_for(".show", org_id=org.id))
     return render_template("organisations/edit.html", org=org, form=form, alerts=alerts,
                            withheld=withheld), 422 if alerts else 200

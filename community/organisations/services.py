@@ -104,10 +104,21 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
 
     if "description" in values and withhold_edit(org, values["description"]):
         del values["description"]  # hidden by moderation: the new text waits for review
+    if org.verified and changes_identity(org, values) and not policy.can(user, "organisation.verify", org):
+        # Verification vouches for a name and a key; another name is another claim, checked anew.
+        org.verified = False
+        org.verified_at = None
     _apply(org, values)
     db.session.commit()
     organisation_changed.send(org)
     return org
+
+
+def changes_identity(org: Organisation, values: dict) -> bool:
+    """Whether cleaned profile values rename the organisation or change its official key (AGS)."""
+    renamed = "name" in values and values["name"] != org.name
+    rekeyed = "official_key" in values and (values["official_key"] or None) != org.official_key
+    return renamed or rekeyed
 
 
 def get_organisation(org_id) -> Organisation:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("rooms", __name__, cli_group="rooms")
 
-from community.rooms import routes  # noqa: E402,F401  (registers the views on bp)
+from community.rooms import membership, routes  # noqa: E402,F401  (the membership hook; the views on bp)

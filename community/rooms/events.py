@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
 
 from community import policy
-from community.auth.models import User
+from community.auth.models import ApiToken, User
 from community.auth.services import user_for_api_token
 from community.errors import NotFound, PermissionDenied, ServiceError
 from community.extensions import db, socketio
@@ -27,8 +27,11 @@ from community.rooms.messages import message_to_dict
 from community.rooms.models import Room
 from community.rooms.presence import presence, room_channel
 from community.rooms.ratelimit import allow
+from community.signals import api_token_revoked, sessions_ended
 
 SOCKET_USER = "socket_user_id"
+SOCKET_AUTH_VERSION = "socket_auth_version"
+SOCKET_TOKEN = "socket_token_id"
 # Protocol error codes (docs/realtime.md), from the service errors' codes.
 ERROR_CODES = {"validation_error": "invalid", "bad_request": "invalid", "conflict": "invalid",
                "too_large": "too_large", "forbidden": "forbidden", "not_found": "not_found"}
@@ -43,26 +46,49 @@ class SocketError(Exception):
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
 
-def _authenticate(auth):
-    """A personal API token in the auth payload, else the browser's session cookie (Flask-Login)."""
+def token_channel(token_id: int) -> str:
+    """The Socket.IO room of the connections opened with one API token (closed when it is revoked)."""
+    return f"token:{token_id}"
+
+
+def _authenticate(auth) -> tuple[User | None, int | None]:
+    """A personal API token in the auth payload (the user and the token's id), else the browser's
+    session cookie (Flask-Login)."""
     if isinstance(auth, dict) and "token" in auth:
         token = auth["token"]
         if not isinstance(token, str) or len(token) > 200:
-            return None
-        return user_for_api_token(token, sanctioned_too=True)
-    return current_user._get_current_object() if current_user.is_authenticated else None
+            return None, None
+        user = user_for_api_token(token, sanctioned_too=True)
+        token_id = db.session.scalar(db.select(ApiToken.id).filter_by(token_hash=ApiToken.hash(token)))
+        return (user, token_id) if user is not None and token_id is not None else (None, None)
+    return (current_user._get_current_object(), None) if current_user.is_authenticated else (None, None)
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    user = _authenticate(auth)
+    user, token_id = _authenticate(auth)
     if user is None:
         # Two arguments: the first is connect_error's message, the second its `data` (docs/realtime.md).
         message = _("Please log in.")
         raise ConnectionRefusedError(message, {"code": "unauthenticated", "message": message})
     refuse_socket(user)  # suspended or banned: refused with the reason and end date
+    # What the socket was opened with; every event checks it is still valid (_socket_user).
     session[SOCKET_USER] = user.id
+    session[SOCKET_AUTH_VERSION] = user.auth_version
+    session[SOCKET_TOKEN] = token_id
     join_room(user_channel(user.id))
+    if token_id is not None:
+        join_room(token_channel(token_id))
+
+
+@sessions_ended.connect
+def _close_sockets_of_ended_sessions(user, **_extra) -> None:
+    socketio.server.manager.end_channel(user_channel(user.id), "/")
+
+
+@api_token_revoked.connect
+def _close_sockets_of_a_revoked_token(_user, token_id: int, **_extra) -> None:
+    socketio.server.manager.end_channel(token_channel(token_id), "/")
 
 
 @socketio.on("disconnect")
@@ -72,8 +98,12 @@ def on_disconnect(*_reason):
 
 
 def _socket_user() -> User:
+    """The socket's user, while the session or token it was opened with is valid: a logout, password
+    change or reset elsewhere bumps the user's auth version, a revoked token is gone (primary-key reads)."""
     user = db.session.get(User, session.get(SOCKET_USER) or 0)
-    if user is None or not user.is_active:
+    token_id = session.get(SOCKET_TOKEN)
+    if user is None or not user.is_active or user.auth_version != session.get(SOCKET_AUTH_VERSION) \
+            or (token_id is not None and db.session.get(ApiToken, token_id) is None):
         raise SocketError("unauthenticated", _("Please log in."))
     return user
 

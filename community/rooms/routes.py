@@ -90,10 +90,12 @@ def invite(room_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        added = services.invite(user, room, form_values(form), url_for("rooms.show", room_id=room.id))
+        services.invite(user, room, form_values(form), url_for("rooms.show", room_id=room.id))
     except ValidationError as error:
         return _render_room(room, MessageForm(formdata=None), show_service_errors(form, error), 422, form)
-    flash(_("%(n)s people added.", n=len(added)), "success")
+    # The same answer whoever has an account: no names, no count.
+    flash(_("The invitation has been sent. Everyone with an account among these addresses can now take part."),
+          "success")
     return redirect(url_for("rooms.show", room_id=room.id))
 
 

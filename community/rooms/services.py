@@ -177,12 +177,10 @@ def _invitees(user, values: dict) -> list[User]:
     if len(emails) > INVITE_EMAILS_MAX:
         errors["emails"] = _l("Invite at most %(n)s people at once.", n=INVITE_EMAILS_MAX)
     elif emails:
-        found = {u.email.lower(): u for u in db.session.scalars(db.select(User).filter(
-            sa.func.lower(User.email).in_(emails), User.deleted_at.is_(None)))}
-        unknown = [email for email in emails if email not in found]
-        if unknown:
-            errors["emails"] = _l("No account uses these addresses: %(emails)s", emails=", ".join(unknown)[:300])
-        people.update({u.id: u for u in found.values()})
+        # Addresses without an account are passed over in silence: the answer is the same either way,
+        # so the form cannot be used to find out who has an account.
+        people.update({u.id: u for u in db.session.scalars(db.select(User).filter(
+            sa.func.lower(User.email).in_(emails), User.deleted_at.is_(None)))})
     if values["organisation_id"] is not None:
         organisation = db.session.get(Organisation, values["organisation_id"])
         if organisation is None:
@@ -192,14 +190,16 @@ def _invitees(user, values: dict) -> list[User]:
                 User.organisation_id == organisation.id, User.deleted_at.is_(None)))})
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
-    if not people:
+    if not emails and values["organisation_id"] is None:
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"emails": _l("Name at least one person or organisation.")})
     return list(people.values())
 
 
 def invite(user, room: Room, data: dict, room_url: str = "") -> list[User]:
-    """Add people (by email) or all members of an organisation to a partner or group room; notifies them."""
+    """Add people (by email) or all members of an organisation to a partner or group room; notifies them.
+
+    Addresses without an account are skipped without a word (docs/security.md)."""
     policy.require(user, "room.invite", room)
     added = [person for person in _invitees(user, INVITE_SCHEMA.clean(data)) if not room.has_member(person.id)]
     db.session.add_all(RoomMember(room_id=room.id, user_id=person.id) for person in added)

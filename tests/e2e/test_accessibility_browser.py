@@ -11,7 +11,8 @@ from tests.e2e.test_forums_browser import MODERATOR, MODERATOR_PASSWORD, THREAD_
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 BLOCKING = {"serious", "critical"}
-PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/organisations",
+PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
+                "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
                 "/register/find?q=Gemeinde", "/register/join/1")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
@@ -38,6 +39,22 @@ def test_public_pages_have_no_serious_accessibility_violations(page):
     assert problems == [], "\n".join(problems)
 
 
+def links_in_main(page, prefix):
+    return page.locator(f"main a[href^='{prefix}']").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+
+
+def first_forum_with_a_thread(page):
+    """A forum page and a thread in it (the demo's forums do not all have threads)."""
+    page.goto("/forums/")
+    forums = [href for href in links_in_main(page, "/forums/") if not href.startswith("/forums/threads/")]
+    for forum in dict.fromkeys(forums):
+        page.goto(forum)
+        threads = [href for href in links_in_main(page, "/forums/threads/") if THREAD_LINK.match(href)]
+        if threads:
+            return forum, threads[0]
+    raise AssertionError("no forum of the demo has a thread")
+
+
 def test_member_pages_have_no_serious_accessibility_violations(open_as, accounts):  # noqa: F811
     member = open_as(*accounts["members"][0])
     paths = list(MEMBER_PAGES)
@@ -46,12 +63,8 @@ def test_member_pages_have_no_serious_accessibility_violations(open_as, accounts
     paths += [organisation, f"{organisation}/edit", f"{organisation}/members", f"{organisation}/needs/new"]
     member.goto("/rooms")
     paths.append(member.locator("main a[href^='/rooms/']").first.get_attribute("href"))
-    member.goto("/forums/")
-    member.locator("main a[href^='/forums/']").first.click()
-    paths.append(member.url.removeprefix(member.url.split("/forums/")[0]))
-    threads = [href for href in member.locator("main a[href^='/forums/threads/']").evaluate_all(
-        "links => links.map(link => link.getAttribute('href'))") if THREAD_LINK.match(href)]
-    paths.append(threads[0])
+    forum, thread = first_forum_with_a_thread(member)
+    paths += [forum, thread]
     problems = [line for path in paths for line in violations(member, path)]
     assert problems == [], "\n".join(problems)
 

@@ -8,14 +8,33 @@ whoever adds a route under /api/v1 adds its operation to the section of its feat
 """
 from flask import current_app
 
-from community.api.openapi import consultations, directory, forums, insights, rooms, suggestions
+# One import and one SECTIONS entry per feature, each on its own line, so features added side by side merge.
+from community.api.openapi import consultations
+from community.api.openapi import digitalcheck
+from community.api.openapi import directory
+from community.api.openapi import events
+from community.api.openapi import examples
+from community.api.openapi import forums
+from community.api.openapi import insights
+from community.api.openapi import rooms
+from community.api.openapi import suggestions
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
                                          responses)
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
 # Each section documents one feature: schemas() -> components, paths(paging) -> operations.
-SECTIONS = (directory, suggestions, rooms, forums, consultations, insights)
+SECTIONS = (
+    directory,
+    suggestions,
+    rooms,
+    forums,
+    consultations,
+    insights,
+    digitalcheck,
+    events,
+    examples,
+)
 DESCRIPTION = (
     "JSON API of Kommunalnetz. Every operation except this document needs a personal API token: "
     "`Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. "

@@ -1,0 +1,60 @@
+"""Who may organise, change, register for and see what of an event.
+
+Organisers are the competence centre's consultants, members of public bodies and members of companies
+(whose events are labelled as vendor events). An event is changed by its organiser, the admins of the
+organising organisation and platform admins.
+"""
+from community.policy import _participant, _signed_in, is_admin, is_consultant, is_org_admin_of, rule
+
+
+def is_organiser(user, event) -> bool:
+    if not _signed_in(user) or event is None:
+        return False
+    return user.id == event.organiser_id or is_org_admin_of(user, event) or is_admin(user)
+
+
+@rule("event.create")
+def _create(user, target) -> bool:
+    return _participant(user) and (is_consultant(user) or getattr(user, "organisation_id", None) is not None)
+
+
+@rule("event.view")
+def _view(user, event) -> bool:
+    return True
+
+
+@rule("event.edit")
+def _edit(user, event) -> bool:
+    return _participant(user) and is_organiser(user, event)
+
+
+@rule("event.participants")
+def _participants(user, event) -> bool:
+    """The participant list, its CSV and attendance marking."""
+    return is_organiser(user, event)
+
+
+@rule("event.register")
+def _register(user, event) -> bool:
+    return _participant(user) and (event is None or event.status == "scheduled")
+
+
+@rule("event.online_link")
+def _online_link(user, event) -> bool:
+    """The online link: the organiser and confirmed participants only."""
+    if is_organiser(user, event):
+        return True
+    if not _signed_in(user):
+        return False
+    from community.events.services import registration_of
+
+    registration = registration_of(user, event)
+    return registration is not None and registration.status == "confirmed"
+
+
+@rule("event.certificate")
+def _certificate(user, registration) -> bool:
+    """A certificate of attendance: the attendee, and the organiser of the event."""
+    if not _signed_in(user) or registration is None or not registration.attended:
+        return False
+    return registration.user_id == user.id or is_organiser(user, registration.event)

@@ -1,0 +1,50 @@
+"""Registrations with features that do not import this one: the matching engine (one more record kind),
+the Digital-Check's recommendations per Handlungsfeld and the consultations' typed links."""
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from community.consultations.links import register_link_kind
+from community.digitalcheck.recommendations import register_source
+from community.examples.models import Example
+from community.extensions import db
+from community.profiles import catalogue
+from community.suggestions.engine import Record, register_record_kind
+
+KIND = "example"
+
+
+def example_record(example: Example) -> Record:
+    """Only the published copy is indexed: nothing under review can ever be matched."""
+    public = example.published or {}
+    text = "\n".join([public.get(name) or "" for name in ("summary", "problem", "solution", "results", "lessons")]
+                     + catalogue.names(public.get("ozg_ids") or []))
+    return Record(id=f"{KIND}:{example.id}", kind=KIND, title=public.get("title", ""), text=text,
+                  topics=tuple(public.get("topics") or ()), owner=f"org:{example.organisation_id}")
+
+
+def _published():
+    return db.select(Example).filter(Example.published_at.is_not(None))
+
+
+register_record_kind(KIND, Example, example_record, _published)
+
+
+def _for_handlungsfeld(organisation, dimension, topics, limit):
+    """Published examples of other organisations on the Handlungsfeld's topics, most helpful first."""
+    from community.examples.services import helpful_counts
+
+    rows = [row for row in db.session.scalars(_published().order_by(Example.published_at.desc()))
+            if set(row.published.get("topics") or ()) & set(topics)
+            and (organisation is None or row.organisation_id != organisation.id)]
+    counts = helpful_counts(row.id for row in rows)
+    rows.sort(key=lambda row: -counts.get(row.id, 0))
+    return [{"title": row.published["title"], "url": url_for("examples.show", example_id=row.id),
+             "reason": str(_l("%(organisation)s, on the same topic", organisation=row.organisation.name))}
+            for row in rows[:limit]]
+
+
+register_source(KIND, lambda: _l("Good examples"), _for_handlungsfeld, order=20)
+
+
+register_link_kind(KIND, Example, lambda row: url_for("examples.show", example_id=row.id),
+                   lambda row: (row.published or {}).get("title", ""))
