@@ -109,26 +109,58 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # A feature's package holds only its blueprint and its rules, so importing one of its modules (its
+    # models, say) never loads its views and all they import: the views are loaded here, at the top.
     from community.account import bp as account_bp
+    from community.account import routes as _account_views  # noqa: F401
     from community.api import bp as api_bp
+    from community.api import consultations as _api_consultations  # noqa: F401
+    from community.api import digitalcheck as _api_digitalcheck  # noqa: F401
+    from community.api import entries as _api_entries  # noqa: F401
+    from community.api import events as _api_events  # noqa: F401
+    from community.api import examples as _api_examples  # noqa: F401
+    from community.api import forums as _api_forums  # noqa: F401  (forums, reports, moderation)
+    from community.api import insights as _api_insights  # noqa: F401
+    from community.api import moderation as _api_moderation  # noqa: F401
+    from community.api import notifications as _api_notifications  # noqa: F401
+    from community.api import rooms as _api_rooms  # noqa: F401
+    from community.api import routes as _api_views  # noqa: F401  (the document, organisations)
+    from community.api import suggestions as _api_suggestions  # noqa: F401  (suggestions, search, contacts)
     from community.auth import bp as auth_bp
+    from community.auth import routes as _auth_views  # noqa: F401
     from community.consultations import bp as consultations_bp
-    from community.insights import bp as insights_bp
+    from community.consultations import routes as _consultations_views  # noqa: F401
     from community.digitalcheck import bp as digitalcheck_bp
     from community.events import bp as events_bp
     from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
+    from community.forums import routes as _forums_views  # noqa: F401
+    from community.insights import bp as insights_bp
+    from community.insights import routes as _insights_views  # noqa: F401
     from community.joining import bp as joining_bp
+    from community.joining import routes as _joining_views  # noqa: F401
     from community.legal import bp as legal_bp
-    from community.moderation import bp as moderation_bp
+    from community.legal import routes as _legal_views  # noqa: F401
     from community.main import bp as main_bp
+    from community.main import routes as _main_views  # noqa: F401
     from community.members import bp as members_bp
-    from community.organisations import bp as organisations_bp
-    from community.profiles import bp as profiles_bp
-    from community.rooms import bp as rooms_bp
+    from community.members import routes as _members_views  # noqa: F401
+    from community.moderation import bp as moderation_bp
+    from community.moderation import routes as _moderation_views  # noqa: F401
     from community.notifications import bp as notifications_bp
+    from community.notifications import matches as _match_notices  # noqa: F401  (the signal receiver)
+    from community.notifications import routes as _notifications_views  # noqa: F401
+    from community.organisations import bp as organisations_bp
+    from community.organisations import routes as _organisations_views  # noqa: F401
+    from community.profiles import bp as profiles_bp
+    from community.profiles import routes as _profiles_views  # noqa: F401
+    from community.rooms import bp as rooms_bp
+    from community.rooms import membership as _room_membership  # noqa: F401  (ends memberships with the organisation's)
+    from community.rooms import routes as _rooms_views  # noqa: F401
     from community.search import bp as search_bp
+    from community.search import routes as _search_views  # noqa: F401
     from community.suggestions import bp as suggestions_bp
+    from community.suggestions import routes as _suggestions_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -11,7 +11,7 @@ The two best rows are fed back into the query once (pseudo-relevance feedback) t
 Large indexes find candidates with a pruned query (its strongest terms, read from the postings) and
 score the best of them exactly with the whole query, row by row.
 
-Thread safety: readers take one immutable `_Snapshot` reference and never see it change; `upsert`
+Thread safety: readers take one immutable `Snapshot` reference and never see it change; `upsert`
 and `remove` build a new snapshot under a lock and swap the reference (atomic in Python). Queries
 from several (green) threads may run while one thread writes.
 """
@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from matching import storage
 from matching.explain import shared_terms, shared_topics
 from matching.records import Match, Record
+from matching.snapshot import Snapshot
 from matching.text import fold, is_indexable, words
 from matching.vectors import Document, Vectoriser
 
@@ -73,36 +74,10 @@ class TextAnalysis:
     problem: str | None
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    main: sp.csr_matrix
-    main_columns: sp.csc_matrix
-    delta: sp.csr_matrix
-    topic_rows: sp.csr_matrix
-    ids: list[str]
-    row_of: dict[str, int]
-    kinds: np.ndarray
-    owners: np.ndarray
-    topics: list[tuple[str, ...]]
-    alive: np.ndarray
-    unknown_terms: int = 0
-    total_terms: int = 0
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.ids)
-
-    def row_vector(self, row: int) -> tuple[np.ndarray, np.ndarray]:
-        n_main = self.main.shape[0]
-        matrix, local = (self.main, row) if row < n_main else (self.delta, row - n_main)
-        start, end = matrix.indptr[local], matrix.indptr[local + 1]
-        return matrix.indices[start:end], matrix.data[start:end]
-
-
 class MatchIndex:
     """Ranks records against a text or against another record. Build with `MatchIndex.build`."""
 
-    def __init__(self, vectoriser: Vectoriser, snapshot: _Snapshot, kinds: list[str],
+    def __init__(self, vectoriser: Vectoriser, snapshot: Snapshot, kinds: list[str],
                  owners: list[str], topics: list[str], topic_weight: float = TOPIC_WEIGHT) -> None:
         self._vectoriser = vectoriser
         self._topic_weight = topic_weight
@@ -233,7 +208,7 @@ class MatchIndex:
     def load(cls, path: str | Path) -> MatchIndex:
         """Read an index written by `save`."""
         vectoriser, parts, names = storage.load(Path(path))
-        snapshot = _Snapshot(
+        snapshot = Snapshot(
             main=parts["main"], main_columns=parts["main_columns"],
             delta=_empty_rows(len(vectoriser.terms)), topic_rows=parts["topic_rows"],
             ids=names["ids"], row_of={record_id: row for row, record_id in enumerate(names["ids"])},
@@ -304,7 +279,7 @@ class MatchIndex:
         """-1 for records without owner: they share an owner with nobody."""
         return -1 if owner is None else self._owner_codes.setdefault(owner, len(self._owner_codes))
 
-    def _rank(self, snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+    def _rank(self, snapshot: Snapshot, columns: np.ndarray, values: np.ndarray,
               topics: tuple[str, ...], k: int, kinds: Collection[str] | None,
               excluded_owner: int, excluded_row: int) -> list[Match]:
         if k <= 0 or len(columns) == 0 or snapshot.n_rows == 0:
@@ -332,7 +307,7 @@ class MatchIndex:
         order = np.lexsort((rows, -scores))
         return [self._match(snapshot, columns, values, topics, int(rows[i]), float(scores[i])) for i in order]
 
-    def _text_candidates(self, snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+    def _text_candidates(self, snapshot: Snapshot, columns: np.ndarray, values: np.ndarray,
                          allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Allowed rows whose text cosine with the query reaches MIN_TEXT_SCORE, and the cosines.
         When the query had to be pruned, its candidates are the RESCORE_ROWS best rows of the
@@ -358,7 +333,7 @@ class MatchIndex:
         return scores
 
     @staticmethod
-    def _expand(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+    def _expand(snapshot: Snapshot, columns: np.ndarray, values: np.ndarray,
                 feedback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rocchio feedback: the query plus FEEDBACK_WEIGHT times the mean of the best rows."""
         query = np.zeros(snapshot.main.shape[1], dtype=np.float32)
@@ -369,7 +344,7 @@ class MatchIndex:
         expanded = np.flatnonzero(query)
         return expanded, query[expanded] / np.linalg.norm(query[expanded])
 
-    def _prune(self, snapshot: _Snapshot, columns: np.ndarray,
+    def _prune(self, snapshot: Snapshot, columns: np.ndarray,
                values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The query terms whose postings are read: in a large index the strongest word terms and
         n-grams (MAX_QUERY_WORDS, MAX_QUERY_NGRAMS) that are not in most rows; else all."""
@@ -389,7 +364,7 @@ class MatchIndex:
         return columns[kept], values[kept]
 
     @staticmethod
-    def _text_scores(snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def _text_scores(snapshot: Snapshot, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Dot products of the query with every row: postings of main, a mat-vec of delta."""
         matrix = snapshot.main_columns
         starts, ends = matrix.indptr[columns], matrix.indptr[columns + 1]
@@ -404,7 +379,7 @@ class MatchIndex:
         return scores
 
     @staticmethod
-    def _row_scores(snapshot: _Snapshot, rows: np.ndarray, columns: np.ndarray,
+    def _row_scores(snapshot: Snapshot, rows: np.ndarray, columns: np.ndarray,
                     values: np.ndarray) -> np.ndarray:
         """Exact dot products of the query with some rows, read row by row."""
         query = np.zeros(snapshot.main.shape[1], dtype=np.float32)
@@ -416,7 +391,7 @@ class MatchIndex:
         scores[~in_main] = snapshot.delta[rows[~in_main] - n_main] @ query
         return scores
 
-    def _topic_scores(self, snapshot: _Snapshot, topics: tuple[str, ...]) -> np.ndarray | None:
+    def _topic_scores(self, snapshot: Snapshot, topics: tuple[str, ...]) -> np.ndarray | None:
         codes = {self._topic_codes.get(topic, -1) for topic in topics}
         codes = [code for code in codes if 0 <= code < snapshot.topic_rows.shape[1]]
         if not codes:
@@ -425,7 +400,7 @@ class MatchIndex:
         query[codes] = 1 / np.sqrt(len(set(topics)))
         return snapshot.topic_rows @ query
 
-    def _match(self, snapshot: _Snapshot, columns: np.ndarray, values: np.ndarray,
+    def _match(self, snapshot: Snapshot, columns: np.ndarray, values: np.ndarray,
                topics: tuple[str, ...], row: int, score: float) -> Match:
         row_columns, row_values = snapshot.row_vector(row)
         order = np.argsort(columns)
@@ -439,9 +414,9 @@ def _empty_rows(n_columns: int) -> sp.csr_matrix:
     return sp.csr_matrix((0, n_columns), dtype=np.float32)
 
 
-def _empty_snapshot(vectoriser: Vectoriser) -> _Snapshot:
+def _empty_snapshot(vectoriser: Vectoriser) -> Snapshot:
     empty = _empty_rows(len(vectoriser.terms))
-    return _Snapshot(main=empty, main_columns=empty.tocsc(), delta=empty, topic_rows=_empty_rows(0),
+    return Snapshot(main=empty, main_columns=empty.tocsc(), delta=empty, topic_rows=_empty_rows(0),
                      ids=[], row_of={}, kinds=np.empty(0, np.int16), owners=np.empty(0, np.int32),
                      topics=[], alive=np.empty(0, bool))
 

@@ -10,24 +10,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from matching.boilerplate import Boilerplate
+from matching.snapshot import Snapshot
 from matching.text import Analyser
 from matching.vectors import Vectoriser
-
-if TYPE_CHECKING:
-    from matching.index import _Snapshot
 
 FORMAT_VERSION = 1
 ARRAYS = "arrays.npz"
 NAMES = "index.json"
 
 
-def save(path: Path, vectoriser: Vectoriser, snapshot: _Snapshot, names: dict[str, Any]) -> None:
+def save(path: Path, vectoriser: Vectoriser, snapshot: Snapshot, names: dict[str, Any]) -> None:
     alive_rows = np.flatnonzero(snapshot.alive)
     rows = sp.vstack([snapshot.main, snapshot.delta], format="csr")[alive_rows]
     columns = rows.tocsc()

@@ -10,7 +10,7 @@ from community import policy
 from community.auth.services import user_for_api_token
 from community.errors import Conflict, ServiceError, ValidationError
 from community.moderation.live import sanction_event
-from community.moderation.sanctions import blocking_sanction
+from community.moderation.state import blocking_sanction
 from community.pagination import page_args
 
 

@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("auth", __name__)
+from community.auth import rules  # noqa: F401  (registers its permissions)
 
-from community.auth import routes  # noqa: E402,F401  (registers the views on bp)
+bp = Blueprint("auth", __name__)

@@ -10,7 +10,7 @@ from community.auth import bp, services
 from community.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
 from community.errors import ValidationError
 from community.extensions import db, limiter
-from community.members.services import open_invite
+from community.members.invites import open_invite
 
 
 def safe_next(target: str | None) -> str | None:

@@ -19,6 +19,7 @@ from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
 from community.links import public_url
+from community.members.invites import claim_invite, open_invite
 from community.models_base import utcnow
 from community.signals import sessions_ended
 from community.organisations.services import create_organisation, validate_new_organisation
@@ -201,8 +202,6 @@ def register_user(data: dict, invite_token: str | None = None) -> User:
 
     One transaction: either the organisation and its first member both exist afterwards, or neither.
     """
-    from community.members.services import claim_invite, open_invite  # members imports this module
-
     data = dict(data)
     org_data = {ORGANISATION_FIELDS[name]: data.pop(name) for name in list(data) if name in ORGANISATION_FIELDS}
     invite = open_invite(invite_token) if invite_token else None
@@ -284,7 +283,7 @@ class AccountSuspended(LoginFailed):
 
 def _refuse_suspended(user: User) -> None:
     """A suspended or banned account cannot log in; the message says why and until when."""
-    from community.moderation.sanctions import blocking_sanction  # moderation builds on accounts
+    from community.moderation.state import blocking_sanction  # moderation builds on accounts
 
     sanction = blocking_sanction(user)
     if sanction is None:

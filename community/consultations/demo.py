@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from community.auth.models import User
 from community.consultations import workflow
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage
+from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations.models import Organisation
@@ -42,8 +43,6 @@ DESCRIPTION = ("Wir stehen am Anfang und möchten wissen, wie andere Kommunen vo
 
 def seed_consultations(world) -> None:
     """Add the centre, its consultants (to world.accounts) and the demo cases."""
-    from community.demo.seed import DEMO_EMAIL_DOMAIN, DemoAccount
-
     centre = Organisation(name=CENTRE_NAME, kind="state", org_type="behoerde", is_demo=True, verified=True,
                           verified_at=utcnow(), description="Neutrale Erstberatung für Kommunen (Demo).")
     centre.topics = ["ozg", "organisation", "sicherheit"]

@@ -7,7 +7,6 @@ features add their own section (forum threads, rooms, ...) to SECTIONS, after th
 `reset()` removes demo accounts and organisations and, by their foreign keys, whatever refers to them.
 """
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -16,6 +15,7 @@ from werkzeug.security import generate_password_hash
 from community.auth.models import User
 from community.consultations.demo import seed_consultations
 from community.demo import plan
+from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations import importer
@@ -25,22 +25,7 @@ from community.rooms.services import ensure_topic_rooms
 from community.signals import records_bulk_changed
 
 DEFAULT_SEED = 1
-DEMO_EMAIL_DOMAIN = "demo.example.org"  # every demo account has an address here; reset() relies on it
 AGE_DAYS = (20, 400)  # organisations joined this many days ago
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email_local: str
-    name: str
-    job_title: str
-    slot: str = ""  # the organisation slot (see ACCOUNT_SLOTS); "" for platform staff
-    role: str = "member"
-    is_org_admin: bool = False
-
-    @property
-    def email(self) -> str:
-        return f"{self.email_local}@{DEMO_EMAIL_DOMAIN}"
 
 
 # Which planned organisation each slot takes: (kind, org_type), chosen among verified ones.

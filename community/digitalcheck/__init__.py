@@ -1,6 +1,6 @@
 """Digital-Check: a self-assessment of a public body that becomes its needs profile."""
 from flask import Blueprint
 
-bp = Blueprint("digitalcheck", __name__, url_prefix="/digital-check")
+from community.digitalcheck import rules  # noqa: F401  (registers its permissions)
 
-from community.digitalcheck import rules  # noqa: E402,F401  (registers the permissions)
+bp = Blueprint("digitalcheck", __name__, url_prefix="/digital-check")

@@ -44,7 +44,7 @@ def _authors(world, rng) -> dict[str, list[Organisation]]:
 
 
 def seed_examples(world) -> list[Example]:
-    from community.demo.seed import DEMO_EMAIL_DOMAIN
+    from community.demo.accounts import DEMO_EMAIL_DOMAIN
 
     rng = world.rng
     users = {user.email.split("@")[0]: user

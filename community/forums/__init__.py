@@ -1,6 +1,6 @@
 """Topic forums: threads, replies, solutions and watching; live updates in events.py."""
 from flask import Blueprint
 
-bp = Blueprint("forums", __name__, url_prefix="/forums")
+from community.forums import rules  # noqa: F401  (registers its permissions)
 
-from community.forums import routes  # noqa: E402,F401  (registers the views on bp)
+bp = Blueprint("forums", __name__, url_prefix="/forums")

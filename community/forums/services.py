@@ -24,6 +24,7 @@ from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.rendering import contains_link, handle_of, mentioned_handles, render_markdown
+from community.search.services import register_thread_finder, search
 from community.taxonomy import TOPICS
 from community.validation import Schema, Text
 
@@ -335,8 +336,6 @@ class ThreadMatches:
 
 def matches_for(viewer, thread: Thread) -> ThreadMatches:
     """Offers and organisations whose texts match the thread's, through the search service (the engine)."""
-    from community.search.services import search  # search lists threads too
-
     opening = thread.opening_post
     result = search(viewer, f"{thread.title}\n{opening.body if opening else ''}", 1, 40)
     own = thread.author.organisation_id if thread.author else None
@@ -369,3 +368,6 @@ def search_threads(viewer, query: str, limit: int = 10) -> list[tuple[Thread, Po
         if post.thread_id not in found and policy.can(viewer, "post.view", post.thread.opening_post):
             found[post.thread_id] = (post.thread, post)
     return list(found.values())[:limit]
+
+
+register_thread_finder(search_threads)

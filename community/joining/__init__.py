@@ -3,6 +3,6 @@ join requests decided by its admins (or the platform for an organisation nobody 
 and the platform admins' list of possible duplicates with a merge action."""
 from flask import Blueprint
 
-bp = Blueprint("joining", __name__)
+from community.joining import rules  # noqa: F401  (registers its permissions)
 
-from community.joining import routes, rules  # noqa: E402,F401  (registers the views and the rules)
+bp = Blueprint("joining", __name__)

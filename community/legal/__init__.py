@@ -3,5 +3,3 @@ per BITV 2.0) and the privacy page, filled from the operator's configuration (do
 from flask import Blueprint
 
 bp = Blueprint("legal", __name__)
-
-from community.legal import routes  # noqa: E402,F401  (registers the views)

@@ -1,5 +1,4 @@
 """Organisation membership: member lists, invitations, removing members, organisation admins."""
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,44 +11,15 @@ from community import policy
 from community.auth.mail import send_mail
 from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
-from community.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from community.errors import Conflict, PermissionDenied, ValidationError
 from community.extensions import db
 from community.links import public_url
 from community.models_base import get_or_not_found, utcnow
+from community.members.invites import _PROBLEMS, claim_invite, hash_token, invite_status, open_invite
 from community.organisations.models import Invite
 from community.signals import membership_ended
 
 MAX_OPEN_INVITES = 50
-TOKEN_MAX = 100
-
-
-OPEN, USED, EXPIRED, REVOKED = "open", "used", "expired", "revoked"
-
-
-class InvalidInvite(ServiceError):
-    status = 410
-    code = "invite_invalid"
-
-
-_PROBLEMS = {
-    USED: _l("This invitation has already been used. Ask your organisation for a new one."),
-    EXPIRED: _l("This invitation has expired. Ask your organisation for a new one."),
-    REVOKED: _l("This invitation was withdrawn. Ask your organisation for a new one."),
-}
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invite_status(invite: Invite) -> str:
-    if invite.used_at is not None:
-        return USED
-    if invite.revoked_at is not None:
-        return REVOKED
-    if invite.expires_at <= utcnow():
-        return EXPIRED
-    return OPEN
 
 
 def active_members(org) -> list[User]:
@@ -119,37 +89,6 @@ def revoke_invite(actor, org, invite_id: int) -> None:
         raise Conflict(problem)
     invite.revoked_at = utcnow()
     db.session.commit()
-
-
-def open_invite(token: str) -> Invite:
-    """The invitation behind a link, if it can still be used; otherwise a message saying why not."""
-    invite = None
-    if isinstance(token, str) and 0 < len(token) <= TOKEN_MAX:
-        invite = db.session.execute(
-            db.select(Invite).filter_by(token_hash=hash_token(token))
-        ).scalar_one_or_none()
-    if invite is None:
-        raise NotFound(_l("This invitation link is not valid. Check that you copied it completely."))
-    problem = _PROBLEMS.get(invite_status(invite))
-    if problem:
-        raise InvalidInvite(problem)
-    return invite
-
-
-def claim_invite(invite: Invite, user) -> None:
-    """Mark the invitation used by `user`, within the caller's transaction.
-
-    A conditional UPDATE, so two people opening the same link at once cannot both join.
-    """
-    claimed = db.session.execute(
-        db.update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
-        .values(used_at=utcnow(), used_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise InvalidInvite(_PROBLEMS[USED])
 
 
 def redeem_invite(token: str, user) -> Invite:

@@ -16,6 +16,7 @@ from community.forums.models import DELETED, HIDDEN, PENDING, PUBLISHED, Post
 from community.models_base import utcnow
 from community.moderation.models import MESSAGE, POST, PROFILE, ModerationAction, WithheldProfile
 from community.organisations.models import Organisation
+from community.organisations.services import register_description_hold
 from community.rooms.models import Message
 
 VISIBLE = "visible"
@@ -88,16 +89,6 @@ def load_item(item_type: str, item_id, include_deleted: bool = False) -> Item:
     return item
 
 
-def scope_of_action(action: ModerationAction) -> tuple[str, int] | None:
-    """The forum or room of the item an action was about (None for profiles and users)."""
-    if action.item_type not in (POST, MESSAGE):
-        return None
-    try:
-        return load_item(action.item_type, action.item_id, include_deleted=True).scope
-    except NotFound:
-        return None
-
-
 def set_state(item: Item, state: str) -> None:
     """Make the item visible, hidden or deleted."""
     if item.type == POST:
@@ -165,3 +156,6 @@ def approve(item: Item) -> bool:
         return False
     set_state(item, VISIBLE)
     return True
+
+
+register_description_hold(withhold_edit)

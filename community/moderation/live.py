@@ -12,6 +12,7 @@ from flask_socketio import ConnectionRefusedError
 
 from community.extensions import socketio
 from community.moderation.models import Sanction
+from community.moderation.state import blocking_sanction
 from community.notifications.services import user_channel
 
 CODE = "banned"  # the protocol's error code for a suspended or banned account
@@ -41,8 +42,6 @@ def end_sockets(sanction: Sanction) -> None:
 
 def refuse_socket(user) -> None:
     """While a socket connects: refuse a suspended or banned user with the `sanction` data."""
-    from community.moderation.sanctions import blocking_sanction  # sanctions imports this module
-
     sanction = blocking_sanction(user)
     if sanction is not None:
         data = sanction_event(sanction)

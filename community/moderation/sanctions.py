@@ -21,6 +21,7 @@ from community.moderation.items import VISIBLE
 from community.moderation.models import (
     BAN, SANCTION_KINDS, SUSPEND, WARN, Appeal, ModerationAction, ModeratorAssignment, Sanction,
 )
+from community.moderation.state import blocking_sanction  # noqa: F401  (routes and tests ask here too)
 from community.notifications.services import notify
 from community.rooms.models import Room
 from community.validation import Id, Number, OneOf, Schema, Text
@@ -152,14 +153,6 @@ def decisions_about(user) -> list[ModerationAction]:
 
 def appeals_by_action(user) -> dict[int, Appeal]:
     return {appeal.action_id: appeal for appeal in db.session.scalars(db.select(Appeal).filter_by(user_id=user.id))}
-
-
-def blocking_sanction(user) -> Sanction | None:
-    """The suspension or ban in force for a user, for logins, pages and sockets."""
-    now = utcnow()
-    return db.session.scalars(db.select(Sanction).filter(
-        Sanction.user_id == user.id, Sanction.kind.in_(("suspend", "ban")),
-        db.or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)).order_by(Sanction.id.desc())).first()
 
 
 def assign_moderator(admin, user_id, forum_id=None, room_id=None) -> ModeratorAssignment:

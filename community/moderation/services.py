@@ -290,16 +290,6 @@ def _set_slow_mode(target, seconds: int) -> None:
         setting.seconds = seconds
 
 
-def room_slow_mode_waits(user, room) -> bool:
-    """Whether the user posted in this slow-mode room too recently to post again."""
-    setting = db.session.get(RoomSlowMode, room.id)
-    if setting is None:
-        return False
-    since = utcnow() - timedelta(seconds=setting.seconds)
-    return db.session.execute(db.select(Message.id).filter(
-        Message.room_id == room.id, Message.author_id == user.id, Message.created_at > since).limit(1)).first() is not None
-
-
 # --- the log -------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("organisations", __name__)
+from community.organisations import rules  # noqa: F401  (registers its permissions)
 
-from community.organisations import routes  # noqa: E402,F401  (registers the views on bp)
+bp = Blueprint("organisations", __name__)

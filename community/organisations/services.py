@@ -1,5 +1,6 @@
 """Organisations: creation, profile updates, lookup and the directory."""
 import re
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
@@ -96,13 +97,20 @@ def create_organisation(data: dict, commit: bool = True) -> Organisation:
     return org
 
 
+# (organisation, new description) -> True when the text is held back for review instead of published.
+# Moderation registers one (a withheld profile), so this module imports no moderation.
+_description_holds: list[Callable[[Organisation, str], bool]] = []
+
+
+def register_description_hold(hold: Callable[[Organisation, str], bool]) -> None:
+    _description_holds.append(hold)
+
+
 def update_organisation(user, org: Organisation, data: dict, partial: bool = False) -> Organisation:
     policy.require(user, "organisation.edit", org)
     values = PROFILE_SCHEMA.clean(data, partial=partial)
     _check_consistency(org.kind, {**values, "_id": org.id})
-    from community.moderation.items import withhold_edit  # moderation builds on organisations
-
-    if "description" in values and withhold_edit(org, values["description"]):
+    if "description" in values and any(hold(org, values["description"]) for hold in _description_holds):
         del values["description"]  # hidden by moderation: the new text waits for review
     if org.verified and changes_identity(org, values) and not policy.can(user, "organisation.verify", org):
         # Verification vouches for a name and a key; another name is another claim, checked anew.

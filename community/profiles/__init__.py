@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("profiles", __name__)
+from community.profiles import rules  # noqa: F401  (registers its permissions)
 
-from community.profiles import routes  # noqa: E402,F401  (registers the views on bp)
+bp = Blueprint("profiles", __name__)

@@ -21,6 +21,7 @@ from community.errors import NotFound, PermissionDenied, ServiceError
 from community.extensions import db, socketio
 from community.models_base import utcnow
 from community.moderation.live import refuse_socket
+from community.moderation.state import forget_sanctions
 from community.notifications.services import user_channel
 from community.rooms import live, messages, services
 from community.rooms.messages import message_to_dict
@@ -120,7 +121,7 @@ def handler(event: str):
         @wraps(fn)
         def wrapper(payload=None, *_extra):
             user = None
-            policy.forget_sanctions()  # `g` may outlive one event (tests keep one app context)
+            forget_sanctions()  # `g` may outlive one event (tests keep one app context)
             try:
                 user = _socket_user()
                 if not allow(user.id):

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("search", __name__)
-
-from community.search import routes  # noqa: E402,F401  (registers the views on bp)

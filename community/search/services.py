@@ -5,6 +5,7 @@ signed-in users, open entries only). Highlighting escapes every piece of text be
 matched words in <mark>, so no text from the database is ever rendered as HTML.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +30,14 @@ PROBLEMS = {
                           "which are not searched for. Add a more specific word."),
     "unknown_words": _l("None of these words occurs in any organisation, need or offer."),
 }
+
+# (viewer, query) -> [(thread, matching post)]: the forums register theirs, so search imports no forum.
+_thread_finders: list[Callable[[object, str], list]] = []
+
+
+def register_thread_finder(find: Callable[[object, str], list]) -> None:
+    """Add the forum threads matching a query to page 1 of the results."""
+    _thread_finders.append(find)
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,7 @@ def search(viewer, query: str | None, page: int = 1, per_page: int = 20) -> Sear
     problem, matches = matching.engine().search(query, k=CANDIDATES, kinds=KINDS)
     hits = _visible_hits(viewer, matches)
     start = (page - 1) * per_page
-    from community.forums.services import search_threads  # the forums ask this module for matches
-
-    threads = tuple(search_threads(viewer, query)) if page == 1 else ()
+    threads = tuple(pair for find in _thread_finders for pair in find(viewer, query)) if page == 1 else ()
     return SearchResult(query, truncated, problem, Page(hits[start:start + per_page], len(hits), page, per_page),
                         threads)
 
