@@ -198,3 +198,10 @@ def test_reset_removes_what_demo_accounts_own_but_keeps_people_who_joined_a_demo
     assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 0
     db.session.delete(person)  # leave the module's database as seeded
     db.session.commit()
+
+
+def test_at_least_300_demo_municipalities_have_a_submitted_digital_check(demo):
+    from community.digitalcheck.models import Assessment
+
+    latest = db.session.scalars(db.select(Assessment).filter(Assessment.is_latest.is_(True))).all()
+    assert len(latest) >= 300 and all(row.is_demo and row.is_submitted for row in latest)

@@ -167,3 +167,40 @@ def test_consultation_and_insights_pages_have_no_serious_accessibility_violation
     problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
                  for line in violations(consultant, path)]
     assert problems == [], "\n".join(problems)
+
+
+def test_mail_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    """Mail settings (a member), the outbox (the platform admin), an unsubscribe page, also at phone size."""
+    from tests.e2e.test_consultations_browser import REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, admin = open_as(REQUESTER, password), open_as("admin@demo.example.org", password)
+    problems = [line for line in violations(member, "/account/mail")]
+    problems += [line for line in violations(admin, "/admin/mail")]
+    problems += [line for line in phone_problems(member, "/account/mail")]
+    problems += [line for line in phone_problems(admin, "/admin/mail")]
+    assert problems == [], "\n".join(problems)
+
+
+def digital_check_pages(page) -> list[str]:
+    """The Digital-Check's overview, a result, the first step and the closing step of a draft."""
+    page.goto("/digital-check/")
+    paths = ["/digital-check/", page.locator("main a[href^='/digital-check/']", has_text="Ergebnis öffnen").first
+             .get_attribute("href")]
+    start = page.get_by_role("button", name="Digital-Check beginnen")
+    if start.count():
+        start.click()
+    else:
+        page.get_by_role("link", name="Digital-Check fortsetzen").click()
+    first_step = "/" + page.url.split("/", 3)[3]
+    return paths + [first_step, first_step.replace("/steps/1", "/steps/9")]
+
+
+def test_digital_check_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import REQUESTER, demo_password
+
+    member = open_as(REQUESTER, demo_password(live_server))
+    paths = digital_check_pages(member)
+    problems = [line for path in paths for line in violations(member, path)]
+    problems += [line for path in paths for line in phone_problems(member, path)]
+    assert problems == [], "\n".join(problems)
