@@ -97,16 +97,63 @@ def test_public_pages_work_on_a_phone(page):
     assert problems == [], "\n".join(problems)
 
 
-def test_member_and_moderator_pages_work_on_a_phone(open_as, accounts):  # noqa: F811
-    member = open_as(*accounts["members"][0])
+def member_paths(member) -> list[str]:
+    """The member's own pages that have ids in their address: organisation, its forms, a room,
+    a forum, a thread, a need."""
     member.goto("/account/")
     organisation = member.locator("main a[href^='/organisations/']").first.get_attribute("href")
-    paths = list(MEMBER_PAGES) + [organisation, f"{organisation}/edit", f"{organisation}/members"]
+    paths = [organisation, f"{organisation}/edit", f"{organisation}/members", f"{organisation}/needs/new"]
+    member.goto(organisation)
+    entries = member.locator("main a[href^='/needs/'], main a[href^='/offers/']")
+    if entries.count():
+        paths.append(entries.first.get_attribute("href"))
     member.goto("/rooms")
     paths.append(member.locator("main a[href^='/rooms/']").first.get_attribute("href"))
+    member.goto("/forums/")
+    forums = member.locator("main a[href^='/forums/']").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    paths.append(forums[0])
+    for forum in forums:  # the first forum with a thread
+        member.goto(forum)
+        threads = [href for href in member.locator("main a[href^='/forums/threads/']").evaluate_all(
+            "links => links.map(link => link.getAttribute('href'))") if THREAD_LINK.match(href)]
+        if threads:
+            paths.append(threads[0])
+            break
+    return paths
+
+
+def test_member_and_moderator_pages_work_on_a_phone(open_as, accounts):  # noqa: F811
+    member = open_as(*accounts["members"][0])
+    paths = list(MEMBER_PAGES) + member_paths(member)
     problems = [line for path in paths for line in phone_problems(member, path)]
     moderator = open_as(MODERATOR, MODERATOR_PASSWORD)
     problems += [line for path in MODERATOR_PAGES for line in phone_problems(moderator, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_consultation_and_insights_pages_work_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    requester, consultant = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    consultant.goto("/consultations/")
+    case = consultant.locator("#consultation-queue a[href^='/consultations/']").first.get_attribute("href")
+    problems = [line for path in ("/consultations/", "/consultations/new", case)
+                for line in phone_problems(requester, path)]
+    problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
+                 for line in phone_problems(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+ADMIN_PAGES = ("/admin/organisations", "/admin/join-requests", "/moderation/moderators")
+
+
+def test_admin_pages_are_accessible_and_work_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import demo_password
+
+    admin = open_as("admin@demo.example.org", demo_password(live_server))
+    problems = [line for path in ADMIN_PAGES for line in violations(admin, path)]
+    problems += [line for path in ADMIN_PAGES for line in phone_problems(admin, path)]
     assert problems == [], "\n".join(problems)
 
 
