@@ -29,3 +29,19 @@ def get_or_not_found(model, ident, message, hidden: Callable[[object], bool] | N
     if row is None or (hidden is not None and hidden(row)):
         raise NotFound(message)
     return row
+
+
+def only_on(dialect: str, item):
+    """An index (or other schema item) the models create on one database only, such as PostgreSQL's
+    trigram index: `create_all` skips it elsewhere, and so does `include_object_for` when Alembic
+    compares the models with another database."""
+    item.info["only_on"] = dialect
+    return item.ddl_if(dialect=dialect)
+
+
+def include_object_for(dialect: str) -> Callable:
+    """Alembic's include_object for a database of this dialect (migrations/env.py, tests/test_migrations.py)."""
+    def include(item, name, type_, reflected, compare_to) -> bool:
+        return getattr(item, "info", {}).get("only_on", dialect) == dialect
+
+    return include

@@ -70,6 +70,8 @@ class ManyOf:
             value = [part.strip() for part in value.split(",") if part.strip()]
         if not isinstance(value, (list, tuple)):
             raise ValueError(_l("Must be a list."))
+        if len(value) > self.max_items:  # as sent: twelve copies of one value are still twelve
+            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
         allowed = set(self.choices)
         cleaned = []
         for item in value:
@@ -99,8 +101,10 @@ class Number:
             if self.required:
                 raise ValueError(_l("This field is required."))
             return None
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON Schema's integer: 71.0 is the same number as 71
         if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= self.maximum:
             raise ValueError(_l("Enter a whole number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum))
         return value

@@ -4,7 +4,7 @@ Organisers are the competence centre's consultants, members of public bodies and
 (whose events are labelled as vendor events). An event is changed by its organiser, the admins of the
 organising organisation and platform admins.
 """
-from community.policy import _signed_in, is_participant, is_admin, is_consultant, is_org_admin_of, rule
+from community.policy import _signed_in, is_admin, is_consultant, is_org_admin_of, is_participant, rule
 
 
 def is_organiser(user, event) -> bool:

@@ -4,7 +4,7 @@ Authors are members of public bodies (companies never write one); an example is 
 reviewed; its organisation sees its own drafts; consultants of the competence centre and global
 moderators review (never their own example).
 """
-from community.policy import _signed_in, is_participant, is_consultant, is_global_moderator, is_member_of, rule
+from community.policy import _signed_in, is_consultant, is_global_moderator, is_member_of, is_participant, rule
 
 
 def is_reviewer(user) -> bool:

@@ -1,5 +1,6 @@
 """Home page, language switch, health check and error pages."""
-from flask import Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (Response, abort, current_app, jsonify, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -85,7 +86,10 @@ def _http_error(error):
     code, message = _HTTP_ERRORS[status]
     if status == 500:
         db.session.rollback()
-    return _error_response(status, code, message())
+    response = make_response(_error_response(status, code, message()))
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 names them
+    return response
 
 
 for _status in _HTTP_ERRORS:

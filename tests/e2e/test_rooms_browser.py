@@ -76,3 +76,42 @@ def test_a_message_appears_live_and_after_going_offline_sync_catches_up(browser,
     finally:
         writer_context.close()
         reader_context.close()
+
+
+def test_times_read_alike_live_and_after_reload_and_the_typing_notice_ends_on_send(browser, live_server, demo_members):
+    """The reader's browser runs in UTC and English; times are still Berlin time in the page's format."""
+    (first_email, password), (second_email, _) = demo_members
+    writer_context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    reader_context = browser.new_context(base_url=live_server.url, locale="en-US", timezone_id="UTC")
+    try:
+        writer, reader = writer_context.new_page(), reader_context.new_page()
+        for page in (writer, reader):
+            page.set_default_timeout(10_000)
+        sign_in(writer, first_email, password)
+        sign_in(reader, second_email, password)
+        room = first_topic_room(writer)
+        writer.goto(room)
+        reader.goto(room)
+
+        writer.locator("#message-form textarea").press_sequentially("Gleich kommt")
+        typing = reader.locator("#room-typing")
+        expect(typing).not_to_be_empty()
+        writer.locator("#message-form button[type=submit]").click()
+        live = reader.locator("#room-messages li", has_text="Gleich kommt")
+        expect(live).to_have_count(1)
+        expect(typing).to_be_empty(timeout=1_500)  # at once on send, not after the 4-second timeout
+        writer.locator("#message-form textarea").press_sequentially("noch etwas")
+        expect(typing).not_to_be_empty()
+        expect(typing).to_be_empty(timeout=6_000)  # and a few seconds after the last keystroke
+
+        live_time = live.locator("time").inner_text()
+        iso = live.locator("time").get_attribute("datetime")
+        berlin = reader.evaluate("""iso => new Intl.DateTimeFormat('de', {timeZone: 'Europe/Berlin',
+            dateStyle: 'short', timeStyle: 'short'}).format(new Date(iso))""", iso)
+        assert live_time == berlin, (live_time, berlin)
+        reader.reload()
+        reloaded = reader.locator("#room-messages li", has_text="Gleich kommt").locator("time")
+        assert reloaded.inner_text() == live_time
+    finally:
+        writer_context.close()
+        reader_context.close()
