@@ -200,6 +200,13 @@ def test_reset_removes_what_demo_accounts_own_but_keeps_people_who_joined_a_demo
     db.session.commit()
 
 
+def test_at_least_300_demo_municipalities_have_a_submitted_digital_check(demo):
+    from community.digitalcheck.models import Assessment
+
+    latest = db.session.scalars(db.select(Assessment).filter(Assessment.is_latest.is_(True))).all()
+    assert len(latest) >= 300 and all(row.is_demo and row.is_submitted for row in latest)
+
+
 def test_every_land_has_demo_companies_of_every_type_so_no_filter_shows_an_empty_land(demo):
     """A Bavarian municipality filtering companies in Bayern finds some: invented ones, marked as demo.
     Federal bodies belong to no Land, so only the other kinds are filtered by Land."""

@@ -1,6 +1,7 @@
 """Partner suggestions, search and contact requests (community/api/suggestions.py)."""
-from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation, page_schema, path_id, query, record,
-                                         ref, request_body, responses, rule_schema, stored_schema)
+from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation, page_schema, path_id, query,
+                                         query_schema, record, ref, request_body, responses, rule_schema,
+                                         stored_schema)
 from community.organisations.services import CREATE_SCHEMA
 from community.profiles.services import MODELS
 from community.search import services as search_services
@@ -81,7 +82,7 @@ def schemas() -> dict:
 
 
 def paths(paging: list) -> dict:
-    filters = [query(name, rule_schema(rule), "Only suggestions from organisations with this "
+    filters = [query(name, query_schema(rule), "Only suggestions from organisations with this "
                      + name.replace("_", " ") + ".") for name, rule in suggestion_services.FILTERS.fields.items()]
     conflict = {"409": json_response("Your account has no organisation, or a request between the two organisations "
                                      "is pending or accepted, or the request was already answered.", ref("Error"))}
@@ -100,7 +101,7 @@ def paths(paging: list) -> dict:
                                             "collapsing near-duplicates; `more: true` says there are more "
                                             "candidates than were examined, so `total` is a lower bound",
                                             ref("SearchHitPage"))}, "400", "401", "422"),
-            parameters=[{**query("q", {"type": "string"}, "Words to search for; cut at 20,000 characters. "
+            parameters=[{**query("q", {"type": "string", "minLength": 1, "pattern": "\\S"}, "Words to search for; cut at 20,000 characters. "
                                  "Empty or only common words: 422."), "required": True},
                         query("kind", {"enum": sorted(search_services.KINDS)}, "Only hits of this kind."),
                         query("topic", {"enum": sorted(TOPIC_BY_SLUG)}, "Only hits with this topic."),
