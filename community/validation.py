@@ -118,6 +118,32 @@ def Id(required: bool = False) -> Number:  # noqa: N802  (reads like the other r
     return Number(1, MAX_ID, required=required)
 
 
+class IdList:
+    """A list of database ids: JSON numbers, digits from a form, or digits separated by commas."""
+
+    def __init__(self, max_items: int):
+        self.max_items = max_items
+
+    def clean(self, value):
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(_l("Must be a list."))
+        cleaned = []
+        for item in value:
+            if isinstance(item, str) and item.isdigit() and len(item) < 12:
+                item = int(item)
+            if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID:
+                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
+            if item not in cleaned:
+                cleaned.append(item)
+        if len(cleaned) > self.max_items:
+            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+        return cleaned
+
+
 class IdConverter(IntegerConverter):
     """The app's `int` URL converter: numbers beyond MAX_ID match no route (404), so no id reaches a
     query that PostgreSQL (int4) or SQLite (int8) would refuse with an error."""

@@ -210,15 +210,16 @@ def test_other_features_register_link_kinds(client, people):
     from community.organisations.models import Organisation
 
     users, tokens, town = people
-    register_link_kind("example", Organisation, lambda row: f"/organisations/{row.id}", lambda row: row.name)
+    # A kind of its own: the real ones (example, event) are registered by their features and must stay.
+    register_link_kind("test_partner", Organisation, lambda row: f"/organisations/{row.id}", lambda row: row.name)
     try:
         case = _file(client, tokens)
         _to(client, tokens, case["id"], "scheduled")
         response = _move(client, tokens, case["id"], "consultant", "advised", advice="x",
-                         recommendations=[{"kind": "example", "id": town.id}])
+                         recommendations=[{"kind": "test_partner", "id": town.id}])
         assert response.get_json()["recommendations"][0]["title"] == town.name
     finally:
-        LINK_KINDS.pop("example")
+        LINK_KINDS.pop("test_partner")
 
 
 def test_rating_only_after_the_advice_and_only_by_the_requester(client, people):

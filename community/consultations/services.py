@@ -25,7 +25,7 @@ from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need
 from community.taxonomy import LAENDER, TOPICS
-from community.validation import MAX_ID, Flag, Id, ManyOf, Number, OneOf, Schema, Text
+from community.validation import MAX_ID, Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text
 
 URGENCIES = ("low", "normal", "high")
 FORMATS = ("phone", "video", "onsite")
@@ -39,30 +39,6 @@ NOTIFICATION_KINDS = (
 )
 for _kind in NOTIFICATION_KINDS:
     kinds.register_kind(_kind, kinds.CONSULTATIONS)
-
-
-class IdList:
-    """A list of database ids (JSON numbers, or digits from a form)."""
-
-    def __init__(self, max_items: int):
-        self.max_items = max_items
-
-    def clean(self, value):
-        if value in (None, ""):
-            return []
-        if not isinstance(value, (list, tuple)):
-            raise ValueError(_l("Must be a list."))
-        cleaned = []
-        for item in value:
-            if isinstance(item, str) and item.isdigit():
-                item = int(item)
-            if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
-            if item not in cleaned:
-                cleaned.append(item)
-        if len(cleaned) > self.max_items:
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
-        return cleaned
 
 
 class DateTimeValue:

@@ -33,7 +33,7 @@ from community.pagination import Page
 from community.profiles import catalogue
 from community.signals import entry_changed
 from community.taxonomy import LAENDER, POPULATION_CLASSES, TOPICS, Choice
-from community.validation import MAX_ID, Flag, Id, ManyOf, Number, OneOf, Schema, Text
+from community.validation import Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text
 
 TITLE_MAX, SUMMARY_MAX, LONG_MAX, REASON_MAX, MESSAGE_MAX = 200, 1000, 20000, 2000, 1000
 MAX_PARTNERS = 20
@@ -61,32 +61,6 @@ TOPIC_SLUGS = [topic.slug for topic in TOPICS]
 NOTIFICATION_KINDS = (EXAMPLE_SUBMITTED := "example_submitted", EXAMPLE_REVIEWED := "example_reviewed")
 for _kind in NOTIFICATION_KINDS:
     kinds.register_kind(_kind, kinds.MODERATION)
-
-
-class IdList:
-    """A list of database ids (JSON numbers, or digits from a form)."""
-
-    def __init__(self, max_items: int):
-        self.max_items = max_items
-
-    def clean(self, value):
-        if value in (None, ""):
-            return []
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-        if not isinstance(value, (list, tuple)):
-            raise ValueError(_l("Must be a list."))
-        cleaned = []
-        for item in value:
-            if isinstance(item, str) and item.isdigit() and len(item) < 12:
-                item = int(item)
-            if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
-            if item not in cleaned:
-                cleaned.append(item)
-        if len(cleaned) > self.max_items:
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
-        return cleaned
 
 
 @dataclass(frozen=True)
