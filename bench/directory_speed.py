@@ -7,7 +7,11 @@ the directory page through the Flask test client. Per case it prints the p50/p95
 and the SQL statements per request, counted with a before_cursor_execute event: the count is the
 same for 20 and 100 rows per page, so there is no query per row (no N+1).
 
+On PostgreSQL it then times the name searches without and with the pg_trgm GIN index
+(ix_organisation_name_trgm, migration 4c1f2e9a7b30) and prints both and the ratio.
+
 Run: .venv/bin/python bench/directory_speed.py [--organisations 100000] [--repeat 30] [--sqlite-only]
+     [--postgres-only]
 """
 import argparse
 import random
@@ -37,6 +41,7 @@ CASES = (
     ("kind=company", "kind=company"),
     ("land=09 & topic=energie", "land=09&topic=energie"),
     ("q=haus (name search)", "q=haus"),
+    ("q=4711 (rare name part)", "q=4711"),
     ("verified=1", "verified=1"),
     ("no filter, 100 per page", "per_page=100"),
 )
@@ -103,12 +108,16 @@ def fill(count: int) -> None:
     db.session.commit()
 
 
-def time_cases(app, repeat: int) -> list[tuple]:
+NAME_SEARCHES = [case for case in CASES if case[1].startswith("q=")]
+TRIGRAM_INDEX = "ix_organisation_name_trgm"
+
+
+def time_cases(app, repeat: int, cases=CASES) -> list[tuple]:
     statements: list[str] = []
     sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     client = app.test_client()
     results = []
-    for label, query in CASES:
+    for label, query in cases:
         url = "/organisations" + (f"?{query}" if query else "")
         for _ in range(3):  # warm caches and the connection pool
             assert client.get(url).status_code == 200, url
@@ -137,8 +146,30 @@ def run(name: str, url: str, count: int, repeat: int) -> None:
         print(f"{'case':<28} {'rows':>5} {'p50 ms':>8} {'p95 ms':>8}  SQL statements/request")
         for label, rows, p50, p95, counts in time_cases(app, repeat):
             print(f"{label:<28} {rows:>5} {p50:>8.1f} {p95:>8.1f}  {', '.join(map(str, counts))}")
+        if db.engine.dialect.name == "postgresql":
+            compare_trigram_index(app, repeat)
         db.session.remove()
         db.engine.dispose()
+
+
+def compare_trigram_index(app, repeat: int) -> None:
+    """The name searches without the trigram index (a scan of every name) and with it."""
+    db.session.remove()  # the requests' session holds a lock that DROP INDEX would wait for
+    with db.engine.begin() as conn:
+        definition = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"),
+                                  {"name": TRIGRAM_INDEX}).scalar_one()
+        conn.execute(sa.text(f"DROP INDEX {TRIGRAM_INDEX}"))
+        conn.execute(sa.text("ANALYZE organisation"))
+    before = time_cases(app, repeat, NAME_SEARCHES)
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(definition))
+        conn.execute(sa.text("ANALYZE organisation"))
+    after = time_cases(app, repeat, NAME_SEARCHES)
+    print(f"\npg_trgm GIN index on organisation.name: {definition}")
+    print(f"{'case':<28} {'rows':>5} {'p50 without':>12} {'p50 with':>9} {'ratio':>6}")
+    for (label, rows, p50_before, _, _), (_, _, p50_after, _, _) in zip(before, after, strict=True):
+        print(f"{label:<28} {rows:>5} {p50_before:>10.1f}ms {p50_after:>7.1f}ms {p50_before / p50_after:>5.1f}x")
 
 
 def scratch_postgres(server: str) -> str | None:
@@ -168,10 +199,12 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres", default=POSTGRES_SERVER, help="server to create the scratch database on")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{Path(tmp) / 'directory.sqlite'}", args.organisations, args.repeat)
+    if not args.postgres_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            run("SQLite", f"sqlite:///{Path(tmp) / 'directory.sqlite'}", args.organisations, args.repeat)
     if args.sqlite_only:
         return
     url = scratch_postgres(args.postgres)

@@ -25,3 +25,4 @@ from community.digitalcheck.models import Assessment, AssessmentNeed, Assessment
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed  # noqa: F401,E501
 from community.events.models import CalendarFeed, Event, Registration  # noqa: F401
 from community.examples.models import Example, ExampleInterest, ExampleVote  # noqa: F401
+from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from community.errors import NotFound
 from community.extensions import db
+from community.validation import MAX_ID
 
 
 def utcnow() -> datetime:
@@ -23,7 +24,24 @@ def get_or_not_found(model, ident, message, hidden: Callable[[object], bool] | N
     """The row of `model` with primary key `ident`; NotFound(message) when there is none, when the id
     is not an integer (ids arrive from forms and JSON), or when `hidden(row)` says the asker may not
     see it: the same answer as for a missing row, so an id reveals nothing."""
-    row = db.session.get(model, ident) if isinstance(ident, int) else None
+    fits = isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
+    row = db.session.get(model, ident) if fits else None
     if row is None or (hidden is not None and hidden(row)):
         raise NotFound(message)
     return row
+
+
+def only_on(dialect: str, item):
+    """An index (or other schema item) the models create on one database only, such as PostgreSQL's
+    trigram index: `create_all` skips it elsewhere, and so does `include_object_for` when Alembic
+    compares the models with another database."""
+    item.info["only_on"] = dialect
+    return item.ddl_if(dialect=dialect)
+
+
+def include_object_for(dialect: str) -> Callable:
+    """Alembic's include_object for a database of this dialect (migrations/env.py, tests/test_migrations.py)."""
+    def include(item, name, type_, reflected, compare_to) -> bool:
+        return getattr(item, "info", {}).get("only_on", dialect) == dialect
+
+    return include

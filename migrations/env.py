@@ -5,6 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from community.models_base import include_object_for
+
 config = context.config
 # Keep the application's loggers alive: tests and servers run migrations in-process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -40,6 +42,7 @@ def run_migrations_online():
             # enforced (community/extensions.py) that DROP would delete every row referring to it.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # ends SQLAlchemy's implicit transaction, so Alembic begins its own
+        conf_args.setdefault("include_object", include_object_for(connection.dialect.name))
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

@@ -32,7 +32,7 @@ def seed(server: LiveServer, *emails: str) -> dict[str, str]:
     tokens, server.user_ids = {}, {}
     for email in emails:
         created = server.flask("users", "create", "--email", email, "--password", PASSWORD, "--org-id", "1").stdout
-        server.user_ids[email] = int(re.search(r"Created user (\d+)", created).group(1))
+        server.user_ids[email] = int(re.search(r"(?:Created user|Konto) (\d+)", created).group(1))
         tokens[email] = server.flask("users", "token", email).stdout.strip().splitlines()[-1]
     return tokens
 

@@ -147,7 +147,7 @@ def test_a_suspension_imposed_on_one_process_closes_the_users_socket_on_the_othe
     moderator, carol = "moderator@scale.example", "carol@scale.example"
     first.flask("users", "create", "--email", moderator, "--password", PASSWORD, "--org-id", "1", "--role", "moderator")
     created = first.flask("users", "create", "--email", carol, "--password", PASSWORD, "--org-id", "1").stdout
-    carol_id = int(re.search(r"Created user (\d+)", created).group(1))
+    carol_id = int(re.search(r"(?:Created user|Konto) (\d+)", created).group(1))
     token = first.flask("users", "token", carol).stdout.strip().splitlines()[-1]
     told, closed = threading.Event(), threading.Event()
     client = RoomClient(second.url, token)

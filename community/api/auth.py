@@ -8,10 +8,11 @@ from werkzeug.exceptions import BadRequest
 
 from community import policy
 from community.auth.services import user_for_api_token
-from community.errors import Conflict, ServiceError, ValidationError
+from community.errors import Conflict, InvalidInput, ServiceError, ValidationError
 from community.moderation.live import sanction_event
 from community.moderation.state import blocking_sanction
-from community.pagination import page_args
+from community.pagination import MAX_PAGE, page_args
+from community.validation import JSON_MAX_DEPTH, json_problem
 
 
 class Unauthorized(ServiceError):
@@ -76,21 +77,50 @@ def api_rate_limit() -> str:
     return current_app.config["RATELIMIT_API"]
 
 
-def json_body() -> dict:
+def json_body(refusal: type[ValidationError] = ValidationError) -> dict:
+    """The request's JSON object. Anything else is refused with `refusal`: 422 on the older APIs as
+    documented, InvalidInput (400) on the newer ones."""
     if not request.is_json:
         raise ServiceError(_l("Send the body as JSON with the header Content-Type: application/json."))
     try:
         data = request.get_json()
-    except BadRequest:
+    except (BadRequest, RecursionError):
         raise ServiceError(_l("The request body is not valid JSON.")) from None
+    problem = json_problem(data)
+    if problem == "too_deep":
+        raise ServiceError(_l("The request body is nested too deeply (at most %(n)s levels).", n=JSON_MAX_DEPTH))
+    if problem:
+        raise ServiceError(_l("The request body contains text that is not valid Unicode."))
     if not isinstance(data, dict):
-        raise ValidationError(_l("The request body must be a JSON object."))
+        raise refusal(_l("The request body must be a JSON object."))
     return data
 
 
+def query_value(name: str) -> str | None:
+    """One query parameter, given at most once: a repeated one is refused (400), not half-read."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise InvalidInput(_l("Please correct the marked fields."), fields={name: _l("Give this parameter once.")})
+    return values[0] if values else None
+
+
 def request_page() -> tuple[int, int]:
-    """page and per_page from the query string, clamped (per_page at most 100)."""
-    return page_args(request.args.get("page"), request.args.get("per_page"), current_app.config["PER_PAGE"])
+    """page and per_page from the query string as documented: whole numbers from 1 (page at most
+    MAX_PAGE), per_page reduced to MAX_PER_PAGE; anything else is refused with 400 naming the field."""
+    errors = {}
+    numbers = {}
+    for name, default, maximum in (("page", 1, MAX_PAGE), ("per_page", current_app.config["PER_PAGE"], None)):
+        raw = query_value(name)
+        if raw is None:
+            numbers[name] = default
+        elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= (maximum or int(raw)):
+            numbers[name] = int(raw)
+        else:
+            errors[name] = (_l("Enter a whole number from 1 to %(n)s.", n=maximum) if maximum
+                            else _l("Enter a whole number from 1."))
+    if errors:
+        raise InvalidInput(_l("Please correct the marked fields."), fields=errors)
+    return page_args(numbers["page"], numbers["per_page"], current_app.config["PER_PAGE"])
 
 
 def own_organisation(user):

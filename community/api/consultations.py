@@ -4,12 +4,13 @@ from flask import g, request, url_for
 from community.api import bp
 from community.api.auth import json_body, request_page, token_required
 from community.consultations import services
+from community.errors import InvalidInput
 
 
 @bp.route("/consultations", methods=["POST"])
 @token_required
 def create_consultation():
-    case = services.create_request(g.api_user, json_body())
+    case = services.create_request(g.api_user, json_body(InvalidInput))
     return (services.case_to_dict(case, g.api_user), 201,
             {"Location": url_for("api.get_consultation", case_id=case.id)})
 
@@ -33,18 +34,18 @@ def get_consultation(case_id: int):
 @token_required
 def move_consultation(case_id: int):
     case = services.get_case(g.api_user, case_id)
-    return services.case_to_dict(services.transition(g.api_user, case, json_body()), g.api_user)
+    return services.case_to_dict(services.transition(g.api_user, case, json_body(InvalidInput)), g.api_user)
 
 
 @bp.route("/consultations/<int:case_id>/messages", methods=["POST"])
 @token_required
 def post_consultation_message(case_id: int):
     case = services.get_case(g.api_user, case_id)
-    return services.message_to_dict(services.post_message(g.api_user, case, json_body())), 201
+    return services.message_to_dict(services.post_message(g.api_user, case, json_body(InvalidInput))), 201
 
 
 @bp.route("/consultations/<int:case_id>/rating", methods=["POST"])
 @token_required
 def rate_consultation(case_id: int):
     case = services.get_case(g.api_user, case_id)
-    return services.case_to_dict(services.rate(g.api_user, case, json_body()), g.api_user)
+    return services.case_to_dict(services.rate(g.api_user, case, json_body(InvalidInput)), g.api_user)

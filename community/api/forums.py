@@ -1,8 +1,10 @@
 """API views for forums, threads and replies; the same services as the HTML pages."""
-from flask import g, request, url_for
+from flask import g, url_for
+from flask_babel import lazy_gettext as _l
 
 from community.api import bp
-from community.api.auth import json_body, request_page, token_required
+from community.api.auth import json_body, query_value, request_page, token_required
+from community.errors import InvalidInput
 from community.forums import services
 from community.forums.models import Forum, Thread
 from community.pagination import Page
@@ -37,7 +39,9 @@ def list_forums():
 @bp.route("/forums/<int:forum_id>/threads")
 @token_required
 def list_threads(forum_id: int):
-    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "latest"
+    sort = query_value("sort") or "latest"
+    if sort not in services.SORTS:
+        raise InvalidInput(_l("Please correct the marked fields."), fields={"sort": _l("Choose one of the listed values.")})
     page, per_page = request_page()
     return services.list_threads(g.api_user, services.get_forum(forum_id), sort, page, per_page).to_dict(thread_to_dict)
 

@@ -1,5 +1,6 @@
 """`flask users ...`: create accounts, set platform roles and issue personal API tokens."""
 import click
+from flask_babel import gettext as _
 
 from community.account.services import issue_token
 from community.auth import services
@@ -17,7 +18,7 @@ def _fail(error: ServiceError) -> None:
 def _user(email: str):
     user = services.find_user_by_email(email)
     if user is None or not user.is_active:
-        raise click.ClickException(f"No account with the email address {email}.")
+        raise click.ClickException(_("No account with the email address %(email)s.", email=email))
     return user
 
 
@@ -37,15 +38,19 @@ def create(email: str, password: str, org_id: int, role: str, name: str | None):
     """Create an account in an existing organisation (its first member administers it)."""
     organisation = db.session.get(Organisation, org_id)
     if organisation is None:
-        raise click.ClickException(f"No organisation with id {org_id}.")
+        raise click.ClickException(_("No organisation with id %(id)s.", id=org_id))
     local_part = email.partition("@")[0]
     data = {"email": email, "password": password, "name": name or (local_part if len(local_part) >= 2 else email)}
     try:
         user = services.create_user(data, organisation, role=role)
     except ServiceError as error:
         _fail(error)
-    click.echo(f"Created user {user.id} <{user.email}> in organisation {organisation.id} ({user.role}"
-               f"{', organisation admin' if user.is_org_admin else ''}).")
+    values = {"id": user.id, "email": user.email, "organisation": organisation.id, "role": user.role}
+    if user.is_org_admin:
+        click.echo(_("Created user %(id)s <%(email)s> in organisation %(organisation)s (%(role)s, organisation "
+                     "admin).", **values))
+    else:
+        click.echo(_("Created user %(id)s <%(email)s> in organisation %(organisation)s (%(role)s).", **values))
 
 
 @users.command("set-role")
@@ -54,7 +59,7 @@ def create(email: str, password: str, org_id: int, role: str, name: str | None):
 def set_role(email: str, role: str):
     """Give an account a platform role."""
     user = services.set_role(_user(email), role)
-    click.echo(f"{user.email} is now {user.role}.")
+    click.echo(_("%(email)s is now %(role)s.", email=user.email, role=user.role))
 
 
 @users.command("token")
@@ -66,5 +71,5 @@ def token(email: str, name: str):
         _record, plain = issue_token(_user(email), name)
     except ServiceError as error:
         _fail(error)
-    click.echo("Personal API token (store it now, it is not shown again):")
+    click.echo(_("Personal API token (store it now, it is not shown again):"))
     click.echo(plain)

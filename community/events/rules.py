@@ -4,7 +4,7 @@ Organisers are the competence centre's consultants, members of public bodies and
 (whose events are labelled as vendor events). An event is changed by its organiser, the admins of the
 organising organisation and platform admins.
 """
-from community.policy import _participant, _signed_in, is_admin, is_consultant, is_org_admin_of, rule
+from community.policy import _signed_in, is_admin, is_consultant, is_org_admin_of, is_participant, rule
 
 
 def is_organiser(user, event) -> bool:
@@ -15,7 +15,7 @@ def is_organiser(user, event) -> bool:
 
 @rule("event.create")
 def _create(user, target) -> bool:
-    return _participant(user) and (is_consultant(user) or getattr(user, "organisation_id", None) is not None)
+    return is_participant(user) and (is_consultant(user) or getattr(user, "organisation_id", None) is not None)
 
 
 @rule("event.view")
@@ -25,7 +25,7 @@ def _view(user, event) -> bool:
 
 @rule("event.edit")
 def _edit(user, event) -> bool:
-    return _participant(user) and is_organiser(user, event)
+    return is_participant(user) and is_organiser(user, event)
 
 
 @rule("event.participants")
@@ -36,7 +36,7 @@ def _participants(user, event) -> bool:
 
 @rule("event.register")
 def _register(user, event) -> bool:
-    return _participant(user) and (event is None or event.status == "scheduled")
+    return is_participant(user) and (event is None or event.status == "scheduled")
 
 
 @rule("event.online_link")

@@ -4,11 +4,11 @@ Authors are members of public bodies (companies never write one); an example is 
 reviewed; its organisation sees its own drafts; consultants of the competence centre and global
 moderators review (never their own example).
 """
-from community.policy import _participant, _signed_in, is_consultant, is_global_moderator, is_member_of, rule
+from community.policy import _signed_in, is_consultant, is_global_moderator, is_member_of, is_participant, rule
 
 
 def is_reviewer(user) -> bool:
-    return _participant(user) and (is_consultant(user) or is_global_moderator(user))
+    return is_participant(user) and (is_consultant(user) or is_global_moderator(user))
 
 
 def _in_public_body(user) -> bool:
@@ -18,7 +18,7 @@ def _in_public_body(user) -> bool:
 
 @rule("example.create")
 def _create(user, target) -> bool:
-    return _participant(user) and _in_public_body(user)
+    return is_participant(user) and _in_public_body(user)
 
 
 @rule("example.view")
@@ -34,7 +34,7 @@ def _view_working(user, example) -> bool:
 
 @rule("example.edit")
 def _edit(user, example) -> bool:
-    return _participant(user) and is_member_of(user, example) and _in_public_body(user)
+    return is_participant(user) and is_member_of(user, example) and _in_public_body(user)
 
 
 @rule("example.review")
@@ -45,11 +45,11 @@ def _review(user, example) -> bool:
 @rule("example.reuse")
 def _reuse(user, example) -> bool:
     """Ask the example's organisation for contact: anyone of another organisation, if it is open to it."""
-    return (_participant(user) and getattr(user, "organisation_id", None) is not None
+    return (is_participant(user) and getattr(user, "organisation_id", None) is not None
             and example.published is not None and not is_member_of(user, example)
             and bool(example.published.get("contact_open")))
 
 
 @rule("example.vote")
 def _vote(user, example) -> bool:
-    return _participant(user) and example.published is not None and not is_member_of(user, example)
+    return is_participant(user) and example.published is not None and not is_member_of(user, example)

@@ -1,10 +1,12 @@
 """Home page, language switch, health check and error pages."""
-from flask import Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (Response, abort, current_app, jsonify, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import ServiceError
 from community.extensions import db
+from community.links import safe_next
 from community.main import bp
 
 
@@ -29,10 +31,7 @@ def set_language(code: str):
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    target = request.form.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.route("/healthz")
@@ -87,7 +86,10 @@ def _http_error(error):
     code, message = _HTTP_ERRORS[status]
     if status == 500:
         db.session.rollback()
-    return _error_response(status, code, message())
+    response = make_response(_error_response(status, code, message()))
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 names them
+    return response
 
 
 for _status in _HTTP_ERRORS:

@@ -1,10 +1,11 @@
 """Organisations, their topics and member invitations."""
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
-from community.models_base import TimestampMixin
+from community.models_base import TimestampMixin, only_on
 from community.taxonomy import PUBLIC_BODY_KINDS
 
 
@@ -26,6 +27,9 @@ class Organisation(TimestampMixin, db.Model):
         db.Index("ix_organisation_population_class_name", "population_class", "name"),
         db.Index("ix_organisation_verified_name", "verified", "name"),
         db.Index("ix_organisation_verified_created_at", "verified", "created_at"),
+        # The directory's name search (ILIKE '%…%') on PostgreSQL; SQLite has no trigram index.
+        only_on("postgresql", db.Index("ix_organisation_name_trgm", "name", postgresql_using="gin",
+                                       postgresql_ops={"name": "gin_trgm_ops"})),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,3 +97,8 @@ class Invite(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(db.DateTime)
 
     organisation = relationship("Organisation")
+
+
+# The trigram index needs PostgreSQL's pg_trgm; the migration creates it, and so does create_all.
+sa.event.listen(Organisation.__table__, "before_create",
+                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

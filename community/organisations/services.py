@@ -54,7 +54,7 @@ def _check_consistency(kind: str, values: dict) -> None:
     if kind != MUNICIPALITY and values.get("population_class"):
         errors["population_class"] = _l("Only municipalities have a population class.")
     website = values.get("website")
-    if website and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", website):
+    if website and not re.match(WEBSITE_PATTERN, website):
         errors["website"] = _l("Enter a web address starting with http:// or https://.")
     email = values.get("contact_email")
     if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
@@ -177,6 +177,8 @@ def verification_queue(user, args, page: int = 1, per_page: int = 20) -> Page:
         select = select.filter(Organisation.verified.is_(filters["verified"]))
     return paginate(select.order_by(Organisation.created_at.desc(), Organisation.id.desc()), page, per_page)
 
+
+WEBSITE_PATTERN = r"^https?://[^\s/$.?#].[^\s]*$"
 
 DIRECTORY_FILTERS = Schema({
     "q": Text(100),

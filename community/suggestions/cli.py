@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from community.suggestions import engine as matching
 
@@ -17,13 +18,14 @@ PROGRESS_FROM = 500
 def rebuild(if_missing: bool):
     """Build the index from the database and save a snapshot for every process to load."""
     if if_missing and matching.usable_snapshot() is not None:
-        click.echo("A snapshot of the matching index exists; nothing to do.")
+        click.echo(_("A snapshot of the matching index exists; nothing to do."))
         return
     change_id = matching.latest_change_id()
     total, records = matching.database_records()
-    with click.progressbar(records, length=total, label="Indexing", file=sys.stderr) as progress:
+    with click.progressbar(records, length=total, label=_("Indexing"), file=sys.stderr) as progress:
         snapshot = matching.save_snapshot(progress, change_id)
-    click.echo(f"Indexed {snapshot.records} records into {snapshot.directory} (changes up to {change_id}).")
+    click.echo(_("Indexed %(records)s records into %(directory)s (changes up to %(change)s).",
+                 records=snapshot.records, directory=snapshot.directory, change=change_id))
 
 
 def _format_score(score: float) -> str:
@@ -46,8 +48,9 @@ def evaluate(path: str, k: int, as_json: bool):
     try:
         result = matching.evaluate_file(path)
     except matching.RecordFormatError as error:
-        raise click.ClickException(f"{path}: line {error.line}: {error.reason}") from None
-    with click.progressbar(result.needs, label="Matching", file=sys.stderr,
+        raise click.ClickException(_("%(path)s: line %(line)s: %(reason)s", path=path, line=error.line,
+                                     reason=error.reason)) from None
+    with click.progressbar(result.needs, label=_("Matching"), file=sys.stderr,
                            hidden=len(result.needs) < PROGRESS_FROM) as needs:
         for need in needs:
             matches = result.matches(need, k)
@@ -63,14 +66,15 @@ def evaluate(path: str, k: int, as_json: bool):
     if as_json:
         click.echo(json.dumps({"evaluation": metrics}))
     else:
-        click.echo(f"MAP@10 {metrics['map_at_10']:.3f}   P@5 {metrics['p_at_5']:.3f}   "
-                   f"nDCG@10 {metrics['ndcg_at_10']:.3f}   ({metrics['queries']} labelled needs)")
+        click.echo(_("MAP@10 %(map)s   P@5 %(p5)s   nDCG@10 %(ndcg)s   (%(n)s labelled needs)",
+                     map=f"{metrics['map_at_10']:.3f}", p5=f"{metrics['p_at_5']:.3f}",
+                     ndcg=f"{metrics['ndcg_at_10']:.3f}", n=metrics["queries"]))
 
 
 def _print_need(need, matches) -> None:
     click.echo(f"{need.id}  {need.title or need.text[:60]}")
     if not matches:
-        click.echo("    (no match)")
+        click.echo("    " + _("(no match)"))
     for rank, match in enumerate(matches, start=1):
         click.echo(f"  {rank:>3}. {match.id:<24} {_format_score(match.score)}  {', '.join(match.terms)}")
     click.echo("")

@@ -16,6 +16,7 @@ from community.api.openapi import events
 from community.api.openapi import examples
 from community.api.openapi import forums
 from community.api.openapi import insights
+from community.api.openapi import mail
 from community.api.openapi import rooms
 from community.api.openapi import suggestions
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
@@ -34,6 +35,7 @@ SECTIONS = (
     digitalcheck,
     events,
     examples,
+    mail,
 )
 DESCRIPTION = (
     "JSON API of Kommunalnetz. Every operation except this document needs a personal API token: "
@@ -53,7 +55,9 @@ def build_document() -> dict:
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "A personal API token (kn_...)."}},
             "schemas": _schemas(),
-            "responses": {name: json_response(description, ref("Error")) for name, description in ERRORS.values()},
+            "responses": {**{name: json_response(description, ref("Error")) for name, description in ERRORS.values()},
+                          "UriTooLong": {"description": ERRORS["414"][1],
+                                         "content": {"text/html": {"schema": {"type": "string"}}}}},
         },
     }
 
@@ -73,4 +77,9 @@ def _paths(default_per_page: int) -> dict:
     )}}
     for section in SECTIONS:
         paths.update(section.paths(paging))
+    for operations in paths.values():
+        for method in operations.values():
+            # request_page and query_value refuse paging and other query values not as documented: 400.
+            if isinstance(method, dict) and method.get("parameters") and "400" not in method["responses"]:
+                method["responses"]["400"] = {"$ref": f"#/components/responses/{ERRORS['400'][0]}"}
     return paths

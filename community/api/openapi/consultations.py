@@ -16,8 +16,8 @@ def schemas() -> dict:
     text = {"type": "string"}
     fields = services.REQUEST_SCHEMA.fields
     ids = {"type": "array", "items": ID, "maxItems": services.MAX_NEEDS}
-    link = {"type": "object", "properties": {"kind": {"type": "string", "description": "A registered link kind: "
-                                                      + ", ".join(sorted(LINK_KINDS)) + " (features add more)."},
+    link = {"type": "object", "properties": {"kind": {"enum": sorted(LINK_KINDS), "description": "A registered "
+                                                      "link kind (features add more)."},
                                              "id": ID}, "required": ["kind", "id"], "additionalProperties": False}
     status = {"enum": list(workflow.STATUSES)}
     case = {
@@ -50,7 +50,8 @@ def schemas() -> dict:
         "ConsultationCreate": body({
             **{name: rule_schema(fields[name]) for name in ("subject", "description", "topics", "urgency",
                                                             "preferred_format")},
-            "assessment_id": {**ID, "description": "Your organisation's latest submitted Digital-Check."},
+            "assessment_id": {**ID, "type": ["integer", "null"],
+                              "description": "Your organisation's latest submitted Digital-Check, or null."},
             "need_ids": {**ids, "description": "Needs of your organisation to discuss."},
         }, ["subject", "description", "topics", "urgency", "preferred_format"]),
         "ConsultationTransitionCreate": body({
@@ -79,7 +80,7 @@ def paths(paging: list) -> dict:
         query("urgency", {"enum": list(services.URGENCIES)}, "Only cases of this urgency."),
         query("land", {"enum": [land.slug for land in LAENDER]}, "Only cases of organisations in this Land."),
         query("topic", {"enum": [topic.slug for topic in TOPICS]}, "Only cases about this topic."),
-        query("assignee", {"type": "string"}, "`me`, `none` or a user id."),
+        query("assignee", {"type": "string", "pattern": "^(|me|none|[0-9]{1,10})$"}, "`me`, `none` or a user id."),
     ]
     tag = "Consultations"
     return {

@@ -2,9 +2,9 @@
 (community/api/routes.py, community/api/entries.py)."""
 from community.api.entries import STATUS_FILTERS
 from community.api.openapi.parts import (ID, TIMESTAMP, body_schema, json_response, nullable, operation, page_schema,
-                                         path_id, query, record, ref, request_body, responses, rule_schema,
-                                         stored_schema)
-from community.organisations.services import CREATE_SCHEMA, DIRECTORY_FILTERS, PROFILE_SCHEMA
+                                         path_id, query, query_schema, record, ref, request_body, responses,
+                                         rule_schema, stored_schema)
+from community.organisations.services import CREATE_SCHEMA, DIRECTORY_FILTERS, PROFILE_SCHEMA, WEBSITE_PATTERN
 from community.pagination import MAX_PER_PAGE
 from community.profiles.services import MODELS, SCHEMAS
 
@@ -36,6 +36,12 @@ def _entry_schema(kind: str) -> dict:
     })
 
 
+def _with_website_pattern(body: dict) -> dict:
+    """The web address the service checks: empty, or http(s):// and a host."""
+    body["properties"]["website"]["pattern"] = f"^$|{WEBSITE_PATTERN}"
+    return body
+
+
 def schemas() -> dict:
     organisation = _organisation_properties()
     found = {
@@ -46,7 +52,7 @@ def schemas() -> dict:
             "offers": {"type": "array", "items": ref("Offer"), "maxItems": MAX_PER_PAGE},
         }),
         "OrganisationPage": page_schema("Organisation"),
-        "ProfileUpdate": body_schema(PROFILE_SCHEMA, partial=True),
+        "ProfileUpdate": _with_website_pattern(body_schema(PROFILE_SCHEMA, partial=True)),
     }
     for kind in MODELS:
         name = kind.capitalize()
@@ -105,7 +111,7 @@ def _entry_paths(kind: str, paging: list) -> dict:
 
 
 def paths(paging: list) -> dict:
-    filters = [query(name, rule_schema(rule), _FILTER_HELP[name]) for name, rule in DIRECTORY_FILTERS.fields.items()]
+    filters = [query(name, query_schema(rule), _FILTER_HELP[name]) for name, rule in DIRECTORY_FILTERS.fields.items()]
     found = {
         "/organisations": {"get": operation(
             "list_organisations", "Search the directory of organisations", "Organisations",

@@ -1,7 +1,12 @@
 """Building blocks of the OpenAPI document: JSON Schemas derived from the validation rules, and the
 shapes every section repeats (records, pages, error responses, operations)."""
-from community.pagination import MAX_PER_PAGE
+from community.pagination import MAX_PAGE, MAX_PER_PAGE
 from community.validation import Flag, ManyOf, OneOf, Schema, Text
+
+
+TEXT_PATTERN = "^[^\\u0000]*$"
+REQUIRED_TEXT_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+"""Text with something besides white space in it (a required field is stripped first)."""
 
 
 def ref(name: str) -> dict:
@@ -11,9 +16,11 @@ def ref(name: str) -> dict:
 def rule_schema(rule) -> dict:
     """JSON Schema for what a validation rule accepts as input."""
     if isinstance(rule, Text):
-        schema = {"type": "string", "maxLength": rule.max_length}
+        # Text is stripped before its length is checked, and never holds a NUL character.
+        schema = {"type": "string", "maxLength": rule.max_length, "pattern": TEXT_PATTERN}
         if rule.required:
             schema["minLength"] = max(1, rule.min_length)
+            schema["pattern"] = REQUIRED_TEXT_PATTERN
         return schema
     if isinstance(rule, OneOf):
         choices = sorted(rule.choices)
@@ -48,17 +55,34 @@ def stored_schema(rule) -> dict:
     return schema
 
 
+def query_schema(rule) -> dict:
+    """JSON Schema for a filter in the query string: as in a body, but a flag is text there
+    (true/false, 1/0, yes/no, on/off) and may be left empty, which means no filter."""
+    if isinstance(rule, Flag):
+        return {"enum": [True, False, "", "1", "0", "yes", "no", "y", "n", "on", "off"]}
+    return rule_schema(rule)
+
+
 def body_schema(schema: Schema, partial: bool) -> dict:
     """A request body for a Schema: unknown fields are refused; a partial update requires none."""
     body = {
         "type": "object",
-        "properties": {name: rule_schema(rule) for name, rule in schema.fields.items()},
+        "properties": {name: rule_schema(rule) if getattr(rule, "required", False) else or_null(rule_schema(rule))
+                       for name, rule in schema.fields.items()},
         "additionalProperties": False,
     }
     required = [name for name, rule in schema.fields.items() if getattr(rule, "required", False)]
     if required and not partial:
         body["required"] = required
     return body
+
+
+def or_null(schema: dict) -> dict:
+    """An optional field may be sent as null: the same as leaving it out or empty (its default)."""
+    types = schema.get("type")
+    if types is None:  # an enum without a type
+        return {**schema, "enum": [*schema["enum"], None]} if "enum" in schema else schema
+    return {**schema, "type": [types, "null"]} if isinstance(types, str) else schema
 
 
 def record(properties: dict) -> dict:
@@ -88,22 +112,25 @@ def page_schema(item: str) -> dict:
 
 
 ERRORS = {
-    "400": ("BadRequest", "The body is not JSON or was sent without Content-Type: application/json."),
+    "400": ("BadRequest", "The body is not a JSON object or was sent without Content-Type: application/json, "
+                          "or a query parameter is not as documented (`fields` names it)."),
     "401": ("Unauthorized", "The bearer token is missing, unknown or belongs to a deleted account."),
     "403": ("Forbidden", "The token user may not do this (another organisation's data, or not its admin), or "
                          "the account is suspended or banned (code `banned`; the message gives reason and end)."),
     "404": ("NotFound", "No such record, or not visible to the token user."),
     "409": ("NoOrganisation", "The token user's account does not belong to an organisation."),
     "413": ("PayloadTooLarge", "The body is larger than the server accepts (1 MiB by default)."),
+    "414": ("UriTooLong", "The request line is longer than the server accepts (gunicorn: 4094 bytes); the "
+                          "server answers before the application, in HTML."),
     "422": ("ValidationFailed", "The input was refused; `fields` names each bad field."),
     "429": ("RateLimited", "Too many requests for this token user; wait and retry."),
 }
 
 
 def responses(success: dict, *errors: str) -> dict:
-    """The success responses and the shared error responses of these statuses (429 always)."""
+    """The success responses and the shared error responses of these statuses (414 and 429 always)."""
     answers = dict(success)
-    for status in (*errors, "429"):
+    for status in (*errors, "414", "429"):
         answers[status] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
     return answers
 
@@ -122,10 +149,10 @@ def path_id(name: str) -> dict:
 
 def paging_parameters(default_per_page: int) -> list:
     return [
-        query("page", {"type": "integer", "minimum": 1, "default": 1},
-              "Page number; invalid values mean the first page."),
-        query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": default_per_page},
-              f"Items per page; larger values are reduced to {MAX_PER_PAGE}."),
+        query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+              "Page number; anything else is refused with 400."),
+        query("per_page", {"type": "integer", "minimum": 1, "default": default_per_page},
+              f"Items per page; larger values are reduced to {MAX_PER_PAGE}, anything else is refused with 400."),
     ]
 
 
