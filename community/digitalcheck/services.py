@@ -219,9 +219,9 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
     if not groups:
         return found
 
-    def where(column, value):
-        return (AssessmentScore.is_latest.is_(True), column == value,
-                AssessmentScore.organisation_id != assessment.organisation_id)
+    conditions = {name: (AssessmentScore.is_latest.is_(True), column == value,
+                         AssessmentScore.organisation_id != assessment.organisation_id)
+                  for name, (column, value) in groups.items()}  # built once: expressions cost
 
     if db.engine.dialect.name == "postgresql":
         def within(fraction):
@@ -229,8 +229,8 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
 
         statement = sa.union_all(*[
             sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"),
-                      within(0.25), within(0.5), within(0.75)).where(*where(column, value))
-            .group_by(AssessmentScore.dimension) for name, (column, value) in groups.items()])
+                      within(0.25), within(0.5), within(0.75)).where(*conditions[name])
+            .group_by(AssessmentScore.dimension) for name in groups])
         for name, slug, peers, p25, p50, p75 in db.session.execute(statement):
             if slug in found[name] and peers >= scoring.K_ANONYMITY:
                 found[name][slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1),
@@ -238,17 +238,15 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
         return found
     counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
         sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
-        .where(*where(column, value)).group_by(AssessmentScore.dimension)
-        for name, (column, value) in groups.items()])) if slug in found[name] and peers >= scoring.K_ANONYMITY}
+        .where(*conditions[name]).group_by(AssessmentScore.dimension) for name in groups])) if slug in found[name] and peers >= scoring.K_ANONYMITY}
     if not counts:
         return found
     parts = []
     for (name, slug), peers in counts.items():
-        column, value = groups[name]
         for first in sorted({quarter * (peers - 1) // 4 for quarter in QUARTERS}):  # each with its neighbour
             parts.append(sa.select(sa.literal(name).label("grp"), sa.literal(slug).label("dimension"),
                                    sa.literal(first).label("start"), AssessmentScore.score)
-                         .where(*where(column, value), AssessmentScore.dimension == slug)
+                         .where(*conditions[name], AssessmentScore.dimension == slug)
                          .order_by(AssessmentScore.score).offset(first).limit(2).subquery().select())
     pairs: dict[tuple[str, str, int], list[float]] = {}
     for name, slug, first, score in db.session.execute(sa.union_all(*parts)):

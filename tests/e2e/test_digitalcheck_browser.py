@@ -54,4 +54,4 @@ def test_answer_submit_see_the_chart_adopt_and_find_suggestions(open_as, live_se
     need_id = need_path.rsplit("/", 1)[1]
     group = page.locator(f"article[aria-labelledby='need-{need_id}']")
     assert group.count() == 1
-    assert group.locator("ul.kn-items > li").count() >= 1
+    assert group.locator("ul > li").count() >= 1  # offers or organisations with the same need
