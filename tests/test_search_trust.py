@@ -9,7 +9,7 @@ from tests.factories import make_need, make_offer, make_org, make_token, make_us
 
 
 def _titles(page: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", title) for title in re.findall(r'<a class="kn-strong" href="[^"]+">(.*?)</a>', page)]
+    return [re.sub(r"<[^>]+>", "", title) for title in re.findall(r'<h2 class="kern-title"><a href="[^"]+">(.*?)</a></h2>', page)]
 
 
 def _search(client, query, **params) -> str:
