@@ -47,6 +47,7 @@ test: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/matching_quality.py
 	$(BIN)/python bench/matching_speed.py
+	$(BIN)/python bench/mail_digest.py
 
 # Re-extract the message ids (keywords and paths: babel.cfg), merge them into de/en and compile the .mo
 # files, which are committed. New or changed ids then need a German msgstr: see docs/translations.md.

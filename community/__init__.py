@@ -26,6 +26,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from community import models  # noqa: F401  (registers every table)
 
     _init_extensions(app)
+    from community.validation import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the routes: every <int:...> is bounded
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -121,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.api import examples as _api_examples  # noqa: F401
     from community.api import forums as _api_forums  # noqa: F401  (forums, reports, moderation)
     from community.api import insights as _api_insights  # noqa: F401
+    from community.api import mail as _api_mail  # noqa: F401  (the token user's mail settings)
     from community.api import moderation as _api_moderation  # noqa: F401
     from community.api import notifications as _api_notifications  # noqa: F401
     from community.api import rooms as _api_rooms  # noqa: F401
@@ -131,6 +135,9 @@ def _register_blueprints(app: Flask) -> None:
     from community.consultations import bp as consultations_bp
     from community.consultations import routes as _consultations_views  # noqa: F401
     from community.digitalcheck import bp as digitalcheck_bp
+    from community.digitalcheck import routes as _digitalcheck_views  # noqa: F401
+    from community.digitalcheck import builtin_sources as _digitalcheck_sources  # noqa: F401  (recommendations)
+    from community.digitalcheck import hooks as _digitalcheck_hooks  # noqa: F401  (start panel, need origin)
     from community.events import bp as events_bp
     from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp
@@ -161,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.search import routes as _search_views  # noqa: F401
     from community.suggestions import bp as suggestions_bp
     from community.suggestions import routes as _suggestions_views  # noqa: F401
+    from community.mail import bp as mail_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -181,6 +189,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(digitalcheck_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(examples_bp)
+    app.register_blueprint(mail_bp)
+    from community.mail.routes import one_click_unsubscribe
+
+    csrf.exempt(one_click_unsubscribe)  # RFC 8058: mail clients POST without a session; the link is signed
     # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -85,8 +85,6 @@ class Config:
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", 100))
     # The sweep re-enqueues pending mails due for longer than this (their job was most likely lost).
     MAIL_SWEEP_AFTER = float(os.environ.get("MAIL_SWEEP_AFTER", 120))
-    # Absolute links in mails come from here, never from a request's Host header.
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
     PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
     DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
     # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.
@@ -149,4 +147,3 @@ class TestConfig(Config):
     # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
     JOBS_BACKEND = "memory"
     JOBS_IMMEDIATE = False
-    PUBLIC_URL = "http://localhost"

@@ -100,15 +100,14 @@ def _in_app_context(func):
 def task(**options):
     """A background task (Huey's options: retries, retry_delay, retry_backoff, priority, expires, ...)."""
     def decorator(func):
-        return huey.task(name=f"{func.__module__}.{func.__name__}", **options)(_in_app_context(func))
+        return huey.task(name=func.__name__, **options)(_in_app_context(func))  # queued as module.function
     return decorator
 
 
 def periodic_task(validate_datetime, **options):
     """A task the consumer enqueues whenever `validate_datetime(now_utc)` is true (checked each minute)."""
     def decorator(func):
-        return huey.periodic_task(validate_datetime, name=f"{func.__module__}.{func.__name__}",
-                                  **options)(_in_app_context(func))
+        return huey.periodic_task(validate_datetime, name=func.__name__, **options)(_in_app_context(func))
     return decorator
 
 
@@ -140,8 +139,10 @@ def on_consumer_start(task_wrapper):
 
 def run_consumer(workers: int = 2, periodic: bool = True, worker_type: str = "thread") -> None:
     """Run a consumer in this process until SIGINT/SIGTERM (init_app must have run)."""
+    # An idle consumer looks for work at least once a second (Huey's default backs off to 10 s):
+    # a mail "immediately" should not wait longer than that.
     consumer = huey.create_consumer(workers=workers, periodic=periodic, worker_type=worker_type,
-                                    check_worker_health=True)
+                                    check_worker_health=True, max_delay=1.0)
     for start_task in _on_start:
         start_task()
     consumer.run()

@@ -1,4 +1,5 @@
-"""Absolute links from the one configured public address (PUBLIC_URL), never from the request.
+"""Absolute links from the one configured public address (PUBLIC_URL), never from the request, and
+the one check for redirect targets taken from the request (`safe_next`: login, language switch, ...).
 
 A link that leaves the site (a password reset or an invitation mailed to someone) built from the
 request's Host header would point wherever an attacker's request said (docs/security.md). Inside a
@@ -23,3 +24,16 @@ def trusted_hosts(public: str, extra: str | list | tuple = "") -> list[str]:
     names = extra.split(",") if isinstance(extra, str) else list(extra)
     hosts = [urlsplit(public).hostname or ""] + [name.strip().lower() for name in names]
     return list(dict.fromkeys(host for host in hosts if host))
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site; anything that could leave the site gives None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines from URLs.
+    if "\\" in target or any(ord(char) < 0x21 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -21,7 +21,8 @@ from community.suggestions.models import (  # noqa: F401
     MatchingSnapshot,
     SuggestionFeedback,
 )
-from community.digitalcheck.models import Assessment, AssessmentNeed  # noqa: F401
+from community.digitalcheck.models import Assessment, AssessmentNeed, AssessmentScore  # noqa: F401
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed  # noqa: F401,E501
 from community.events.models import CalendarFeed, Event, Registration  # noqa: F401
 from community.examples.models import Example, ExampleInterest, ExampleVote  # noqa: F401
+from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from community.errors import NotFound
 from community.extensions import db
+from community.validation import MAX_ID
 
 
 def utcnow() -> datetime:
@@ -23,7 +24,8 @@ def get_or_not_found(model, ident, message, hidden: Callable[[object], bool] | N
     """The row of `model` with primary key `ident`; NotFound(message) when there is none, when the id
     is not an integer (ids arrive from forms and JSON), or when `hidden(row)` says the asker may not
     see it: the same answer as for a missing row, so an id reveals nothing."""
-    row = db.session.get(model, ident) if isinstance(ident, int) else None
+    fits = isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
+    row = db.session.get(model, ident) if fits else None
     if row is None or (hidden is not None and hidden(row)):
         raise NotFound(message)
     return row

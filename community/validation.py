@@ -1,12 +1,17 @@
-"""Validation of plain input (form data, JSON bodies, import rows) against small declarative schemas.
+"""Validation of plain input (form data, JSON bodies, import rows) against small declarative schemas,
+and the edge checks every input passes: bounded ids (the `int` URL converter, parse_id) and parsed
+JSON (json_problem: depth, lone surrogates).
 
 Services validate here, so the HTML forms, the API and the importer enforce the same rules
 and report the same field errors.
 """
+import builtins
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 from community.errors import ValidationError
 
@@ -111,6 +116,49 @@ MAX_ID = 2**31 - 1
 def Id(required: bool = False) -> Number:  # noqa: N802  (reads like the other rules in a schema)
     """A database id: a positive whole number that fits the id columns of both databases."""
     return Number(1, MAX_ID, required=required)
+
+
+class IdConverter(IntegerConverter):
+    """The app's `int` URL converter: numbers beyond MAX_ID match no route (404), so no id reaches a
+    query that PostgreSQL (int4) or SQLite (int8) would refuse with an error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **kwargs)
+        self.max = MAX_ID if self.max is None else builtins.min(self.max, MAX_ID)
+
+
+def parse_id(text) -> int | None:
+    """An id from a query string or form field, or None when it is none or beyond MAX_ID."""
+    if not isinstance(text, str) or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+JSON_MAX_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_problem(value, max_depth: int = JSON_MAX_DEPTH, max_int: int | None = None) -> str | None:
+    """Why parsed JSON is refused, or None: nesting deeper than `max_depth`, a lone surrogate in a string
+    or key (no database stores it), or a whole number beyond `max_int`. Iterative: no recursion limit."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth >= max_depth:
+                return "too_deep"
+            children = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in children:
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return "surrogate"
+                stack.append((child, depth + 1))
+        elif isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "surrogate"
+        elif max_int is not None and isinstance(item, int) and not isinstance(item, bool) and abs(item) > max_int:
+            return "too_big"
+    return None
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,14 @@ def _fresh_g_per_request():
     request_started.connect(forget)
     yield
     request_started.disconnect(forget)
+
+
+@pytest.fixture
+def smtp_sink(app):
+    """A real SMTP server on loopback, and the app configured to deliver to it."""
+    from tests.smtp_sink import SMTPSink
+
+    sink = SMTPSink().start()
+    app.config.update(sink.config())
+    yield sink
+    sink.stop()

@@ -13,7 +13,7 @@ API = "/api/v1/digital-check"
 
 @pytest.fixture
 def people(app):
-    town = make_org(name="Gemeinde Musterdorf", population_class="5k_20k")
+    town = make_org(name="Gemeinde Musterdorf", population_class="5k-20k")
     other_town = make_org(name="Gemeinde Anderswo")
     vendor = make_org(name="Software GmbH", kind="company", org_type="hersteller")
     centre = make_org(name="Kompetenzzentrum", kind="state", org_type="behoerde")

@@ -67,3 +67,23 @@ def test_kopfzeile_only_when_a_public_body_runs_the_site(app, client):
     app.config["OPERATOR_NAME"] = ""
     assert "Official website of a public body" in client.get("/").get_data(as_text=True)
 
+
+
+BOOTSTRAP_CLASS = re.compile(
+    r"^(?:btn(?:-[a-z-]+)?|form-(?:control|select|label|text|check(?:-[a-z]+)?)(?:-sm|-lg)?|list-group(?:-[a-z-]+)?"
+    r"|d-(?:flex|none|block|inline(?:-block)?|grid)|(?:justify-content|align-items|align-self)-[a-z]+|g[xy]?-\d|gap-\d"
+    r"|[mp][tbsexy]?-(?:\d|auto)|w-(?:auto|\d+)|text-(?:muted|bg-[a-z]+|body-secondary|end|center)|border-(?:bottom|top)"
+    r"|card(?:-[a-z]+)?|navbar(?:-[a-z-]+)?|badge|alert(?:-[a-z]+)?|table(?:-[a-z]+)?|row|col(?:-[a-z]+)?(?:-\d+)?|container)$")
+
+
+def test_no_template_keeps_bootstrap_class_names():
+    """Classes left over from Bootstrap look like styling but do nothing on KERN (e.g. `btn btn-sm`)."""
+    from pathlib import Path
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "templates").rglob("*.html")):
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for value in re.findall(r'class(?:_)?=["\']([^"\']*)["\']', line):
+                value = re.sub(r"{{.*?}}|{%.*?%}", " ", value)
+                found += [f"{path.name}:{lineno}: {token}" for token in value.split() if BOOTSTRAP_CLASS.match(token)]
+    assert found == [], "\n".join(found)

@@ -12,6 +12,7 @@ from community.errors import Conflict, InvalidInput, ServiceError, ValidationErr
 from community.moderation.live import sanction_event
 from community.moderation.state import blocking_sanction
 from community.pagination import MAX_PAGE, page_args
+from community.validation import JSON_MAX_DEPTH, json_problem
 
 
 class Unauthorized(ServiceError):
@@ -83,8 +84,13 @@ def json_body(refusal: type[ValidationError] = ValidationError) -> dict:
         raise ServiceError(_l("Send the body as JSON with the header Content-Type: application/json."))
     try:
         data = request.get_json()
-    except BadRequest:
+    except (BadRequest, RecursionError):
         raise ServiceError(_l("The request body is not valid JSON.")) from None
+    problem = json_problem(data)
+    if problem == "too_deep":
+        raise ServiceError(_l("The request body is nested too deeply (at most %(n)s levels).", n=JSON_MAX_DEPTH))
+    if problem:
+        raise ServiceError(_l("The request body contains text that is not valid Unicode."))
     if not isinstance(data, dict):
         raise refusal(_l("The request body must be a JSON object."))
     return data

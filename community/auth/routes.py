@@ -1,6 +1,4 @@
 """Login, logout, registration and password reset pages."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -10,20 +8,8 @@ from community.auth import bp, services
 from community.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
 from community.errors import ValidationError
 from community.extensions import db, limiter
+from community.links import safe_next
 from community.members.invites import open_invite
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site; anything that could leave the site gives None."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines from URLs.
-    if "\\" in target or any(ord(char) < 0x21 for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _next_target() -> str | None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.auth import throttle
-from community.auth.mail import send_mail
+from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db
@@ -344,11 +344,11 @@ def request_password_reset(email: str) -> str | None:
     token = _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
     link = public_url("auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Reset your Kommunalnetz password")
-        body = _("Open this link to choose a new password (valid for %(hours)s hours, once):\n\n%(link)s\n\n"
-                 "If you did not ask for this, ignore this mail.", hours=hours, link=link)
-    send_mail(user.email, subject, body)
+    with force_locale(reader_locale(user.locale)):
+        subject = _("Reset your %(platform)s password", platform=current_app.config["PLATFORM_NAME"])
+    # Into the outbox; a consumer delivers it: this request never waits for a mail server.
+    queue_account_mail(user, subject, "password_reset", hours=hours, link=link)
+    db.session.commit()
     return link
 
 

@@ -14,8 +14,10 @@ from werkzeug.security import generate_password_hash
 
 from community.auth.models import User
 from community.consultations.demo import seed_consultations
+from community.digitalcheck.demo import seed_digital_checks
 from community.demo import plan
 from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
+from community.events.demo import seed_events
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations import importer
@@ -139,7 +141,9 @@ SECTIONS = (
     create_topic_rooms,
     create_forum_threads,
     seed_consultations,
+    seed_events,
     seed_examples,
+    seed_digital_checks,
 )
 
 
@@ -158,6 +162,10 @@ def is_demo_account():
 def reset() -> None:
     """Delete the demo accounts and the demo organisations; the database's ON DELETE rules delete
     or detach everything attached to them (SQLite too: community/extensions.py)."""
+    from community.mail.models import OutboxMail
+
+    # Mails to demo accounts go with them (the outbox only detaches rows from deleted users).
+    db.session.execute(delete(OutboxMail).where(OutboxMail.recipient.endswith(f"@{DEMO_EMAIL_DOMAIN}")))
     db.session.execute(delete(User).where(is_demo_account()))
     db.session.execute(delete(Organisation).where(Organisation.is_demo.is_(True)))
     db.session.commit()

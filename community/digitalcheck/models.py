@@ -67,3 +67,29 @@ class AssessmentNeed(db.Model):
 
     assessment = relationship("Assessment", back_populates="need_links")
     need = relationship("Need")
+
+
+class AssessmentScore(db.Model):
+    """One dimension's score of a submitted assessment in indexed columns, with what the peer benchmark
+    filters by copied beside it (the organisation's population class and Land, kept in step by hooks.py;
+    whether it is the organisation's latest): median and quartiles come from an index range in SQL
+    instead of reading thousands of JSON score sets."""
+
+    __table_args__ = (
+        db.Index("ix_assessment_score_class", "is_latest", "population_class", "dimension", "score", "organisation_id"),
+        db.Index("ix_assessment_score_land", "is_latest", "land", "dimension", "score", "organisation_id"),
+        db.Index("ix_assessment_score_ahead", "is_latest", "dimension", "show_to_peers", "score"),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        db.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(db.String(40), primary_key=True)
+    score: Mapped[float] = mapped_column(db.Float, nullable=False)
+    organisation_id: Mapped[int] = mapped_column(
+        db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    population_class: Mapped[str | None] = mapped_column(db.String(12))
+    land: Mapped[str | None] = mapped_column(db.String(2))
+    is_latest: Mapped[bool] = mapped_column(default=False, nullable=False)
+    show_to_peers: Mapped[bool] = mapped_column(default=False, nullable=False)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from community import policy
 from community.digitalcheck import questionnaire as questionnaire_module
 from community.digitalcheck import scoring
-from community.digitalcheck.models import DRAFT, SUBMITTED, Assessment, AssessmentNeed
+from community.digitalcheck.models import DRAFT, SUBMITTED, Assessment, AssessmentNeed, AssessmentScore
 from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ValidationError
 from community.extensions import db
 from community.models_base import get_or_not_found, utcnow
@@ -157,7 +157,21 @@ def _submit(assessment):
     db.session.execute(sa.update(Assessment).where(
         Assessment.organisation_id == assessment.organisation_id, Assessment.is_latest.is_(True))
         .values(is_latest=False))
+    db.session.execute(sa.update(AssessmentScore).where(
+        AssessmentScore.organisation_id == assessment.organisation_id, AssessmentScore.is_latest.is_(True))
+        .values(is_latest=False))
     assessment.is_latest = True
+    db.session.flush()
+    db.session.add_all(score_rows(assessment, assessment.organisation))
+
+
+def score_rows(assessment, organisation) -> list[AssessmentScore]:
+    """The indexed per-dimension rows of a submitted assessment (its scores must be set)."""
+    return [AssessmentScore(assessment_id=assessment.id, dimension=slug, score=score,
+                            organisation_id=organisation.id, population_class=organisation.population_class,
+                            land=organisation.land, is_latest=assessment.is_latest,
+                            show_to_peers=assessment.show_to_peers)
+            for slug, score in (assessment.scores or {}).items() if score is not None]
 
 
 def scores_of(assessment) -> dict:
@@ -175,25 +189,85 @@ def previous_of(assessment) -> Assessment | None:
     return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
 
 
-def _peer_scores(assessment, column, value) -> list[dict]:
-    if value is None:
-        return []
-    rows = db.session.scalars(
-        sa.select(Assessment.scores).join(Organisation, Organisation.id == Assessment.organisation_id)
-        .where(Assessment.is_latest.is_(True), column == value,
-               Assessment.organisation_id != assessment.organisation_id))
-    return [row for row in rows if row]
+# Quartiles as statistics.quantiles(method="inclusive") and percentile_cont take them: linear interpolation
+# at position q × (n − 1) of the sorted values.
+QUARTERS = (1, 2, 3)
+
+
+def _interpolated(peers: int, at) -> dict:
+    """Median and quartiles from `at(position)`, the sorted peer values by position (n ≥ k)."""
+    m = peers - 1
+    quartiles = []
+    for quarter in QUARTERS:
+        j, delta = divmod(quarter * m, 4)
+        quartiles.append(at(j) if delta == 0 else (at(j) * (4 - delta) + at(j + 1) * delta) / 4)
+    median = at(m // 2) if peers % 2 else (at(m // 2) + at(m // 2 + 1)) / 2
+    return {"peers": peers, "median": round(median, 1), "p25": round(quartiles[0], 1), "p75": round(quartiles[2], 1)}
+
+
+def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | None]]:
+    """Median and quartiles per group ({name: (column, value)}: population class, Land) and dimension over
+    the latest submitted assessment of every other organisation with that value; None for a dimension with
+    fewer than k = 5 peers.
+
+    Every group reads one range of a covering index (is_latest, class or Land, dimension, score), all groups
+    in one statement: PostgreSQL takes percentile_cont there; SQLite counts per dimension, then fetches only
+    the values at the quartiles' positions (LIMIT/OFFSET along the index) in a second statement."""
+    slugs = [d.slug for d in questionnaire().dimensions]
+    found = {name: dict.fromkeys(slugs) for name in groups}
+    groups = {name: (column, value) for name, (column, value) in groups.items() if value is not None}
+    if not groups:
+        return found
+
+    def where(column, value):
+        return (AssessmentScore.is_latest.is_(True), column == value,
+                AssessmentScore.organisation_id != assessment.organisation_id)
+
+    if db.engine.dialect.name == "postgresql":
+        def within(fraction):
+            return sa.func.percentile_cont(fraction).within_group(AssessmentScore.score)
+
+        statement = sa.union_all(*[
+            sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"),
+                      within(0.25), within(0.5), within(0.75)).where(*where(column, value))
+            .group_by(AssessmentScore.dimension) for name, (column, value) in groups.items()])
+        for name, slug, peers, p25, p50, p75 in db.session.execute(statement):
+            if slug in found[name] and peers >= scoring.K_ANONYMITY:
+                found[name][slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1),
+                                     "p75": round(p75, 1)}
+        return found
+    counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
+        sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
+        .where(*where(column, value)).group_by(AssessmentScore.dimension)
+        for name, (column, value) in groups.items()])) if slug in found[name] and peers >= scoring.K_ANONYMITY}
+    if not counts:
+        return found
+    parts = []
+    for (name, slug), peers in counts.items():
+        column, value = groups[name]
+        for first in sorted({quarter * (peers - 1) // 4 for quarter in QUARTERS}):  # each with its neighbour
+            parts.append(sa.select(sa.literal(name).label("grp"), sa.literal(slug).label("dimension"),
+                                   sa.literal(first).label("start"), AssessmentScore.score)
+                         .where(*where(column, value), AssessmentScore.dimension == slug)
+                         .order_by(AssessmentScore.score).offset(first).limit(2).subquery().select())
+    pairs: dict[tuple[str, str, int], list[float]] = {}
+    for name, slug, first, score in db.session.execute(sa.union_all(*parts)):
+        pairs.setdefault((name, slug, first), []).append(score)
+    at: dict[tuple[str, str], dict[int, float]] = {}
+    for (name, slug, first), scores in pairs.items():
+        for offset, score in enumerate(sorted(scores)):  # a value and its upper neighbour
+            at.setdefault((name, slug), {})[first + offset] = score
+    for (name, slug), peers in counts.items():
+        found[name][slug] = _interpolated(peers, at[(name, slug)].__getitem__)
+    return found
 
 
 def benchmarks(assessment) -> dict[str, dict]:
     """Peer statistics by population class and by Land: {"population_class": {slug: stats|None}, "land": …}."""
     organisation = assessment.organisation
-    slugs = [d.slug for d in questionnaire().dimensions]
-    return {
-        "population_class": scoring.benchmark(
-            _peer_scores(assessment, Organisation.population_class, organisation.population_class), slugs),
-        "land": scoring.benchmark(_peer_scores(assessment, Organisation.land, organisation.land), slugs),
-    }
+    return _peer_benchmarks(assessment, {
+        "population_class": (AssessmentScore.population_class, organisation.population_class),
+        "land": (AssessmentScore.land, organisation.land)})
 
 
 def adopted_keys(assessment) -> set[str]:
@@ -330,3 +404,74 @@ def assessment_to_dict(assessment) -> dict:
         "last_editor": assessment.last_editor.name if assessment.last_editor else None,
         "updated_at": _iso(assessment.updated_at),
     }
+
+
+def progress_of(assessment) -> list[dict]:
+    """Per dimension how many of its questions have an answer (a level or "weiß nicht")."""
+    return [{"dimension": dimension, "answered": sum(1 for q in dimension.questions if q.id in assessment.answers),
+             "total": len(dimension.questions)} for dimension in questionnaire().dimensions]
+
+
+def change_since_previous(assessment) -> dict | None:
+    """{"previous": Assessment, "scores": {slug: delta | None}, "overall": delta | None}, or None."""
+    previous = previous_of(assessment)
+    if previous is None:
+        return None
+    now, before = scores_of(assessment), scores_of(previous)
+
+    def delta(a, b):
+        return None if a is None or b is None else round(a - b, 1)
+
+    return {"previous": previous, "scores": {slug: delta(now.get(slug), before.get(slug)) for slug in now},
+            "overall": delta(scoring.overall_score(now), scoring.overall_score(before))}
+
+
+def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> list[dict]:
+    """Organisations whose latest submitted assessment is at least two maturity levels ahead in this
+    dimension; only those that opted in to being shown; the same population class first. `latest`: the
+    organisation's latest submitted assessment when the caller has it already."""
+    own = latest_submitted(organisation.id) if latest is False else latest
+    own_score = (own.scores or {}).get(dimension) if own is not None else None
+    own_level = scoring.maturity_level(own_score) or 1
+    if own_level + 2 > 5:
+        return []
+    threshold = (own_level + 1) * 20  # the lower bound of level own_level + 2
+    same_class = sa.case((AssessmentScore.population_class == organisation.population_class, 0), else_=1) \
+        if organisation.population_class else sa.literal(1)
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, AssessmentScore.population_class, AssessmentScore.score)
+        .join(Organisation, Organisation.id == AssessmentScore.organisation_id)
+        .where(AssessmentScore.is_latest.is_(True), AssessmentScore.dimension == dimension,
+               AssessmentScore.show_to_peers.is_(True), AssessmentScore.score >= threshold,
+               AssessmentScore.organisation_id != organisation.id)
+        .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
+    return [{"organisation_id": ident, "name": name, "score": score,
+             "same_class": population_class is not None and population_class == organisation.population_class}
+            for ident, name, population_class, score in rows]
+
+
+def aggregates(include_demo: bool = False) -> list[list]:
+    """The anonymised aggregates of the latest submitted assessments: [group, value, dimension, organisations,
+    median, p25, p75], only for groups of at least k = 5 organisations; "overall" is a dimension too."""
+    query = (sa.select(Assessment.scores, Assessment.overall, Organisation.population_class, Organisation.land)
+             .join(Organisation, Organisation.id == Assessment.organisation_id).where(Assessment.is_latest.is_(True)))
+    if not include_demo:
+        query = query.where(Assessment.is_demo.is_(False))
+    groups: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for scores, overall, population_class, land in db.session.execute(query):
+        values = {**(scores or {}), "overall": overall}
+        for key in (("all", ""), ("population_class", population_class), ("land", land)):
+            if key[1] is None:
+                continue
+            bucket = groups.setdefault(key, {})
+            for slug, value in values.items():
+                if value is not None:
+                    bucket.setdefault(slug, []).append(value)
+    order = [d.slug for d in questionnaire().dimensions] + ["overall"]
+    rows = []
+    for (group, value), by_dimension in sorted(groups.items()):
+        for slug in order:
+            stats = scoring.peer_statistics(by_dimension.get(slug, []))
+            if stats is not None:
+                rows.append([group, value, slug, stats["peers"], stats["median"], stats["p25"], stats["p75"]])
+    return rows

@@ -18,6 +18,7 @@ from community.events.models import CONFIRMED, FORMATS, Registration
 from community.events.recommendations import recommended_events
 from community.extensions import db
 from community.pagination import page_args
+from community.links import public_url
 from community.rendering import render_markdown
 from community.taxonomy import ORG_KINDS, POPULATION_CLASSES
 
@@ -236,7 +237,7 @@ def feed_settings():
     if request.method == "POST":
         flash(_l("A new calendar address has been made; the old one no longer works."), "success")
         return redirect(url_for("events.feed_settings"))
-    return render_template("events/calendar.html", feed_url=url_for("events.feed", token=token, _external=True),
+    return render_template("events/calendar.html", feed_url=public_url("events.feed", token=token),
                            registrations=services.upcoming_for(current_user, limit=50))
 
 

@@ -12,6 +12,7 @@ from community.forums.forms import ActionForm, ForumForm, ReplyForm, ThreadForm
 from community.organisations.forms import form_values, show_service_errors
 from community.pagination import page_args
 from community.rendering import render_markdown
+from community.validation import parse_id
 
 
 @bp.app_template_filter("forum_markdown")
@@ -82,7 +83,7 @@ def _render_thread(thread, form, alerts, status=200):
 def thread(thread_id: int):
     thread = services.get_thread(current_user, thread_id)
     quoted = request.args.get("quote", "")
-    body = services.quote(current_user, thread, int(quoted)) if quoted.isdigit() else ""
+    body = services.quote(current_user, thread, quoted_id) if (quoted_id := parse_id(quoted)) else ""
     return _render_thread(thread, ReplyForm(formdata=None, data={"body": body}), [])
 
 
@@ -148,6 +149,6 @@ def invite(thread_id: int):
     user = acting_user()
     thread = services.get_thread(user, thread_id)
     organisation_id = request.form.get("organisation_id", "")
-    invited = services.invite_organisation(user, thread, int(organisation_id) if organisation_id.isdigit() else None)
+    invited = services.invite_organisation(user, thread, parse_id(organisation_id))
     flash(_("%(n)s members were invited.", n=len(invited)), "success")
     return redirect(url_for("forums.thread", thread_id=thread.id))

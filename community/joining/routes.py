@@ -11,6 +11,7 @@ from community.extensions import limiter
 from community.joining import bp, services
 from community.joining.forms import ActionForm, JoinRegisterForm
 from community.organisations.services import get_organisation
+from community.validation import parse_id
 
 
 @bp.route("/register/find")
@@ -107,7 +108,7 @@ def resolve_duplicate(org_id: int, action: str):
     if not form.validate_on_submit() or not (form.other.data or "").isdigit():
         flash(_("Choose the organisation to compare with."), "error")
         return redirect(url_for(".platform"))
-    org, other = get_organisation(org_id), get_organisation(int(form.other.data))
+    org, other = get_organisation(org_id), get_organisation(parse_id(form.other.data))
     if action == "merge":
         name = org.name
         services.merge(acting_user(), org, other)

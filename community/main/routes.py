@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from community.errors import ServiceError
 from community.extensions import db
+from community.links import safe_next
 from community.main import bp
 
 
@@ -30,10 +31,7 @@ def set_language(code: str):
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    target = request.form.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.route("/healthz")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from community import policy
-from community.auth.mail import send_mail
+from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
 from community.errors import Conflict, PermissionDenied, ValidationError
@@ -71,13 +71,15 @@ def create_invite(user, org, email: str = "") -> tuple[Invite, str]:
 
 
 def _mail_invite(invite: Invite, token: str, inviter) -> None:
-    with force_locale(inviter.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Invitation to %(organisation)s on Kommunalnetz", organisation=invite.organisation.name)
-        body = _("%(name)s invites you to join %(organisation)s on Kommunalnetz:\n\n%(link)s\n\n"
-                 "The link works once and expires on %(date)s (UTC).", name=inviter.name,
-                 organisation=invite.organisation.name, link=invite_link(token),
-                 date=invite.expires_at.strftime("%Y-%m-%d"))
-    send_mail(invite.email, subject, body)
+    # The invited person's language is unknown: the inviter's.
+    locale = reader_locale(inviter.locale)
+    with force_locale(locale):
+        subject = _("Invitation to %(organisation)s on %(platform)s", organisation=invite.organisation.name,
+                    platform=current_app.config["PLATFORM_NAME"])
+    queue_account_mail(invite.email, subject, "invite", locale=locale, inviter=inviter.name,
+                       organisation=invite.organisation.name, link=invite_link(token),
+                       date=invite.expires_at.strftime("%Y-%m-%d"))
+    db.session.commit()
 
 
 def revoke_invite(actor, org, invite_id: int) -> None:

@@ -17,6 +17,7 @@ from community.pagination import page_args
 from community.rooms.models import Room
 from community.extensions import db
 from community.models_base import utcnow
+from community.validation import parse_id
 
 
 # What a suspended or banned user may still reach: their sanctions and appeals, their data, their account
@@ -81,10 +82,7 @@ def queue():
 def act():
     form = ActionForm()
     values = {name: value for name, value in form_values(form).items() if value not in (None, "")}
-    try:
-        values["item_id"] = int(values.get("item_id", "0"))
-    except ValueError:
-        values["item_id"] = 0
+    values["item_id"] = parse_id(values.get("item_id")) or 0
     try:
         outcome = services.act(acting_user(), values)
         flash(outcome.message, "success" if outcome.action else "info")

@@ -68,6 +68,10 @@ def notify(user_ids, kind: str, message: str, url: str = "", **values) -> list[N
     notifications = [Notification(user_id=user_id, kind=kind, message=message, params=params, url=url[:URL_MAX])
                      for user_id in unique_ids]
     db.session.add_all(notifications)
+    from community.mail.outbox import record_notifications
+
+    # The mails of those who want this category at once, in the same transaction (an outbox row each).
+    record_notifications(notifications)
     db.session.commit()
     locales = dict(db.session.execute(db.select(User.id, User.locale).filter(User.id.in_(unique_ids))).all())
     for notification in notifications:

@@ -110,7 +110,7 @@ def set_verification(org_id: int):
         abort(400)
     services.verify_organisation(current_user, org, choice == "1")
     # Imported here because auth imports the organisation services while it loads.
-    from community.auth.routes import safe_next
+    from community.links import safe_next
 
     if org.verified:
         flash(_("%(name)s is now verified.", name=org.name), "success")

@@ -9,7 +9,7 @@ user (every connection of the user joins it; notifications go there).
 from datetime import datetime
 from functools import wraps
 
-from flask import request, session, url_for
+from flask import current_app, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
@@ -29,8 +29,11 @@ from community.rooms.models import Room
 from community.rooms.presence import presence, room_channel
 from community.rooms.ratelimit import allow
 from community.signals import api_token_revoked, sessions_ended
+from community.validation import JSON_MAX_DEPTH, MAX_ID, json_problem
 
 SOCKET_USER = "socket_user_id"
+# Characters of text in one event's payload; a message body (BODY_MAX) and its fields fit easily.
+SOCKET_PAYLOAD_MAX = 16_000
 SOCKET_AUTH_VERSION = "socket_auth_version"
 SOCKET_TOKEN = "socket_token_id"
 # Protocol error codes (docs/realtime.md), from the service errors' codes.
@@ -128,6 +131,7 @@ def handler(event: str):
                     raise SocketError("rate_limited", _("Too many events; please wait a moment."))
                 if not isinstance(payload, dict):
                     raise SocketError("invalid", _("Expected an object with fields."))
+                _check_payload(payload)
                 return {"ok": True, **(fn(user, payload) or {})}
             except SocketError as error:
                 db.session.rollback()
@@ -142,11 +146,42 @@ def handler(event: str):
     return register
 
 
+def _check_payload(payload: dict) -> None:
+    """Before any field is read: no larger than SOCKET_PAYLOAD_MAX characters of text, no deeper than
+    JSON_MAX_DEPTH, no lone surrogates, no number beyond the id columns (MAX_ID)."""
+    budget = current_app.config.get("SOCKET_PAYLOAD_MAX", SOCKET_PAYLOAD_MAX)
+    if sum(len(item) for item in _texts(payload)) > budget:
+        raise SocketError("too_large", _("The event is too large."))
+    problem = json_problem(payload, max_int=MAX_ID)
+    if problem == "too_deep":
+        raise SocketError("invalid", _("The event is nested too deeply (at most %(n)s levels).", n=JSON_MAX_DEPTH))
+    if problem == "too_big":
+        raise SocketError("invalid", _("Please correct the marked fields."),
+                          {name: _("Must be a whole number of at most %(n)s.", n=MAX_ID)
+                           for name, value in payload.items() if isinstance(value, int) and abs(value) > MAX_ID})
+    if problem:
+        raise SocketError("invalid", _("The event contains text that is not valid Unicode."))
+
+
+def _texts(payload: dict):
+    """Every string in the payload, keys too; cheap for the few fields an event has."""
+    queue = [payload]
+    while queue:
+        item = queue.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from (key for key in item if isinstance(key, str))
+            queue.extend(item.values())
+        elif isinstance(item, list):
+            queue.extend(item)
+
+
 def _integer(payload: dict, name: str, required: bool = True, minimum: int = 1) -> int | None:
     value = payload.get(name)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_ID:
         raise SocketError("invalid", _("Please correct the marked fields."),
                           {name: _("Must be a whole number of at least %(n)s.", n=minimum)})
     return value

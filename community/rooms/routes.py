@@ -13,6 +13,7 @@ from community.organisations.forms import form_values, show_service_errors
 from community.rooms import bp, live, messages, services
 from community.rooms.forms import InviteForm, MessageForm, RoomForm
 from community.rooms.models import GROUP, TOPIC
+from community.validation import parse_id
 
 CREATABLE_KINDS = {"topic": TOPIC, "group": GROUP}
 
@@ -114,7 +115,7 @@ def history(room_id: int):
     user = acting_user()
     room = services.get_room(user, room_id)
     before = request.args.get("before", "")
-    found, has_more = messages.messages_before(user, room, int(before) if before.isdigit() else None)
+    found, has_more = messages.messages_before(user, room, parse_id(before))
     return {"messages": [messages.message_to_dict(m) for m in found], "has_more": has_more}
 
 

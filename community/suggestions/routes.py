@@ -12,6 +12,7 @@ from community.pagination import page_args
 from community.suggestions import bp, contacts, services
 from community.suggestions.forms import ContactForm, DecisionForm, FeedbackForm, SuggestionFilterForm
 from community.suggestions.ratelimit import contact_rate_limit
+from community.validation import parse_id
 
 FEEDBACK_DONE = {
     "dismiss": lambda: _("The suggestion has been dismissed; it will not be shown again."),
@@ -77,8 +78,8 @@ def new_contact():
                            need_id=request.args.get("need", ""), offer_id=request.args.get("offer", ""))
     else:
         form = ContactForm()
-    organisation = db.session.get(Organisation, int(form.to_organisation_id.data)) \
-        if (form.to_organisation_id.data or "").isdigit() else None
+    organisation = db.session.get(Organisation, organisation_id) \
+        if (organisation_id := parse_id(form.to_organisation_id.data)) else None
     if organisation is None:
         return _render_contact_form(form, None, [_("Choose an organisation to contact from your suggestions.")],
                                     404 if request.method == "GET" else 422)

@@ -14,10 +14,12 @@ BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
                 "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
-                "/register/find?q=Gemeinde", "/register/join/1")
+                "/search?q=Software&kind=offer&land=09", "/organisations?kind=company&land=09",
+                "/register/find?q=Gemeinde", "/register/join/1", "/examples/", "/examples/?topic=ozg&q=Bauantrag",
+                "/examples/1", "/events/")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
-                "/account/sanctions", "/join-requests/mine", "/")
-MODERATOR_PAGES = ("/moderation/queue", "/moderation/log")
+                "/account/sanctions", "/join-requests/mine", "/", "/examples/new", "/examples/2")
+MODERATOR_PAGES = ("/moderation/queue", "/moderation/log", "/examples/review")
 
 
 def violations(page, path: str) -> list[str]:
@@ -95,16 +97,63 @@ def test_public_pages_work_on_a_phone(page):
     assert problems == [], "\n".join(problems)
 
 
-def test_member_and_moderator_pages_work_on_a_phone(open_as, accounts):  # noqa: F811
-    member = open_as(*accounts["members"][0])
+def member_paths(member) -> list[str]:
+    """The member's own pages that have ids in their address: organisation, its forms, a room,
+    a forum, a thread, a need."""
     member.goto("/account/")
     organisation = member.locator("main a[href^='/organisations/']").first.get_attribute("href")
-    paths = list(MEMBER_PAGES) + [organisation, f"{organisation}/edit", f"{organisation}/members"]
+    paths = [organisation, f"{organisation}/edit", f"{organisation}/members", f"{organisation}/needs/new"]
+    member.goto(organisation)
+    entries = member.locator("main a[href^='/needs/'], main a[href^='/offers/']")
+    if entries.count():
+        paths.append(entries.first.get_attribute("href"))
     member.goto("/rooms")
     paths.append(member.locator("main a[href^='/rooms/']").first.get_attribute("href"))
+    member.goto("/forums/")
+    forums = member.locator("main a[href^='/forums/']").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    paths.append(forums[0])
+    for forum in forums:  # the first forum with a thread
+        member.goto(forum)
+        threads = [href for href in member.locator("main a[href^='/forums/threads/']").evaluate_all(
+            "links => links.map(link => link.getAttribute('href'))") if THREAD_LINK.match(href)]
+        if threads:
+            paths.append(threads[0])
+            break
+    return paths
+
+
+def test_member_and_moderator_pages_work_on_a_phone(open_as, accounts):  # noqa: F811
+    member = open_as(*accounts["members"][0])
+    paths = list(MEMBER_PAGES) + member_paths(member)
     problems = [line for path in paths for line in phone_problems(member, path)]
     moderator = open_as(MODERATOR, MODERATOR_PASSWORD)
     problems += [line for path in MODERATOR_PAGES for line in phone_problems(moderator, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_consultation_and_insights_pages_work_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    requester, consultant = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    consultant.goto("/consultations/")
+    case = consultant.locator("#consultation-queue a[href^='/consultations/']").first.get_attribute("href")
+    problems = [line for path in ("/consultations/", "/consultations/new", case)
+                for line in phone_problems(requester, path)]
+    problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
+                 for line in phone_problems(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+ADMIN_PAGES = ("/admin/organisations", "/admin/join-requests", "/moderation/moderators")
+
+
+def test_admin_pages_are_accessible_and_work_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import demo_password
+
+    admin = open_as("admin@demo.example.org", demo_password(live_server))
+    problems = [line for path in ADMIN_PAGES for line in violations(admin, path)]
+    problems += [line for path in ADMIN_PAGES for line in phone_problems(admin, path)]
     assert problems == [], "\n".join(problems)
 
 
@@ -119,4 +168,88 @@ def test_consultation_and_insights_pages_have_no_serious_accessibility_violation
                 for line in violations(requester, path)]
     problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
                  for line in violations(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_mail_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    """Mail settings (a member), the outbox (the platform admin), an unsubscribe page, also at phone size."""
+    from tests.e2e.test_consultations_browser import REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, admin = open_as(REQUESTER, password), open_as("admin@demo.example.org", password)
+    from itsdangerous import URLSafeSerializer
+
+    # The live server signs with "live-test-secret" (tests/live_server.py); user 1 exists in the demo.
+    unsubscribe = "/mail/unsubscribe/" + URLSafeSerializer("live-test-secret", salt="mail-unsubscribe").dumps(
+        {"u": 1, "c": "matches"})
+    problems = [line for line in violations(member, "/account/mail")]
+    problems += [line for line in violations(admin, "/admin/mail")]
+    problems += [line for line in violations(member, unsubscribe)]
+    problems += [line for line in phone_problems(member, "/account/mail")]
+    problems += [line for line in phone_problems(admin, "/admin/mail")]
+    problems += [line for line in phone_problems(member, unsubscribe)]
+    assert problems == [], "\n".join(problems)
+
+
+def digital_check_pages(page) -> list[str]:
+    """The Digital-Check's overview, a result, the first step and the closing step of a draft."""
+    page.goto("/digital-check/")
+    paths = ["/digital-check/", page.locator("main a[href^='/digital-check/']", has_text="Ergebnis öffnen").first
+             .get_attribute("href")]
+    start = page.get_by_role("button", name="Digital-Check beginnen")
+    if start.count():
+        start.click()
+    else:
+        page.get_by_role("link", name="Digital-Check fortsetzen").click()
+    first_step = "/" + page.url.split("/", 3)[3]
+    return paths + [first_step, first_step.replace("/steps/1", "/steps/9")]
+
+
+def test_digital_check_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import REQUESTER, demo_password
+
+    member = open_as(REQUESTER, demo_password(live_server))
+    paths = digital_check_pages(member)
+    problems = [line for path in paths for line in violations(member, path)]
+    problems += [line for path in paths for line in phone_problems(member, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_good_example_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    """The author's own example (in review, and its edit form), the reviewers' page of it, at both sizes."""
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    author, consultant = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    consultant.goto("/examples/review")
+    review = consultant.locator("main table a[href$='/review']").first.get_attribute("href")
+    own = review.removesuffix("/review")
+    problems = [line for path in ("/examples/?status=submitted", own, f"{own}/edit") for line in violations(author, path)]
+    problems += [line for path in ("/examples/review", review) for line in violations(consultant, path)]
+    problems += [line for path in (own, f"{own}/edit") for line in phone_problems(author, path)]
+    problems += [line for path in ("/examples/review", review) for line in phone_problems(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_event_pages_have_no_serious_accessibility_violations_also_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, organiser = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    member.goto("/events/")
+    event = member.locator("#event-list a[href^='/events/']").first.get_attribute("href")
+    organiser.goto("/events/")
+    own = [href for href in links_in_main(organiser, "/events/") if href.rstrip("/").split("/")[-1].isdigit()]
+    organiser_paths = []
+    for href in own:
+        organiser.goto(href)
+        if organiser.locator("a[href$='/participants']").count():
+            organiser_paths = [href, f"{href}/participants", f"{href}/edit"]
+            break
+    assert organiser_paths, "the demo consultant organises no event"
+    member_paths = ["/events/", event, "/events/new", "/events/calendar"]
+    problems = [line for path in member_paths for line in violations(member, path)]
+    problems += [line for path in organiser_paths for line in violations(organiser, path)]
+    problems += [line for path in member_paths for line in phone_problems(member, path)]
+    problems += [line for path in organiser_paths for line in phone_problems(organiser, path)]
     assert problems == [], "\n".join(problems)

@@ -16,6 +16,7 @@ from community.api.openapi import events
 from community.api.openapi import examples
 from community.api.openapi import forums
 from community.api.openapi import insights
+from community.api.openapi import mail
 from community.api.openapi import rooms
 from community.api.openapi import suggestions
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
@@ -34,6 +35,7 @@ SECTIONS = (
     digitalcheck,
     events,
     examples,
+    mail,
 )
 DESCRIPTION = (
     "JSON API of Kommunalnetz. Every operation except this document needs a personal API token: "

@@ -1,0 +1,80 @@
+"""The Digital-Check's own recommendation sources: peers ahead, offers matching the proposed needs, forum
+threads. Other features (good examples, events) register theirs the same way (recommendations.py)."""
+from flask import g, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from community.digitalcheck import recommendations, services
+from community.extensions import db
+
+
+def _latest(organisation):
+    """The organisation's latest submitted assessment, looked up once per request (every source asks)."""
+    if not has_request_context():
+        return services.latest_submitted(organisation.id)
+    cache = g.setdefault("digitalcheck_latest", {})
+    if organisation.id not in cache:
+        cache[organisation.id] = services.latest_submitted(organisation.id)
+    return cache[organisation.id]
+
+
+def _peers(organisation, dimension, topics, limit):
+    found = []
+    for peer in services.peers_ahead(organisation, dimension, limit, latest=_latest(organisation)):
+        reason = (_("Scores %(score)s in this field; same population class.", score=round(peer["score"]))
+                  if peer["same_class"] else _("Scores %(score)s in this field.", score=round(peer["score"])))
+        found.append({"title": peer["name"], "url": url_for("organisations.show", org_id=peer["organisation_id"]),
+                      "reason": reason})
+    return found
+
+
+def _offers(organisation, dimension, topics, limit):
+    """Offers the matching engine finds for the field's proposed (or adopted) needs."""
+    from community.profiles.models import Offer
+    from community.suggestions import engine as matching
+    from matching import Record
+
+    assessment = _latest(organisation)
+    if assessment is None:
+        return []
+    texts = [(p["title"], p["text"], tuple(p["topics"])) for p in services.proposed_needs(assessment)
+             if p["dimension"] == dimension]
+    texts += [(need.title, need.body, tuple(need.topics)) for link in assessment.need_links
+              if (need := link.need) is not None and link.key.split(".")[0] == dimension]
+    if not texts:
+        return []
+    seen, found = set(), []
+    for title, text, need_topics in texts:
+        record = Record(id=f"dcheck:{assessment.id}:{title[:20]}", kind="need", title=title, text=text,
+                        topics=need_topics, owner=f"org:{organisation.id}")
+        for match in matching.engine().similar(record, k=limit, kinds=(matching.OFFER,)):
+            parsed = matching.parse_record_id(match.id)
+            if parsed is None or parsed[1] in seen:
+                continue
+            offer = db.session.get(Offer, parsed[1])
+            if offer is None or offer.organisation_id == organisation.id or offer.visibility != "public" or offer.status != "open":
+                continue
+            seen.add(parsed[1])
+            found.append({"title": offer.title, "url": url_for("profiles.show_entry", plural="offers", entry_id=offer.id),
+                          "reason": _("Matches the proposed need “%(need)s”.", need=title)})
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _threads(organisation, dimension, topics, limit):
+    from community.forums.models import PUBLISHED, Forum, Post, Thread
+
+    opening = db.select(Post.thread_id).filter(Post.is_opening.is_(True), Post.status == PUBLISHED)
+    threads = db.session.scalars(
+        db.select(Thread).join(Forum, Forum.id == Thread.forum_id)
+        .filter(Forum.topic.in_(list(topics)), Thread.id.in_(opening))
+        .order_by(Thread.is_solved.desc(), Thread.reply_count.desc(), Thread.last_activity_at.desc()).limit(limit)).all()
+    return [{"title": thread.title, "url": url_for("forums.thread", thread_id=thread.id),
+             "reason": _("Solved thread in the forum %(forum)s.", forum=thread.forum.title) if thread.is_solved
+             else _("Thread in the forum %(forum)s.", forum=thread.forum.title)} for thread in threads]
+
+
+recommendations.register_source("peers", _l("Municipalities that are ahead"), _peers, order=10)
+recommendations.register_source("offers", _l("Offers for the proposed needs"), _offers, order=20)
+recommendations.register_source("threads", _l("Forum threads"), _threads, order=30)

@@ -1,0 +1,67 @@
+"""The Digital-Check's hooks into other pages: the start page panel and the origin line on a need."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from community import policy
+from community.digitalcheck import bp, services
+from community.digitalcheck.models import Assessment, AssessmentNeed
+from community.extensions import db
+from community.signals import organisation_changed, records_bulk_changed
+from community.start.panels import register_panel
+
+
+def load_status(user):
+    """What the start page shows members of public bodies: the open draft, else the latest result."""
+    organisation = getattr(user, "organisation", None)
+    if not policy.can(user, "digitalcheck.create", organisation):
+        return None
+    draft = services.current_draft(organisation.id)
+    if draft is not None:
+        progress = services.progress_of(draft)
+        return {"draft": draft, "answered": sum(p["answered"] for p in progress),
+                "total": sum(p["total"] for p in progress)}
+    latest = services.latest_submitted(organisation.id)
+    if latest is None:
+        return None  # nothing to report yet; the main navigation leads to the check
+    return {"draft": None, "latest": latest, "result": services.result_of(latest)}
+
+
+register_panel("digitalcheck", _l("Your Digital-Check"), "digitalcheck/_start_panel.html", load_status, order=50)
+
+
+@bp.app_template_global()
+def digital_check_origin(need):
+    """The assessment a need was adopted from, or None."""
+    return db.session.scalar(sa.select(Assessment).join(AssessmentNeed, AssessmentNeed.assessment_id == Assessment.id)
+                             .where(AssessmentNeed.need_id == need.id).limit(1))
+
+
+@bp.app_template_global()
+def may_use_digital_check(user) -> bool:
+    return policy.can(user, "digitalcheck.create", getattr(user, "organisation", None))
+
+
+def sync_score_rows(organisation_id=None) -> None:
+    """Copy the organisations' population class and Land onto their score rows (one, or all)."""
+    from community.digitalcheck.models import AssessmentScore
+    from community.organisations.models import Organisation
+
+    values = {column: sa.select(getattr(Organisation, column)).where(
+        Organisation.id == AssessmentScore.organisation_id).scalar_subquery() for column in ("population_class", "land")}
+    statement = sa.update(AssessmentScore).values(**values)
+    if organisation_id is not None:
+        statement = statement.where(AssessmentScore.organisation_id == organisation_id)
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _on_organisation_changed(org, **_extra) -> None:
+    sync_score_rows(org.id)
+
+
+def _on_records_bulk_changed(_writer, **_extra) -> None:
+    sync_score_rows()
+
+
+organisation_changed.connect(_on_organisation_changed, weak=False)
+records_bulk_changed.connect(_on_records_bulk_changed, weak=False)

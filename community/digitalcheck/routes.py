@@ -1,0 +1,183 @@
+"""Pages of the Digital-Check: the overview (start or resume), one page per dimension, the closing step with
+the privacy choices, the result page with its charts, the PDF, and adopting proposed needs."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from community import policy
+from community.digitalcheck import bp, charts, scoring, services
+from community.digitalcheck.recommendations import recommendations_for
+from community.errors import InvalidInput, PermissionDenied
+
+NOT_KNOWN = "na"
+
+
+def _may_answer() -> bool:
+    return policy.can(current_user, "digitalcheck.create", current_user.organisation)
+
+
+def _refused():
+    message = _l("The Digital-Check is a self-assessment for public bodies (municipalities, districts, the Länder "
+                 "and their offices). Companies and other organisations cannot fill it in; they find the "
+                 "municipalities' needs in the directory and under Suggestions.")
+    return render_template("digitalcheck/refused.html", message=message), 403
+
+
+@bp.route("/")
+@login_required
+def index():
+    if not _may_answer():
+        return _refused()
+    organisation = current_user.organisation
+    draft = services.current_draft(organisation.id)
+    assessments = services.list_assessments(organisation.id, 1, 50).items
+    return render_template("digitalcheck/index.html", draft=draft, assessments=assessments,
+                           answered_by_field=services.progress_of(draft) if draft else None,
+                           previous=services.latest_submitted(organisation.id), steps=_steps(draft) if draft else [],
+                           result_of=services.result_of)
+
+
+@bp.route("/start", methods=["POST"])
+@login_required
+def start():
+    if not _may_answer():
+        return _refused()
+    assessment = services.start_assessment(current_user, share_with_centre=bool(request.form.get("share_with_centre")),
+                                           show_to_peers=bool(request.form.get("show_to_peers")))
+    return redirect(url_for("digitalcheck.step", assessment_id=assessment.id, number=1))
+
+
+def _steps(assessment, current: int | None = None) -> list[dict]:
+    """The task list: one step per dimension, then the closing step."""
+    tasks = []
+    for number, item in enumerate(services.progress_of(assessment), start=1):
+        answered, total = item["answered"], item["total"]
+        status, kind = ((_l("Complete"), "success") if answered == total else
+                        (_l("%(answered)s of %(total)s answered", answered=answered, total=total), "warning")
+                        if answered else (_l("Not started"), "info"))
+        tasks.append({"title": str(item["dimension"].label), "status": status, "status_kind": kind,
+                      "href": url_for("digitalcheck.step", assessment_id=assessment.id, number=number),
+                      "current": number == current})
+    last = len(tasks) + 1
+    tasks.append({"title": _l("Privacy and submission"), "status": None, "current": last == current,
+                  "href": url_for("digitalcheck.step", assessment_id=assessment.id, number=last)})
+    return tasks
+
+
+def _answers_from(form, dimension) -> dict:
+    answers = {}
+    for question in dimension.questions:
+        value = form.get(question.id)
+        if value is None or value == "":
+            continue
+        answers[question.id] = None if value == NOT_KNOWN else (int(value) if value.isdigit() and len(value) < 3
+                                                                else value)
+    return answers
+
+
+@bp.route("/<int:assessment_id>/steps/<int:number>", methods=["GET", "POST"])
+@login_required
+def step(assessment_id: int, number: int):
+    assessment = services.get_assessment_for(current_user, assessment_id)
+    if assessment.is_submitted:
+        return redirect(url_for("digitalcheck.result", assessment_id=assessment.id))
+    if not policy.can(current_user, "digitalcheck.edit", assessment):
+        raise PermissionDenied(_l("You may not change this assessment."))
+    dimensions = services.questionnaire().dimensions
+    steps = len(dimensions) + 1
+    if not 1 <= number <= steps:
+        abort(404)
+    dimension = dimensions[number - 1] if number <= len(dimensions) else None
+    errors = {}
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        try:
+            if dimension is not None:
+                priority = request.form.get("priority", "")
+                priorities = {dimension.slug: int(priority) if priority.isdigit() and len(priority) < 3 else priority} \
+                    if priority else {}
+                services.save(current_user, assessment, _answers_from(request.form, dimension), priorities)
+            else:
+                services.save(current_user, assessment, share_with_centre=bool(request.form.get("share_with_centre")),
+                              show_to_peers=bool(request.form.get("show_to_peers")), submit=action == "submit")
+        except InvalidInput as error:
+            errors = error.fields
+        else:
+            if action == "submit":
+                flash(_l("Your Digital-Check has been submitted."), "success")
+                return redirect(url_for("digitalcheck.result", assessment_id=assessment.id))
+            target = number - 1 if action == "back" else number if action == "save" else number + 1
+            if action == "save":
+                flash(_l("Your answers have been saved as a draft."), "success")
+            return redirect(url_for("digitalcheck.step", assessment_id=assessment.id,
+                                    number=min(max(target, 1), steps)))
+    page = render_template("digitalcheck/step.html", assessment=assessment, dimension=dimension, number=number,
+                           steps=steps, tasks=_steps(assessment, number), errors=errors, not_known=NOT_KNOWN,
+                           priorities=scoring.PRIORITIES, default_priority=scoring.DEFAULT_PRIORITY,
+                           result=services.result_of(assessment) if dimension is None else None)
+    return page, 400 if errors else 200
+
+
+def result_context(assessment) -> dict:
+    known = services.questionnaire()
+    labels = {d.slug: str(d.label) for d in known.dimensions}
+    result = services.result_of(assessment)
+    bench = services.benchmarks(assessment)
+    by_class, by_land = bench["population_class"], bench["land"]
+    medians = {slug: (stats or {}).get("median") for slug, stats in by_class.items()}
+    rows = [{"slug": d.slug, "label": labels[d.slug], "score": result["scores"].get(d.slug),
+             "stats": by_class.get(d.slug), "land": by_land.get(d.slug)} for d in known.dimensions]
+    return {"assessment": assessment, "result": result, "labels": labels, "rows": charts.bars(rows),
+            "radar": charts.radar([(d.slug, labels[d.slug]) for d in known.dimensions], result["scores"], medians),
+            "change": services.change_since_previous(assessment), "bar_width": charts.BAR_WIDTH,
+            "top_fields": [f for f in result["fields"] if f["need_for_action"] is not None][:services.TOP_FIELDS],
+            "topics": {d.slug: d.topics for d in known.dimensions}}
+
+
+@bp.route("/<int:assessment_id>")
+@login_required
+def result(assessment_id: int):
+    assessment = services.get_assessment_for(current_user, assessment_id)
+    if not assessment.is_submitted:
+        if policy.can(current_user, "digitalcheck.edit", assessment):
+            return redirect(url_for("digitalcheck.step", assessment_id=assessment.id, number=1))
+        abort(404)
+    context = result_context(assessment)
+    may_edit = policy.can(current_user, "digitalcheck.edit", assessment)
+    recommendations = {field["dimension"]: recommendations_for(assessment.organisation, field["dimension"],
+                                                               context["topics"][field["dimension"]])
+                       for field in context["top_fields"]}
+    return render_template("digitalcheck/result.html", **context, may_edit=may_edit,
+                           proposals=services.proposed_needs(assessment) if may_edit else [],
+                           adopted=services.adopted_needs(assessment), recommendations=recommendations,
+                           errors={}, values={})
+
+
+@bp.route("/<int:assessment_id>/report.pdf")
+@login_required
+def report(assessment_id: int):
+    from community.digitalcheck import pdf
+
+    assessment = services.get_assessment_for(current_user, assessment_id)
+    if not assessment.is_submitted:
+        abort(404)
+    body = pdf.render(result_context(assessment))
+    return body, 200, {"Content-Type": "application/pdf",
+                       "Content-Disposition": f'attachment; filename="digital-check-{assessment.id}.pdf"'}
+
+
+@bp.route("/<int:assessment_id>/adopt", methods=["POST"])
+@login_required
+def adopt(assessment_id: int):
+    assessment = services.get_assessment_for(current_user, assessment_id)
+    keys = request.form.getlist("needs")
+    edits = {key: {"title": request.form.get(f"title-{key}", ""), "text": request.form.get(f"text-{key}", "")}
+             for key in keys}
+    try:
+        needs = services.adopt(current_user, assessment, keys, edits)
+    except InvalidInput as error:
+        for message in dict.fromkeys([error.message, *error.fields.values()]):
+            flash(message, "error")
+        return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")
+    flash(_l("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
+    return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")

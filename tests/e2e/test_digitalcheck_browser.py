@@ -1,0 +1,57 @@
+"""The Digital-Check in Chromium as a member of the demo Gemeinde: answer page by page, submit, see the
+radar chart, adopt a proposed need and find suggestions for it."""
+import re
+
+from tests.e2e.test_consultations_browser import REQUESTER, demo_password
+from tests.e2e.test_forums_browser import open_as  # noqa: F401
+
+
+def start_or_continue(page) -> None:
+    page.goto("/digital-check/")
+    start = page.get_by_role("button", name="Digital-Check beginnen")
+    if start.count():
+        start.click()
+    else:
+        page.get_by_role("link", name="Digital-Check fortsetzen").click()
+    page.wait_for_url(re.compile(r"/digital-check/\d+/steps/1$"))
+
+
+def test_answer_submit_see_the_chart_adopt_and_find_suggestions(open_as, live_server):  # noqa: F811
+    page = open_as(REQUESTER, demo_password(live_server))
+    start_or_continue(page)
+    step = 1
+    while page.get_by_role("button", name="Speichern und weiter").count():
+        assert page.locator("progress").get_attribute("value") == str(step)
+        for fieldset in page.locator("main form fieldset").all()[:-1]:  # the questions; the last is the priority
+            fieldset.locator("input[type=radio]").first.check()  # level 0: "ausschließlich auf Papier" …
+        page.locator("#priority-3").check()
+        page.get_by_role("button", name="Speichern und weiter").click()
+        step += 1
+        page.wait_for_url(re.compile(rf"/steps/{step}$"))
+    assert step == 9  # eight fields, then privacy and submission
+    page.locator("#show_to_peers").check()
+    page.get_by_role("button", name="Digital-Check abschließen").click()
+    page.wait_for_url(re.compile(r"/digital-check/\d+$"))
+
+    radar = page.locator("svg.kn-dc-radar")
+    assert radar.is_visible() and radar.locator("polygon.kn-dc-own").count() == 1
+    assert page.locator("main table caption").count() >= 1
+    assert "Ihre wichtigsten Handlungsfelder" in page.locator("main").inner_text()
+
+    proposals = page.locator("#needs input[name=needs]")
+    assert proposals.count() >= 1
+    for index in range(1, proposals.count()):
+        proposals.nth(index).uncheck()
+    page.fill("#title-1", "Browsertest: Bauanträge digital annehmen")
+    page.get_by_role("button", name="Gewählte Bedarfe übernehmen").click()
+    adopted = page.locator("#needs a[href^='/needs/']", has_text="Browsertest: Bauanträge digital annehmen")
+    assert adopted.count() == 1
+    need_path = adopted.get_attribute("href")
+
+    page.goto(need_path)
+    assert "Übernommen aus dem Digital-Check" in page.locator("main").inner_text()
+    page.goto("/suggestions")
+    need_id = need_path.rsplit("/", 1)[1]
+    group = page.locator(f"article[aria-labelledby='need-{need_id}']")
+    assert group.count() == 1
+    assert group.locator("ul.kn-items > li").count() >= 1
