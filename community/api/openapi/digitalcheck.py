@@ -24,8 +24,9 @@ def schemas() -> dict:
         "p75": {"type": "number"}})], "description": "null below 5 peers (k-anonymity)."}
     body = {
         "type": "object", "additionalProperties": False, "properties": {
-            "answers": {"type": "object", "properties": {qid: level for qid in question_ids},
-                        "additionalProperties": False, "description": "question id → level; merged into the draft."},
+            "answers": or_null({"type": "object", "properties": {qid: level for qid in question_ids},
+                                "additionalProperties": False,
+                                "description": "question id → level; merged into the draft."}),
             "priorities": or_null(per_dimension({"type": "integer", "minimum": 1, "maximum": 3})),
             "submit": {"type": "boolean", "default": False, "description": "Submit (and freeze) the assessment."},
             "share_with_centre": {"type": "boolean", "description": "Let the competence centre's consultants read it."},
