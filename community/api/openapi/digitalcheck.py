@@ -1,6 +1,6 @@
 """The Digital-Check (community/api/digitalcheck.py): the questionnaire, assessments, adopting proposed needs."""
-from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation, page_schema, path_id, record, ref,
-                                         request_body, responses)
+from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation, or_null, page_schema, path_id, record,
+                                         ref, request_body, responses)
 
 BAD_VALUES = {"400": json_response(
     "Bad values: `fields` names every unknown question id (`answers.<id>`), every value outside 0–4, every "
@@ -24,9 +24,10 @@ def schemas() -> dict:
         "p75": {"type": "number"}})], "description": "null below 5 peers (k-anonymity)."}
     body = {
         "type": "object", "additionalProperties": False, "properties": {
-            "answers": {"type": "object", "properties": {qid: level for qid in question_ids},
-                        "additionalProperties": False, "description": "question id → level; merged into the draft."},
-            "priorities": per_dimension({"type": "integer", "minimum": 1, "maximum": 3}),
+            "answers": or_null({"type": "object", "properties": {qid: level for qid in question_ids},
+                                "additionalProperties": False,
+                                "description": "question id → level; merged into the draft."}),
+            "priorities": or_null(per_dimension({"type": "integer", "minimum": 1, "maximum": 3})),
             "submit": {"type": "boolean", "default": False, "description": "Submit (and freeze) the assessment."},
             "share_with_centre": {"type": "boolean", "description": "Let the competence centre's consultants read it."},
             "show_to_peers": {"type": "boolean", "description": "May be shown by name to peers behind you."},

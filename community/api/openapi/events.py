@@ -83,7 +83,7 @@ def paths(paging: list) -> dict:
                 "list_events", "Upcoming scheduled events, soonest first (recommended=1: best first)", tag,
                 {**responses({"200": json_response("One page of events", ref("EventPage"))}, "401"), **BAD_VALUES},
                 parameters=[
-                    query("from", {"type": "string", "format": "date-time"}, "Events ending at or after this time (ISO 8601); now by default."),
+                    query("from", {"anyOf": [{"type": "string", "format": "date-time"}, {"enum": [""]}]}, "Events ending at or after this time (ISO 8601); now by default."),
                     query("topic", {"enum": services.TOPIC_SLUGS}, "Only events about this topic."),
                     query("recommended", {"type": "string", "enum": ["1", "0", "true", "false"]},
                           "Only events recommended for your organisation (needs, Digital-Check, topics)."),

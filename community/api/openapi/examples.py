@@ -6,6 +6,11 @@ BAD_VALUES = {"400": json_response("Bad values (`fields` names each), or a body 
                                    ref("Error"))}
 
 
+def _nullable_unless_required(rule, schema: dict) -> dict:
+    """An optional field may be sent as null, which the service takes as left out."""
+    return schema if getattr(rule, "required", False) else or_null(schema)
+
+
 def schemas() -> dict:
     from community.examples import services
     from community.examples.models import STATUSES
@@ -50,8 +55,7 @@ def schemas() -> dict:
                   "description": "Save as a draft instead of submitting for review."},
     }
     body = {"type": "object", "additionalProperties": False,
-            "properties": {name: special.get(name) or (rule_schema(rule) if getattr(rule, "required", False)
-                                                      else or_null(rule_schema(rule)))
+            "properties": {name: _nullable_unless_required(rule, special.get(name) or rule_schema(rule))
                            for name, rule in fields.items()},
             "required": [name for name, rule in fields.items() if getattr(rule, "required", False)]}
     patch = {**body, "properties": dict(body["properties"])}
