@@ -163,13 +163,61 @@ def print_table(rows: Sequence[tuple[str, str, Evaluation]], k: int) -> None:
         print(f"{half}: engine / strongest baseline ({best_name}) MAP@{k} = {ratio:.3f} ({verdict})")
 
 
+PROXIMITY_WEIGHTS = (0.0, 0.002, 0.003, 0.005, 0.01, 0.02, 0.05)
+LAENDER = 16
+POPULATION_CLASSES = 5
+
+
+def owner_place(owner: str | None) -> tuple[str | None, str | None]:
+    """A Land and a population class for an owner, by hash: the sets carry neither, and a place
+    that knows nothing of the labels shows what proximity costs at worst."""
+    if not owner:
+        return None, None
+    digest = zlib.crc32(owner.encode())
+    return f"{digest % LAENDER:02d}", str((digest // LAENDER) % POPULATION_CLASSES)
+
+
+def run_proximity(path: Path, k: int) -> None:
+    """MAP@k of the engine's need -> offer ranking before and after the app's proximity lift
+    (community/suggestions/proximity.py) at several weights; candidates as the app asks them."""
+    from community.suggestions import proximity
+
+    records = read_records(path)
+    queries, relevant = relevance(records)
+    index = MatchIndex.build(records)
+    owner_of = {record.id: record.owner for record in records}
+    candidates = {query.id: index.similar(query.id, k=50, kinds=CANDIDATE_KINDS) for query in queries}
+    print(f"\n## proximity on {path.name}: {len(queries)} queries (Land and population class by owner hash)")
+    print(f"| weight | MAP@{k} | P@5 | nDCG@{k} | change of MAP@{k} |")
+    print("|---:|---:|---:|---:|---:|")
+    before = None
+    for weight in PROXIMITY_WEIGHTS:
+        rankings = []
+        for query in queries:
+            ours = owner_place(query.owner)
+            order = proximity.ranked(candidates[query.id], lambda match: match.score,
+                                     lambda match: proximity.closeness(ours, owner_place(owner_of[match.id])),
+                                     weight=weight)
+            rankings.append([match.id for match in order])
+        result = ranking_metrics(rankings, relevant, k)
+        before = result.map_at_k if before is None else before
+        print(f"| {weight:.3f} | {result.map_at_k:.4f} | {result.precision_at_5:.3f} | {result.ndcg_at_k:.3f} | "
+              f"{result.map_at_k - before:+.4f} |")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="further labelled JSONL sets")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--long", type=int, default=0, metavar="N",
                         help="also run the sets with N needs of other labels in front of each need's text")
+    parser.add_argument("--proximity", action="store_true",
+                        help="only measure the app's proximity lift (same Land, same population class)")
     args = parser.parse_args(argv)
+    if args.proximity:
+        for path in (*DEFAULT_SETS, *args.files):
+            run_proximity(path, args.k)
+        return 0
     for path in (*DEFAULT_SETS, *args.files):
         run_set(path, args.k)
         if args.long and any(r.kind == "need" and r.text for r in read_records(path)):

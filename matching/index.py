@@ -133,6 +133,11 @@ class MatchIndex:
         return self._rank(snapshot, columns, values, snapshot.topics[row], k, kinds,
                           owner if owner >= 0 else -2, row)
 
+    def word_stems(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The stems of one word and of its compound parts, split with this index's vocabulary
+        (see Analyser.word_stems); lets a caller tell a whole-word match from a compound part."""
+        return self._vectoriser.analyser.word_stems(word)
+
     def analyse(self, text: str) -> TextAnalysis:
         """The known terms of `text` as readable words, or why it cannot match anything."""
         vector = self._vectoriser.transform([Document("", text)]).rows

@@ -140,6 +140,20 @@ class Analyser:
             terms.extend((_stem(part), PART_WEIGHT, part.capitalize()) for part in self._split(folded))
         return terms
 
+    def word_stems(self, surface: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The stems of one surface word (one per hyphenated piece) and the stems of its compound
+        parts: "Bauakte" -> (("bauakt",), ("bau", "akt")) when "bau" and "akte" are known parts."""
+        own: dict[str, None] = {}
+        parts: dict[str, None] = {}
+        for piece in _HYPHENS.split(surface):
+            folded = fold(piece)
+            if not is_indexable(folded):
+                continue
+            own.setdefault(_stem(folded))
+            for part in self._split(folded):
+                parts.setdefault(_stem(part))
+        return tuple(own), tuple(part for part in parts if part not in own)
+
     def _split_uncached(self, word: str) -> tuple[str, ...]:
         """Known parts of a compound and, recursively, of its parts; () if it is not a compound.
 

@@ -287,3 +287,20 @@ def test_the_certificate_is_german_by_default(german_client, organiser):
     sign_in(german_client, attendee, locale="de")
     text = pdf_text(german_client.get(f"/events/{event.id}/certificate.pdf").data)
     assert "Teilnahmebescheinigung" in text and "Änne Öztürk" in text
+
+
+def test_the_data_export_lists_registrations_and_a_deleted_account_frees_its_place(client, organiser):
+    from community.account import services as account
+    from tests.factories import PASSWORD
+
+    event = make_event(organiser, capacity=1)
+    person, waiting = make_user(make_org()), make_user(make_org())
+    services.register(person, event.id)
+    services.register(waiting, event.id)
+    token = services.feed_token(person)
+    exported = account.export_user_data(person)["event_registrations"]
+    assert [(r["event_id"], r["status"]) for r in exported] == [(event.id, "confirmed")]
+    account.delete_account(person, PASSWORD)
+    assert client.get(f"/events/feed/{token}.ics").status_code == 404
+    assert db.session.scalar(db.select(Registration.status).filter_by(user_id=waiting.id)) == CONFIRMED
+    assert db.session.scalar(db.select(db.func.count(Registration.id)).filter_by(user_id=person.id)) == 0

@@ -78,7 +78,8 @@ def test_no_interest_in_own_unpublished_or_closed_examples(client, world):
     assert _interest(client, world, unpublished).status_code == 404
     closed = make_example(world["town"], world["author"], contact_open=False)
     assert _interest(client, world, closed).status_code == 403
-    assert client.post("/api/v1/examples/999999/interest", json={"message": "x"}, headers=world["token"]).status_code == 404
+    missing = client.post("/api/v1/examples/999999/interest", json={"message": "x"}, headers=world["token"])
+    assert missing.status_code == 404
 
 
 @pytest.fixture
@@ -115,6 +116,8 @@ def test_the_page_button_sends_the_request(client, world):
     assert client.post(f"/examples/{world['example'].id}/interest", data={"message": ""}).status_code == 400
     response = client.post(f"/examples/{world['example'].id}/interest", data={"message": "Gern nachnutzen"})
     assert response.status_code == 302 and ContactRequest.query.count() == 1
+    outgoing = client.get("/contacts?direction=outgoing").get_data(as_text=True)
+    assert f'href="/examples/{world["example"].id}"' in outgoing
     assert client.post(f"/examples/{world['example'].id}/interest", data={"message": "Nochmal"}).status_code == 409
 
 
@@ -137,7 +140,7 @@ def test_a_forum_thread_is_created_on_first_use_and_reused(client, world):
     first = client.post(f"/examples/{world['example'].id}/thread")
     assert first.status_code == 302
     thread = Thread.query.one()
-    assert first.headers["Location"].endswith(f"/forums/threads/{thread.id}") or str(thread.id) in first.headers["Location"]
+    assert first.headers["Location"].endswith(f"/forums/threads/{thread.id}")
     assert "Digitaler Bauantrag" in thread.title
     sign_in(client, world["author"])
     assert client.post(f"/examples/{world['example'].id}/thread").status_code == 302
@@ -152,8 +155,10 @@ def test_digital_check_recommends_published_examples_per_handlungsfeld(app, worl
 
     make_example(world["town"], world["author"], published=False, title="Geheim", topics=["ozg"])
     with app.test_request_context():
-        found = dict((source.kind, items) for source, items in
-                     recommendations_for(world["asker_org"], "services", ("ozg",)))
+        sources = recommendations_for(world["asker_org"], "services", ("ozg",))
+        found = dict((source.kind, items) for source, items in sources)
+        heading = next(source.label for source, _ in sources if source.kind == "example")
+        assert str(heading) == heading() == "Good examples"
         assert [item["title"] for item in found["example"]] == ["Digitaler Bauantrag"]
         assert found["example"][0]["url"] == f"/examples/{world['example'].id}"
         own = dict((source.kind, items) for source, items in recommendations_for(world["town"], "services", ("ozg",)))
@@ -166,3 +171,12 @@ def test_consultants_can_link_examples_in_their_advice(app, world):
     with app.test_request_context():
         described = links.describe({"kind": "example", "id": world["example"].id})
     assert described["title"] == "Digitaler Bauantrag" and described["url"] == f"/examples/{world['example'].id}"
+
+
+def test_the_data_export_holds_the_persons_examples_and_votes(app, world):
+    from community.account.services import export_user_data
+
+    db.session.add(ExampleVote(example_id=world["example"].id, user_id=world["asker"].id))
+    db.session.commit()
+    assert [item["title"] for item in export_user_data(world["author"])["good_examples"]] == ["Digitaler Bauantrag"]
+    assert [vote["example_id"] for vote in export_user_data(world["asker"])["helpful_votes"]] == [world["example"].id]

@@ -421,3 +421,19 @@ def test_cli_sends_digests_and_a_test_mail(app, runner, smtp_sink, person):
     run_queue()
     assert sorted(message["To"] for message in smtp_sink.messages) == ["ada@example.org", "ops@example.org"]
     assert runner.invoke(args=["mail", "send-digests", "--frequency", "hourly"]).exit_code != 0
+
+
+def test_admins_do_not_read_reset_links_of_others_when_mail_is_real(app, client, smtp_sink, person):
+    client.post("/reset-password", data={"email": person.email})
+    sign_in(client, make_user(role="admin"))
+    page = client.get(f"/admin/mail/{outbox()[0].id}")
+    assert page.status_code == 200 and b"/reset-password/" not in page.data
+
+
+@pytest.mark.parametrize("path", ["/admin/mail/99999999999999999999", "/admin/mail/2147483648",
+                                  "/admin/mail/files/%ED%A0%80", "/admin/mail?page=99999999999999999999&status=x"])
+def test_the_admin_pages_answer_odd_input_without_an_error(app, client, path):
+    sign_in(client, make_user(role="admin"))
+    assert client.get(path).status_code in (200, 404)
+    if "/files/" not in path and "?" not in path:
+        assert client.post(path + "/retry").status_code == 404

@@ -339,3 +339,33 @@ def test_a_question_gets_matches_for_its_poster_only(app, people):
     assert match["text"] == "This might help: …"
     assert match["matches"][0]["organisation"]["name"] == "Akten GmbH"
     assert events(bob_client, "match") == []
+
+
+def test_room_suggestions_leave_out_the_participants_and_ignore_their_names(app, people):
+    """'Wer helfen könnte' never names who is already in the room, nor their offers, and matches on
+    the room's talk, not on the organisations' names in a partner room's title."""
+    from tests.factories import make_offer
+
+    alice, bob, _carol, room = people
+    vendor = bob.organisation
+    vendor.name = "Scan Service Muster GmbH"
+    room.title = f"{alice.organisation.name} – Scan Service Muster GmbH"
+    make_offer(vendor, title="Scannen von Bauakten", body="Wir digitalisieren Bauakten und Grundbuchakten.")
+    make_offer(make_org(name="Service Muster Scan AG", kind="company"), title="Service-Scan-Muster",
+               body="Scan Service Muster GmbH Scan Service Muster.")
+    helper = make_org(name="Archiv Digital GmbH", kind="company")
+    make_offer(helper, title="Digitalisierung von Bauakten", body="Wir scannen Bauakten für Bauämter.")
+    db.session.commit()
+    alice_client = joined(app, alice, room)
+    alice_client.emit("send", {"room_id": room.id, "body": "Hallo Scan Service Muster GmbH, wir haben 4000 Bauakten.",
+                               "client_id": "m1"}, callback=True)
+    from community.rooms import live
+
+    matches = live.room_matches(alice, room)
+    names = [match["organisation"]["name"] for match in matches]
+    assert names and names[0] == "Archiv Digital GmbH"
+    assert "Scan Service Muster GmbH" not in names and "Service Muster Scan AG" not in names
+    alice_client.emit("send", {"room_id": room.id, "body": "Wer kennt sich mit Bauakten aus?", "client_id": "q"},
+                      callback=True)
+    [match] = events(alice_client, "match")
+    assert {item["organisation"]["name"] for item in match["matches"]} == {"Archiv Digital GmbH"}

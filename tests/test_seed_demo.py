@@ -205,3 +205,24 @@ def test_at_least_300_demo_municipalities_have_a_submitted_digital_check(demo):
 
     latest = db.session.scalars(db.select(Assessment).filter(Assessment.is_latest.is_(True))).all()
     assert len(latest) >= 300 and all(row.is_demo and row.is_submitted for row in latest)
+
+
+def test_every_land_has_demo_companies_of_every_type_so_no_filter_shows_an_empty_land(demo):
+    """A Bavarian municipality filtering companies in Bayern finds some: invented ones, marked as demo.
+    Federal bodies belong to no Land, so only the other kinds are filtered by Land."""
+    from community.organisations.services import directory
+
+    for land in LAND_BY_SLUG:
+        for kind in ("municipality", "state", "company"):
+            assert directory({"land": land, "kind": kind}).total > 0, (land, kind)
+        for org_type in ("hersteller", "beratung", "it_dienstleister"):
+            found = organisations(kind="company", land=land, org_type=org_type)
+            assert found, (land, org_type)
+            assert all(org.is_demo for org in found)
+    invented = [org for org in organisations(kind="company") if "Fiktives Unternehmen (Demodaten)" in org.description]
+    assert len({org.land for org in invented}) == len(LAND_BY_SLUG)
+    assert not [org for org in invented if org.verified]
+    with demo.app.test_client() as client:
+        page = client.get("/organisations", query_string={"kind": "company", "land": "09"}).get_data(as_text=True)
+        bavarian = sorted(org.name for org in organisations(kind="company", land="09"))
+        assert bavarian[0] in page

@@ -130,6 +130,7 @@ def _rows(select) -> list:
 def _contributions(user: User) -> dict:
     """What the person wrote or received elsewhere: posts, room messages, contact requests, reports,
     sanctions (DSGVO Art. 15 and 20)."""
+    from community.examples.models import Example, ExampleVote
     from community.forums.models import Post
     from community.moderation.models import Report, ReportEntry, Sanction
     from community.rooms.models import Message
@@ -158,10 +159,29 @@ def _contributions(user: User) -> dict:
                         db.select(ReportEntry, Report.item_type, Report.item_id)
                         .join(Report, Report.id == ReportEntry.report_id)
                         .filter(ReportEntry.reporter_id == user.id).order_by(ReportEntry.id))],
+        "good_examples": [{"id": example.id, "title": example.title, "summary": example.summary,
+                           "status": example.status, "created_at": _timestamp(example.created_at),
+                           "updated_at": _timestamp(example.updated_at)}
+                          for example in _rows(db.select(Example).filter_by(author_id=user.id).order_by(Example.id))],
+        "helpful_votes": [{"example_id": vote.example_id, "created_at": _timestamp(vote.created_at)}
+                          for vote in _rows(db.select(ExampleVote).filter_by(user_id=user.id)
+                                            .order_by(ExampleVote.example_id))],
+        "event_registrations": _event_registrations(user),
         "sanctions": [{"kind": sanction.kind, "reason": sanction.reason,
                        "created_at": _timestamp(sanction.created_at), "ends_at": _timestamp(sanction.ends_at)}
                       for sanction in _rows(db.select(Sanction).filter_by(user_id=user.id).order_by(Sanction.id))],
     }
+
+
+def _event_registrations(user: User) -> list:
+    from community.events.models import Event, Registration
+
+    return [{"event_id": event.id, "title": event.title, "starts_at": _timestamp(event.starts_at),
+             "status": registration.status, "attended": registration.attended,
+             "registered_at": _timestamp(registration.created_at)}
+            for registration, event in db.session.execute(
+                db.select(Registration, Event).join(Event).filter(Registration.user_id == user.id)
+                .order_by(Registration.id))]
 
 
 def delete_account(user: User, password: str, successor_id=None) -> None:

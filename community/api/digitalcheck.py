@@ -34,7 +34,7 @@ def digital_check_questionnaire():
 @bp.route("/digital-check/assessments", methods=["POST"])
 @token_required
 def create_assessment():
-    body = _body(json_body())
+    body = _body(json_body(InvalidInput))
     assessment = services.create(g.api_user, **body)
     return (services.assessment_to_dict(assessment), 201,
             {"Location": url_for("api.get_assessment", assessment_id=assessment.id)})
@@ -58,7 +58,7 @@ def get_assessment(assessment_id: int):
 @token_required
 def update_assessment(assessment_id: int):
     assessment = services.get_assessment_for(g.api_user, assessment_id)
-    body = _body(json_body())
+    body = _body(json_body(InvalidInput))
     return services.assessment_to_dict(services.save(g.api_user, assessment, **body))
 
 
@@ -66,7 +66,7 @@ def update_assessment(assessment_id: int):
 @token_required
 def adopt_assessment_needs(assessment_id: int):
     assessment = services.get_assessment_for(g.api_user, assessment_id)
-    data = json_body()
+    data = json_body(InvalidInput)
     unknown = {str(key)[:50]: _l("Unknown field.") for key in data if key not in {"needs", "edits"}}
     if unknown:
         raise InvalidInput(_l("Some needs cannot be adopted."), unknown)

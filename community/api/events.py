@@ -3,13 +3,14 @@ from flask import g, request, url_for
 
 from community.api import bp
 from community.api.auth import json_body, request_page, token_required
+from community.errors import InvalidInput
 from community.events import services
 
 
 @bp.route("/events", methods=["POST"])
 @token_required
 def create_event():
-    event = services.create_event(g.api_user, json_body())
+    event = services.create_event(g.api_user, json_body(InvalidInput))
     return (services.event_to_dict(event, g.api_user), 201,
             {"Location": url_for("api.get_event", event_id=event.id)})
 
@@ -32,7 +33,7 @@ def get_event(event_id: int):
 @bp.route("/events/<int:event_id>", methods=["PATCH"])
 @token_required
 def update_event(event_id: int):
-    event = services.update_event(g.api_user, services.get_event(event_id), json_body())
+    event = services.update_event(g.api_user, services.get_event(event_id), json_body(InvalidInput))
     return services.event_to_dict(event, g.api_user)
 
 

@@ -37,6 +37,8 @@ def suggestion_to_dict(suggestion) -> dict:
         "terms": list(suggestion.terms),
         "topics": list(suggestion.topics),
         "organisation": organisation_summary(suggestion.organisation),
+        "same_land": suggestion.close.same_land,
+        "same_population_class": suggestion.close.same_class,
     }
 
 
@@ -62,6 +64,8 @@ def hit_to_dict(hit) -> dict:
         "score": round(hit.score, 4),
         "terms": list(hit.terms),
         "organisation": organisation_summary(hit.organisation),
+        "similar": len(hit.similar),
+        "similar_ids": [{"kind": other.kind, "id": other.id} for other in hit.similar],
     }
 
 
@@ -69,10 +73,12 @@ def hit_to_dict(hit) -> dict:
 @token_required
 def search():
     page, per_page = request_page()
-    result = search_services.search(g.api_user, request.args.get("q"), page, per_page)
+    filters = search_services.parse_filters(request.args.get("kind"), request.args.get("topic"),
+                                            request.args.get("land"))
+    result = search_services.search(g.api_user, request.args.get("q"), page, per_page, filters)
     if result.problem in ("empty", "stop_words_only"):
         raise ValidationError(_l("Please correct the marked fields."), fields={"q": result.message})
-    return result.page.to_dict(hit_to_dict)
+    return {**result.page.to_dict(hit_to_dict), "more": result.more}
 
 
 def contact_request_to_dict(item, viewer) -> dict:

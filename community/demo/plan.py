@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from community.demo import content, registers
-from community.taxonomy import COMPANY, FEDERAL, MUNICIPALITY, STATE
+from community.taxonomy import COMPANY, FEDERAL, LAENDER, MUNICIPALITY, STATE
 
 GEMEINDEN_SAMPLE = 480  # of ~4,350 eligible; enough to feel alive, few enough to seed fast
 GEMEINDEN_MIN_PER_LAND = 8
@@ -24,6 +24,21 @@ UNVERIFIED_MUNICIPALITY_SHARE = 0.02
 # Primary topics that municipal IT service providers offer (not energy or mobility hardware).
 IT_PROVIDER_FOCUS = ("ozg", "eakte", "organisation", "infrastruktur", "sicherheit", "daten", "bildung",
                      "soziales", "finanzen")
+
+# Invented regional companies, so that a filter by Land and kind of company never shows an empty
+# Land: (org_type, name pattern, description, focus topics). Only where no company of that type is
+# in the Land already (the real IT service providers are all in NRW).
+REGIONAL_COMPANIES = (
+    ("hersteller", "Muster Software {land} GmbH",
+     "Fachverfahren, Bürgerportal und E-Akte für Kommunen in {land}.", ("ozg", "eakte", "infrastruktur")),
+    ("beratung", "Exempla Kommunalberatung {land}",
+     "Beratung zu Digitalstrategie, Informationssicherheit und Fördermitteln in {land}.",
+     ("organisation", "sicherheit", "finanzen")),
+    ("it_dienstleister", "Beispiel Kommunal-IT {land}",
+     "IT-Betrieb, Rechenzentrum und Fachverfahren für Städte, Gemeinden und Kreise in {land}.",
+     IT_PROVIDER_FOCUS),
+)
+REGIONAL_OFFERS = (2, 3)
 
 # The register has no population figures; classes are drawn per type with these weights.
 POPULATION_WEIGHTS = {
@@ -210,9 +225,11 @@ def plan_companies(world: DemoWorld) -> None:
         target = max(1, rng.randint(*OFFERS_PER_COMPANY) - len(runs))
         candidates = [theme for theme in with_offers if theme.topics[0] in IT_PROVIDER_FOCUS]
         companies.append(_Company(fields, candidates, target, online_services=runs))
-    for vendor in content.organisations_file()["vendor"]:
+    for number, vendor in enumerate(content.organisations_file()["vendor"]):
         slug = _slug(vendor["name"])
+        # Dealt out over the Länder in order, so every Land has an invented vendor.
         fields = {"kind": COMPANY, "name": vendor["name"], "org_type": vendor["org_type"],
+                  "land": LAENDER[number % len(LAENDER)].slug,
                   "website": f"https://www.{slug}.example", "contact_email": f"kontakt@{slug}.example",
                   "description": f"Fiktives Unternehmen (Demodaten). {vendor['description']}"}
         companies.append(_Company(fields, [t for t in with_offers if t.topics[0] in vendor["focus"]],
@@ -229,3 +246,27 @@ def plan_companies(world: DemoWorld) -> None:
         offers += [writer.offer(theme, name, land) for theme in company.themes]
         world.organisations.append(DemoOrganisation(_record(**company.fields, offers=offers),
                                                     verified=company.verified))
+    plan_regional_companies(world, companies, with_offers)
+
+
+def plan_regional_companies(world: DemoWorld, companies: list, with_offers: list) -> None:
+    """One invented company per Land and company type that the Land lacks (see REGIONAL_COMPANIES).
+
+    Drawn from a random source of their own, so the rest of the demo world stays as it was."""
+    rng = random.Random(f"regional-{world.seed}")
+    writer = content.Writer(rng)
+    present = {(company.fields.get("land"), company.fields["org_type"]) for company in companies}
+    for land in LAENDER:
+        for org_type, name, description, focus in REGIONAL_COMPANIES:
+            if (land.slug, org_type) in present:
+                continue
+            label = str(land.label)
+            org_name = name.format(land=label)
+            slug = _slug(org_name)
+            themes = [theme for theme in with_offers if theme.topics[0] in focus]
+            chosen = rng.sample(themes, min(len(themes), rng.randint(*REGIONAL_OFFERS)))
+            offers = [writer.offer(theme, org_name, land.slug) for theme in chosen]
+            fields = {"kind": COMPANY, "name": org_name, "org_type": org_type, "land": land.slug,
+                      "website": f"https://www.{slug}.example", "contact_email": f"kontakt@{slug}.example",
+                      "description": f"Fiktives Unternehmen (Demodaten). {description.format(land=label)}"}
+            world.organisations.append(DemoOrganisation(_record(**fields, offers=offers), verified=False))

@@ -17,6 +17,7 @@ from community.consultations.demo import seed_consultations
 from community.digitalcheck.demo import seed_digital_checks
 from community.demo import plan
 from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
+from community.events.demo import seed_events
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations import importer
@@ -140,6 +141,7 @@ SECTIONS = (
     create_topic_rooms,
     create_forum_threads,
     seed_consultations,
+    seed_events,
     seed_examples,
     seed_digital_checks,
 )

@@ -1,13 +1,20 @@
 """Where events plug into other features: the start page panel, each need's page, the Digital-Check
 result, the matching engine (recommendations.py) and the links of a consultation's advice."""
+import logging
+
+import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from community.consultations.links import register_link_kind
 from community.digitalcheck.recommendations import register_source
 from community.events import bp, recommendations, services
-from community.events.models import Event
+from community.events.models import CalendarFeed, Event
+from community.extensions import db
+from community.signals import membership_ended
 from community.start.panels import register_panel
+
+log = logging.getLogger(__name__)
 
 
 def _upcoming_panel(user):
@@ -35,7 +42,7 @@ def _digitalcheck_source(organisation, dimension, topics, limit):
     for event in ranked + others:
         if topics & set(event.topics or ()) and (organisation is None or event.organisation_id != organisation.id):
             found.append({"title": event.title, "url": url_for("events.show", event_id=event.id),
-                          "reason": str(_l("Training on %(date)s", date=event.starts_at.strftime("%d.%m.%Y")))})
+                          "reason": str(_l("Training on %(date)s", date=services.local(event.starts_at, event.timezone).strftime("%d.%m.%Y")))})
         if len(found) >= limit:
             break
     return found
@@ -48,3 +55,18 @@ register_link_kind("event", Event, lambda row: url_for("events.show", event_id=r
 @bp.app_context_processor
 def _need_events():
     return {"events_for_need": recommendations.events_for_need}
+
+
+@membership_ended.connect
+def _account_deleted(user, account_deleted=False, **_extra) -> None:
+    """A deleted account's feed stops and its places in upcoming events go to the waitlist."""
+    if not account_deleted:
+        return
+    try:
+        db.session.execute(sa.delete(CalendarFeed).filter_by(user_id=user.id))
+        db.session.commit()
+        for registration in services.upcoming_for(user, limit=1000):
+            services.cancel_registration(user, registration.event_id)
+    except Exception:  # the deletion itself is committed: report, never fail the caller
+        db.session.rollback()
+        log.exception("events: could not release the registrations of deleted account %s", user.id)

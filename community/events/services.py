@@ -376,6 +376,7 @@ def register(user, event_id: int) -> Registration:
     if not policy.can(user, "event.register"):
         raise PermissionDenied(_l("You may not register for events."))
     _known_id(event_id)
+    user_id = user.id  # read before the rollback, which would expire it and cost a query
     db.session.rollback()  # start a fresh transaction whose first statement takes the lock
     _lock_event(event_id)
     event = get_event(event_id)
@@ -387,13 +388,13 @@ def register(user, event_id: int) -> Registration:
         refused = _l("This event is over.")
     elif event.registration_deadline is not None and event.registration_deadline < now:
         refused = _l("The registration deadline has passed.")
-    elif db.session.scalar(sa.select(Registration.id).filter_by(event_id=event_id, user_id=user.id)):
+    elif db.session.scalar(sa.select(Registration.id).filter_by(event_id=event_id, user_id=user_id)):
         refused = _l("You are already registered for this event.")
     if refused is not None:
         db.session.rollback()
         raise Conflict(refused)
     status = CONFIRMED if _take_place(event_id) else WAITLISTED
-    registration = Registration(event_id=event_id, user_id=user.id, status=status)
+    registration = Registration(event_id=event_id, user_id=user_id, status=status)
     db.session.add(registration)
     try:
         db.session.commit()

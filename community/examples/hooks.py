@@ -8,6 +8,7 @@ from community.digitalcheck.recommendations import register_source
 from community.examples.models import Example
 from community.extensions import db
 from community.profiles import catalogue
+from community.start.panels import register_panel
 from community.suggestions.engine import Record, register_record_kind
 
 KIND = "example"
@@ -43,8 +44,48 @@ def _for_handlungsfeld(organisation, dimension, topics, limit):
             for row in rows[:limit]]
 
 
-register_source(KIND, lambda: _l("Good examples"), _for_handlungsfeld, order=20)
+class _Heading:
+    """The source's heading, read either way the result page may: called, or rendered as a (lazy) string."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __call__(self) -> str:
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+register_source(KIND, _Heading(_l("Good examples")), _for_handlungsfeld, order=20)
 
 
 register_link_kind(KIND, Example, lambda row: url_for("examples.show", example_id=row.id),
                    lambda row: (row.published or {}).get("title", ""))
+
+
+def _start_panel(user):
+    """Reviewers: what waits for review. Members: published examples matching their organisation's open needs."""
+    from community.examples import services
+    from community.examples.rules import is_reviewer
+    from community.profiles.models import Need
+
+    if is_reviewer(user):
+        return [{"title": example.title, "url": url_for("examples.review", example_id=example.id),
+                 "label": _l("waits for review")} for example in services.review_queue(user)[:5]]
+    if getattr(user, "organisation_id", None) is None:
+        return []
+    needs = db.session.scalars(db.select(Need).filter_by(organisation_id=user.organisation_id, status="open")
+                               .order_by(Need.updated_at.desc()).limit(5)).all()
+    items, seen = [], set()
+    for need in needs:
+        for listed in services.solved_elsewhere(user, need, limit=2):
+            if listed.version.example.id not in seen and len(items) < 5:
+                seen.add(listed.version.example.id)
+                items.append({"title": listed.version.title,
+                              "url": url_for("examples.show", example_id=listed.version.example.id),
+                              "label": _l("for your need “%(title)s”", title=need.title)})
+    return items
+
+
+register_panel("examples", _l("Good examples for you"), "examples/_start_panel.html", _start_panel, order=55)

@@ -15,6 +15,11 @@ from community.suggestions.ratelimit import contact_rate_limit
 
 LONG_FIELDS = ("summary", "problem", "solution", "results", "lessons")
 TEXT_FIELDS = ("title", *LONG_FIELDS, "costs", "duration_months", "project_status")
+FIELD_LABELS = {"title": _l("Title"), "summary": _l("Summary"), "problem": _l("The problem"),
+                "solution": _l("The solution"), "results": _l("Results"), "lessons": _l("Lessons learned"),
+                "topics": _l("Topics"), "ozg_ids": _l("OZG services"), "partner_organisation_ids": _l("Partners"),
+                "costs": _l("Costs"), "duration_months": _l("Duration"), "project_status": _l("Project status"),
+                "contact_open": _l("Others may contact us about this example")}
 
 
 def _labels() -> dict:
@@ -26,6 +31,16 @@ def _labels() -> dict:
 def _solved_elsewhere(need):
     """For the need page: published examples of others that match it (see templates/profiles/show.html)."""
     return services.solved_elsewhere(current_user, need)
+
+
+@bp.app_template_global("example_of_contact")
+def _example_of_contact(request):
+    """For the contact requests list: the good example a "Nachnutzen" request came from, if any."""
+    from community.examples.models import Example, ExampleInterest
+    from community.extensions import db
+
+    return db.session.scalar(db.select(Example).join(ExampleInterest, ExampleInterest.example_id == Example.id)
+                             .filter(ExampleInterest.contact_request_id == request.id))
 
 
 @bp.route("/")
@@ -192,5 +207,7 @@ def review(example_id: int):
             return redirect(url_for("examples.review_queue"))
     working = services.version_for(current_user, example)
     html = {name: render_markdown(getattr(working, name) or "") for name in LONG_FIELDS}
+    changed = [FIELD_LABELS[name] for name in FIELD_LABELS
+               if example.published and example.published.get(name) != working.values.get(name)]
     return render_template("examples/review.html", example=example, version=working, html=html, errors=errors,
-                           values=values, labels=_labels()), 400 if errors else 200
+                           values=values, labels=_labels(), changed=changed), 400 if errors else 200

@@ -456,7 +456,7 @@ def express_interest(user, example: Example, data):
     policy.require(user, "example.reuse", example)
     values = clean(INTEREST_SCHEMA, data)
     title = example.published.get("title", "")
-    message = f"{_l('About the good example')} “{title}”:\n\n{values['message']}"[:1000]
+    message = (str(_l("About the good example “%(title)s”:", title=title)) + "\n\n" + values["message"])[:1000]
     try:
         request = create_contact_request(user, {"to_organisation_id": example.organisation_id, "message": message})
     except ValidationError as error:
@@ -486,7 +486,8 @@ def thread_for(user, example: Example):
     title = example.published.get("title", "")
     body = str(_l("Questions and answers about the good example “%(title)s” of %(organisation)s.",
                   title=title, organisation=example.organisation.name))
-    thread = forums.create_thread(user, forum, {"title": f"{_l('Good example')}: {title}"[:200], "body": body})
+    thread = forums.create_thread(user, forum, {"title": str(_l("Good example: %(title)s", title=title))[:200],
+                                                "body": body})
     example.thread_id = thread.id
     db.session.commit()
     return thread

@@ -110,6 +110,7 @@ AXE_VIEWPORTS = ((1280, 720), (375, 740))
 AXE_PAGE_GROUPS = {
     "public": ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum", "/barrierefreiheit",
                "/organisations", "/organisations/1", "/forums/", "/search?q=E-Akte",
+               "/search?q=Software&kind=offer&land=09", "/organisations?kind=company&land=09",
                "/register/find?q=Gemeinde", "/register/join/1"),
     "member": ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
                "/account/sanctions", "/join-requests/mine", "/"),

@@ -116,8 +116,9 @@ def _digest_chunk(user_ids, frequency, key, since, cutoff, kind_categories) -> i
         if user is not None and user.email:
             mails.append((_digest_mail(user, frequency, key, notifications, kind_categories), notifications))
     db.session.flush()  # once per chunk, for the mails' ids
-    db.session.add_all([MailedNotification(notification_id=n.id, mail_id=mail.id)
-                        for mail, notifications in mails for n in notifications])
+    rows = [{"notification_id": n.id, "mail_id": mail.id} for mail, notifications in mails for n in notifications]
+    if rows:
+        db.session.execute(db.insert(MailedNotification), rows)
     return len(mails)
 
 

@@ -1,9 +1,12 @@
 """Live matches in rooms: who could help with what a room talks about, and with a question just asked.
 
 Both ask the free-text search (community.search.services, which reaches the matching engine only
-through community.suggestions.engine). A room's matches are computed from its title, description,
-topics and last ROOM_CONTEXT_MESSAGES messages, at most once per ROOM_MATCHES_SECONDS per room and
-process; a question gets its own matches at once, for its poster only.
+through community.suggestions.engine). A room's matches are computed from its topics, description,
+title (not for partner rooms: theirs is made of the two organisations' names) and last
+ROOM_CONTEXT_MESSAGES messages, with the participating organisations' names taken out, at most once
+per ROOM_MATCHES_SECONDS per room and process; a question gets its own matches at once, for its
+poster only. Neither ever names an organisation taking part in the room (its members', its
+opener's, its recent authors') nor their needs and offers: they are already here.
 """
 import re
 import threading
@@ -11,8 +14,10 @@ import time
 
 from flask import current_app, url_for
 
+from community.auth.models import User
 from community.extensions import db
-from community.rooms.models import Message, Room
+from community.organisations.models import Organisation
+from community.rooms.models import PARTNER, Message, Room, RoomMember
 from community.search import services as search
 from community.suggestions import engine as matching
 from community.taxonomy import TOPIC_BY_SLUG
@@ -60,10 +65,34 @@ def _hit_to_dict(hit, room: Room) -> dict:
     }
 
 
+def participant_organisations(room: Room) -> set[int]:
+    """The organisations taking part in the room: its members', its opener's, its recent authors'."""
+    members = db.select(User.organisation_id).join(RoomMember, RoomMember.user_id == User.id).filter(
+        RoomMember.room_id == room.id)
+    authors = db.select(User.organisation_id).join(Message, Message.author_id == User.id).filter(
+        Message.room_id == room.id, Message.id.in_(
+            db.select(Message.id).filter(Message.room_id == room.id).order_by(Message.id.desc())
+            .limit(ROOM_CONTEXT_MESSAGES)))
+    found = set(db.session.scalars(members)) | set(db.session.scalars(authors))
+    found.add(room.organisation_id)
+    found.discard(None)
+    return found
+
+
+def _without_names(text: str, organisation_ids: set[int]) -> str:
+    """`text` without the participating organisations' names: a greeting is no topic."""
+    names = db.session.scalars(db.select(Organisation.name).filter(Organisation.id.in_(organisation_ids))).all()
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def _matches(viewer, room: Room, text: str) -> list[dict]:
     """Plain dicts, never ORM objects: the room cache outlives the session that loaded them."""
-    result = search.search(viewer, text, 1, SHOWN * 4)
-    return [_hit_to_dict(hit, room) for hit in result.page.items if hit.score >= MIN_SCORE]
+    participants = participant_organisations(room)
+    result = search.search(viewer, _without_names(text, participants), 1, SHOWN * 8)
+    return [_hit_to_dict(hit, room) for hit in result.page.items
+            if hit.score >= MIN_SCORE and hit.organisation.id not in participants]
 
 
 def _for_viewer(matches: list[dict], viewer) -> list[dict]:
@@ -76,7 +105,8 @@ def room_context(room: Room) -> str:
                                                                Message.deleted_at.is_(None))
                                 .order_by(Message.id.desc()).limit(ROOM_CONTEXT_MESSAGES)).all()
     topics = [str(TOPIC_BY_SLUG[slug].label) for slug in room.topics or () if slug in TOPIC_BY_SLUG]
-    return "\n".join([room.label, room.description or "", *topics, *reversed(bodies)])[:matching.MAX_QUERY_CHARS]
+    title = "" if room.kind == PARTNER else room.label
+    return "\n".join([title, room.description or "", *topics, *reversed(bodies)])[:matching.MAX_QUERY_CHARS]
 
 
 def _cache() -> dict:

@@ -19,5 +19,6 @@ def excerpt_filter(text, terms):
 @bp.route("/search")
 def search():
     page, per_page = page_args(request.args.get("page"), request.args.get("per_page"), current_app.config["PER_PAGE"])
-    result = services.search(current_user, request.args.get("q"), page, per_page)
+    filters = services.parse_filters(request.args.get("kind"), request.args.get("topic"), request.args.get("land"))
+    result = services.search(current_user, request.args.get("q"), page, per_page, filters)
     return render_template("search/results.html", result=result, max_chars=services.MAX_QUERY_CHARS)

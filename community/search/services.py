@@ -1,26 +1,37 @@
 """Free-text search over organisations, needs and offers, ranked by the matching engine.
 
 The engine ranks; the database decides what the viewer may see (members-only entries only for
-signed-in users, open entries only). Highlighting escapes every piece of text before it wraps the
-matched words in <mark>, so no text from the database is ever rendered as HTML.
+signed-in users, open entries only). On top of the engine's order (docs/search.md):
+- hits that meet the query's words as whole words or real compound parts come before hits that
+  share only fragments (community/search/words.py), for searches of up to WORD_RANKING_WORDS words;
+- near-duplicate texts collapse into one hit that says how many similar ones it stands for;
+- the total is true; only when the engine's CANDIDATES are exhausted is it a lower bound (`more`);
+- filters by kind, topic and Land.
+Highlighting escapes every piece of text before it wraps whole matched words in <mark>, so no text
+from the database is ever rendered as HTML.
 """
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
 from community import policy
+from community.errors import InvalidInput
 from community.extensions import db
-from community.organisations.models import Organisation
-from community.organisations.services import visible_profile
+from community.organisations.models import Organisation, OrganisationTopic
 from community.pagination import Page
+from community.search.duplicates import collapse
+from community.search.words import QueryWords, surface_words
 from community.suggestions import engine as matching
+from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG
 
-CANDIDATES = 200
-"""Matches asked of the engine; results are paged within these."""
+CANDIDATES = 500
+"""Matches asked of the engine; beyond these the total is a lower bound ("more than")."""
+WORD_RANKING_WORDS = 8
+"""Longer queries are texts (a thread, a room's talk): ranked by the engine's score alone."""
 KINDS = (matching.NEED, matching.OFFER, matching.ORGANISATION)
 MAX_QUERY_CHARS = matching.MAX_QUERY_CHARS
 EXCERPT_CHARS = 280
@@ -41,12 +52,29 @@ def register_thread_finder(find: Callable[[object, str], list]) -> None:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A visible match as plain values: ranked, filtered and collapsed before any ORM object is made."""
+
+    kind: str
+    id: int
+    title: str
+    text: str  # what the viewer may read of it
+    topics: tuple[str, ...]
+    land: str | None
+    score: float
+    terms: tuple[str, ...]
+    words_met: int = 0  # query words met as whole words or compound parts (0: fragments only)
+
+
+@dataclass(frozen=True)
 class Hit:
     kind: str
     item: object  # a Need, Offer or Organisation
     score: float
     terms: tuple[str, ...]
     text: str  # what the viewer may read of it
+    similar: tuple = ()  # near-duplicate Candidates collapsed into this one (kind, id)
+    words_met: int = 0  # query words met as whole words or compound parts (0: fragments only)
 
     @property
     def organisation(self) -> Organisation:
@@ -69,54 +97,126 @@ class SearchResult:
     page: Page
     # Forum threads whose title or posts contain the words: (thread, matching post) pairs.
     threads: tuple = ()
+    more: bool = False  # page.total is a lower bound: the engine had more candidates than it was asked for
+    filters: dict = field(default_factory=dict)
+    words: QueryWords | None = None
 
     @property
     def message(self):
         return PROBLEMS.get(self.problem)
 
 
-def search(viewer, query: str | None, page: int = 1, per_page: int = 20) -> SearchResult:
+def parse_filters(kind=None, topic=None, land=None) -> dict:
+    """The filters of a search, each optional; an unknown value is a 400 naming the field."""
+    filters, problems = {}, {}
+    for name, value, allowed in (("kind", kind, KINDS), ("topic", topic, TOPIC_BY_SLUG), ("land", land, LAND_BY_SLUG)):
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or value not in allowed:
+            problems[name] = _l("Unknown value.")
+        else:
+            filters[name] = value
+    if problems:
+        raise InvalidInput(_l("Please correct the marked fields."), fields=problems)
+    return filters
+
+
+def search(viewer, query: str | None, page: int = 1, per_page: int = 20, filters: dict | None = None) -> SearchResult:
+    """One page of hits for `query`; `filters` as returned by parse_filters."""
+    filters = filters or {}
     query = (query or "").strip()
     truncated = len(query) > MAX_QUERY_CHARS
     query = query[:MAX_QUERY_CHARS]
-    problem, matches = matching.engine().search(query, k=CANDIDATES, kinds=KINDS)
-    hits = _visible_hits(viewer, matches)
+    engine = matching.engine()
+    kinds = (filters["kind"],) if "kind" in filters else KINDS
+    problem, matches = engine.search(query, k=CANDIDATES + 1, kinds=kinds)
+    more = len(matches) > CANDIDATES
+    candidates = [c for c in _visible_candidates(viewer, matches[:CANDIDATES], "topic" in filters)
+                  if _passes(c, filters)]
+    words = QueryWords(engine.index(), query)
+    if len(surface_words(query)) <= WORD_RANKING_WORDS and words.words:
+        candidates = _words_first(candidates, words)
+    # Organisations are never merged: sixteen Land bodies with alike descriptions are sixteen partners.
+    groups = collapse(candidates, key=lambda c: c.kind, text_of=lambda c: f"{c.title}\n{c.text}",
+                      merge=lambda c: c.kind != matching.ORGANISATION)
     start = (page - 1) * per_page
-    threads = tuple(pair for find in _thread_finders for pair in find(viewer, query)) if page == 1 else ()
-    return SearchResult(query, truncated, problem, Page(hits[start:start + per_page], len(hits), page, per_page),
-                        threads)
+    hits = _hits(viewer, groups[start:start + per_page])
+    threads = (tuple(pair for find in _thread_finders for pair in find(viewer, query))
+               if page == 1 and not filters else ())
+    return SearchResult(query, truncated, problem, Page(hits, len(groups), page, per_page),
+                        threads, more, filters, words)
 
 
-def _visible_hits(viewer, matches) -> list[Hit]:
-    """The matches the viewer may see, as hits in rank order; one query per kind."""
+def _passes(candidate: Candidate, filters: dict) -> bool:
+    if "topic" in filters and filters["topic"] not in candidate.topics:
+        return False
+    return "land" not in filters or candidate.land == filters["land"]
+
+
+def _words_first(candidates: list[Candidate], words: QueryWords) -> list[Candidate]:
+    """Hits meeting more query words as whole words or compound parts first, fragment-only hits last;
+    the engine's score orders hits alike (a fragment match never outranks a word match)."""
+    met = [replace(c, words_met=words.meets(c.title, c.text)[0]) for c in candidates]
+    return sorted(met, key=lambda c: (-c.words_met, -c.score))
+
+
+def _visible_candidates(viewer, matches, with_topics: bool) -> list[Candidate]:
+    """The matches the viewer may see, as plain candidates in rank order; one row query per kind
+    (hundreds of matches: ORM objects are made only for the page shown, in _hits)."""
     ids: dict[str, list[int]] = {kind: [] for kind in KINDS}
     for match in matches:
         parsed = matching.parse_record_id(match.id)
         if parsed:
             ids[parsed[0]].append(parsed[1])
-    items = {}
+    rows: dict[str, tuple] = {}
     if ids[matching.ORGANISATION]:
-        for org in db.session.scalars(db.select(Organisation).filter(Organisation.id.in_(ids[matching.ORGANISATION]))):
-            items[matching.record_id(matching.ORGANISATION, org.id)] = org
+        members = policy.can(viewer, "members_only.view")
+        org_ids = ids[matching.ORGANISATION]
+        topics: dict[int, list[str]] = {}
+        if with_topics:
+            for org_id, topic in db.session.execute(db.select(OrganisationTopic.organisation_id, OrganisationTopic.topic)
+                                                    .filter(OrganisationTopic.organisation_id.in_(org_ids))):
+                topics.setdefault(org_id, []).append(topic)
+        select = db.select(Organisation.id, Organisation.name, Organisation.description,
+                           Organisation.description_visibility, Organisation.land).filter(Organisation.id.in_(org_ids))
+        for org_id, name, description, visibility, land in db.session.execute(select):
+            text = description if visibility == "public" or members else ""
+            rows[matching.record_id(matching.ORGANISATION, org_id)] = (name, text or "", tuple(topics.get(org_id, ())), land)
     for kind, model in matching.ENTRY_MODELS.items():
         if ids[kind]:
-            select = (db.select(model).options(joinedload(model.organisation))
+            select = (db.select(model.id, model.title, model.body, model.visibility, model.topics, Organisation.land)
+                      .join(Organisation, Organisation.id == model.organisation_id)
                       .filter(model.id.in_(ids[kind]), model.status == "open"))
-            for entry in db.session.scalars(select):
-                if policy.can(viewer, "entry.view", entry):
-                    items[matching.record_id(kind, entry.id)] = entry
-    hits = []
+            for row in db.session.execute(select):
+                if policy.can(viewer, "entry.view", row):
+                    rows[matching.record_id(kind, row.id)] = (row.title, row.body, tuple(row.topics or ()), row.land)
+    candidates = []
     for match in matches:
-        item = items.get(match.id)
-        if item is None:
-            continue
-        kind = matching.parse_record_id(match.id)[0]
-        if kind == matching.ORGANISATION:
-            text = visible_profile(viewer, item)["description"] or ""
-        else:
-            text = item.body
-        hits.append(Hit(kind, item, match.score, tuple(match.terms), text))
-    return hits
+        row = rows.get(match.id)
+        if row is not None:
+            kind, item_id = matching.parse_record_id(match.id)
+            candidates.append(Candidate(kind, item_id, row[0], row[1], row[2], row[3], match.score,
+                                        tuple(match.terms)))
+    return candidates
+
+
+def _hits(viewer, groups: list[tuple[Candidate, list[Candidate]]]) -> list[Hit]:
+    """The page's hits with their ORM objects (the templates and the API read organisation and topics)."""
+    wanted: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    for first, _rest in groups:
+        wanted[first.kind].append(first.id)
+    items: dict[tuple[str, int], object] = {}
+    if wanted[matching.ORGANISATION]:
+        for org in db.session.scalars(db.select(Organisation).filter(Organisation.id.in_(wanted[matching.ORGANISATION]))):
+            items[matching.ORGANISATION, org.id] = org
+    for kind, model in matching.ENTRY_MODELS.items():
+        if wanted[kind]:
+            select = db.select(model).options(joinedload(model.organisation)).filter(model.id.in_(wanted[kind]))
+            for entry in db.session.scalars(select):
+                items[kind, entry.id] = entry
+    return [Hit(first.kind, items[first.kind, first.id], first.score, first.terms, first.text, tuple(rest),
+                first.words_met)
+            for first, rest in groups if (first.kind, first.id) in items]
 
 
 def _pattern(terms) -> re.Pattern | None:
@@ -127,14 +227,29 @@ def _pattern(terms) -> re.Pattern | None:
     return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
 
 
+_TEXT_WORD = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
+
+
+def _word_spans(text: str, words: QueryWords):
+    """Where the whole words of `text` that meet the query (as words or compound parts) stand."""
+    for found in _TEXT_WORD.finditer(text):
+        if words.level(found.group())[0] is not None:
+            yield found
+
+
 def highlight(text: str, terms) -> Markup:
-    """`text` escaped, with every occurrence of the matched terms wrapped in <mark>."""
+    """`text` escaped, with the words that meet the query wrapped in <mark>: whole words ("Bauakte",
+    never "Bau" + "akte"). `terms` is the search's QueryWords, or a list of words to mark anywhere."""
     text = text or ""
-    pattern = _pattern(terms)
-    if pattern is None:
-        return escape(text)
+    if isinstance(terms, QueryWords):
+        spans = _word_spans(text, terms)
+    else:
+        pattern = _pattern(terms)
+        if pattern is None:
+            return escape(text)
+        spans = pattern.finditer(text)
     pieces, last = [], 0
-    for found in pattern.finditer(text):
+    for found in spans:
         pieces.append(escape(text[last:found.start()]))
         pieces.append(Markup("<mark>%s</mark>") % found.group())
         last = found.end()
@@ -147,8 +262,11 @@ def excerpt(text: str, terms, width: int = EXCERPT_CHARS) -> str:
     text = " ".join((text or "").split())
     if len(text) <= width:
         return text
-    pattern = _pattern(terms)
-    found = pattern.search(text) if pattern else None
+    if isinstance(terms, QueryWords):
+        found = next(_word_spans(text, terms), None)
+    else:
+        pattern = _pattern(terms)
+        found = pattern.search(text) if pattern else None
     start = max(0, (found.start() if found else 0) - width // 4)
     if start:
         start = text.find(" ", start) + 1 or start

@@ -2,7 +2,9 @@
 
 For each open need: the best open offers of others (need -> offer) and others with the same need
 (need -> need); for each open offer: others' open needs it could meet (offer -> need). Candidates
-come from the matching engine, then pass the filters and visibility rules in one query per kind.
+come from the matching engine, then pass the filters and visibility rules in one query per kind,
+then proximity (same Land, same population class; community/suggestions/proximity.py) lifts
+nearly equal ones and is shown as a reason ("auch in Bayern").
 """
 from dataclasses import dataclass, field
 
@@ -16,6 +18,7 @@ from community.errors import Conflict, NotFound
 from community.extensions import db
 from community.organisations.models import Organisation
 from community.suggestions import engine as matching
+from community.suggestions import proximity
 from community.suggestions.models import DISMISSED, SAVED, SuggestionFeedback
 from community.taxonomy import LAND_BY_SLUG, ORG_KIND_BY_SLUG, POPULATION_CLASS_BY_SLUG, TOPIC_BY_SLUG
 from community.validation import OneOf, Schema, Text
@@ -48,6 +51,15 @@ class Suggestion:
     score: float
     terms: tuple[str, ...]
     topics: tuple[str, ...]
+    close: proximity.Closeness = proximity.Closeness()
+
+    @property
+    def proximity_reasons(self) -> list[tuple[str, object]]:
+        """("land", "Bayern"), ("population_class", "20,000 to 100,000"): what both organisations share."""
+        org = self.target.organisation
+        land = LAND_BY_SLUG.get(org.land)
+        population_class = POPULATION_CLASS_BY_SLUG.get(org.population_class)
+        return list(proximity.reasons(self.close, land and land.label, population_class and population_class.label))
 
     @property
     def source_id(self) -> str:
@@ -91,7 +103,7 @@ class Suggestions:
     def flat(self) -> list[Suggestion]:
         """Every live suggestion, best first (the API's list)."""
         found = [s for group in (*self.needs, *self.offers) for items in group.by_relation.values() for s in items]
-        return sorted(found, key=lambda s: (-s.score, s.source_id, s.target_id))
+        return sorted(found, key=lambda s: (-s.score * (1 + s.close.bonus), s.source_id, s.target_id))
 
 
 def clean_filters(args) -> dict:
@@ -156,14 +168,18 @@ def suggestions_for(user, filters: dict | None = None) -> Suggestions:
     found = {kind: _candidates(kind, ids, user, organisation.id, filters) for kind, ids in wanted.items()}
 
     groups = {kind: {entry.id: EntrySuggestions(entry) for entry in own[kind]} for kind in (NEED, OFFER)}
+    place = (organisation.land, organisation.population_class)
     for relation, entry, match in raw:
         kind, target_id = matching.parse_record_id(match.id)
         target = found[kind].get(target_id)
         if target is None:
             continue
-        items = groups[entry.record_prefix][entry.id].by_relation.setdefault(relation, [])
-        if len(items) < SHOWN:
-            items.append(Suggestion(relation, entry, target, match.score, tuple(match.terms), tuple(match.topics)))
+        close = proximity.closeness(place, (target.organisation.land, target.organisation.population_class))
+        groups[entry.record_prefix][entry.id].by_relation.setdefault(relation, []).append(
+            Suggestion(relation, entry, target, match.score, tuple(match.terms), tuple(match.topics), close))
+    for group in (*groups[NEED].values(), *groups[OFFER].values()):
+        for relation, items in group.by_relation.items():
+            group.by_relation[relation] = proximity.ranked(items, lambda s: s.score, lambda s: s.close)[:SHOWN]
     return Suggestions(
         organisation=organisation,
         needs=list(groups[NEED].values()),

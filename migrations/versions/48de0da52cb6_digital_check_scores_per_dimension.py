@@ -1,7 +1,7 @@
 """digital check scores per dimension
 
 Revision ID: 48de0da52cb6
-Revises: d31329384990
+Revises: 4c1f2e9a7b30
 Create Date: 2026-12-03 06:48:30.266456
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '48de0da52cb6'
-down_revision = 'd31329384990'
+down_revision = '4c1f2e9a7b30'
 branch_labels = None
 depends_on = None
 

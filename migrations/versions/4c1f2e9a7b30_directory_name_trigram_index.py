@@ -4,14 +4,14 @@ Only on PostgreSQL: SQLite has no trigram index, and the model is the same on bo
 expression index on lower(name), which autogenerate leaves to the migrations).
 
 Revision ID: 4c1f2e9a7b30
-Revises: d31329384990
+Revises: 53cb7488586d
 Create Date: 2026-12-03 07:00:00
 
 """
 from alembic import op
 
 revision = '4c1f2e9a7b30'
-down_revision = 'd31329384990'
+down_revision = '53cb7488586d'
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,16 @@
   var RETRY_MS = 2000;
   var ACK_TIMEOUT_MS = 5000;
   var MATCHES_EVERY_MS = 10000;
+  var TYPING_SHOWN_MS = 4000;
+  // One clock for every reader: the server's zone (Europe/Berlin) and the page's language, in the
+  // short format the server renders with Babel ("03.12.26, 07:34"), for live and reloaded messages alike.
+  var timeFormat = new Intl.DateTimeFormat(text.locale || "de", {
+    timeZone: text.timeZone || "Europe/Berlin", dateStyle: "short", timeStyle: "short"});
+
+  function formatTime(iso) {
+    var date = new Date(iso);
+    return isNaN(date.getTime()) ? iso : timeFormat.format(date);
+  }
 
   function element(tag, className, content) {
     var node = document.createElement(tag);
@@ -80,7 +90,7 @@
     item.dataset.body = message.body;
     var meta = element("div", "kn-meta");
     meta.append(element("strong", "", message.author ? message.author.name : "–"), " · ");
-    var time = element("time", "", new Date(message.created_at).toLocaleString());
+    var time = element("time", "", formatTime(message.created_at));
     time.dateTime = message.created_at;
     meta.append(time);
     if (message.edited_at) {
@@ -248,9 +258,17 @@
     });
   }
 
+  // The first page came from the server; its times get the live format too, so nothing changes on reload.
+  Array.prototype.forEach.call(list.querySelectorAll("time[datetime]"), function (node) {
+    node.textContent = formatTime(node.dateTime);
+  });
+
   socket.on("connect", join);
   socket.on("disconnect", function () { setStatus(text.textOffline); });
   socket.on("message", function (message) {
+    if (message.room_id === roomId && message.author && message.author.id === typingUserId) {
+      endTyping(); // the message the notice announced has arrived
+    }
     upsert(message);
     markRead();
     refreshMatches();
@@ -265,12 +283,29 @@
     document.getElementById("room-presence").replaceChildren.apply(
       document.getElementById("room-presence"), event.users.map(function (user) { return element("li", "", user.name); }));
   });
+  // Someone left their organisation, and with it this room (docs/security.md): the room is told.
+  socket.on("member_removed", function (event) {
+    if (event.room_id !== roomId) { return; }
+    setStatus(text.textMemberRemoved.replace("{name}", event.user.name));
+  });
+  socket.on("room_removed", function (event) {
+    if (event.room_id !== roomId) { return; }
+    setStatus(text.textRoomRemoved);
+    textarea.disabled = true;
+  });
   var typingTimer = null;
+  var typingUserId = null;
+  function endTyping() {
+    window.clearTimeout(typingTimer);
+    typingUserId = null;
+    typingLine.textContent = "";
+  }
   socket.on("typing", function (event) {
     if (event.room_id !== roomId) { return; }
+    typingUserId = event.user.id;
     typingLine.textContent = text.textTyping.replace("{name}", event.user.name);
     window.clearTimeout(typingTimer);
-    typingTimer = window.setTimeout(function () { typingLine.textContent = ""; }, 4000);
+    typingTimer = window.setTimeout(endTyping, TYPING_SHOWN_MS);
   });
   socket.on("match", function (event) {
     if (event.room_id !== roomId) { return; }
@@ -288,6 +323,7 @@
     var clientId = window.crypto.randomUUID();
     pending[clientId] = body;
     textarea.value = "";
+    typingSentAt = 0; // the notice ends with this message; the next keystroke starts a new one
     trySend(clientId);
   });
 

@@ -14,10 +14,12 @@ BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum",
                 "/barrierefreiheit", "/organisations",
                 "/organisations/1", "/forums/", "/search?q=E-Akte",
-                "/register/find?q=Gemeinde", "/register/join/1")
+                "/search?q=Software&kind=offer&land=09", "/organisations?kind=company&land=09",
+                "/register/find?q=Gemeinde", "/register/join/1", "/examples/", "/examples/?topic=ozg&q=Bauantrag",
+                "/examples/1", "/events/")
 MEMBER_PAGES = ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
-                "/account/sanctions", "/join-requests/mine", "/")
-MODERATOR_PAGES = ("/moderation/queue", "/moderation/log")
+                "/account/sanctions", "/join-requests/mine", "/", "/examples/new", "/examples/2")
+MODERATOR_PAGES = ("/moderation/queue", "/moderation/log", "/examples/review")
 
 
 def violations(page, path: str) -> list[str]:
@@ -175,10 +177,17 @@ def test_mail_pages_have_no_serious_accessibility_violations(open_as, live_serve
 
     password = demo_password(live_server)
     member, admin = open_as(REQUESTER, password), open_as("admin@demo.example.org", password)
+    from itsdangerous import URLSafeSerializer
+
+    # The live server signs with "live-test-secret" (tests/live_server.py); user 1 exists in the demo.
+    unsubscribe = "/mail/unsubscribe/" + URLSafeSerializer("live-test-secret", salt="mail-unsubscribe").dumps(
+        {"u": 1, "c": "matches"})
     problems = [line for line in violations(member, "/account/mail")]
     problems += [line for line in violations(admin, "/admin/mail")]
+    problems += [line for line in violations(member, unsubscribe)]
     problems += [line for line in phone_problems(member, "/account/mail")]
     problems += [line for line in phone_problems(admin, "/admin/mail")]
+    problems += [line for line in phone_problems(member, unsubscribe)]
     assert problems == [], "\n".join(problems)
 
 
@@ -203,4 +212,44 @@ def test_digital_check_pages_have_no_serious_accessibility_violations(open_as, l
     paths = digital_check_pages(member)
     problems = [line for path in paths for line in violations(member, path)]
     problems += [line for path in paths for line in phone_problems(member, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_good_example_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
+    """The author's own example (in review, and its edit form), the reviewers' page of it, at both sizes."""
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    author, consultant = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    consultant.goto("/examples/review")
+    review = consultant.locator("main table a[href$='/review']").first.get_attribute("href")
+    own = review.removesuffix("/review")
+    problems = [line for path in ("/examples/?status=submitted", own, f"{own}/edit") for line in violations(author, path)]
+    problems += [line for path in ("/examples/review", review) for line in violations(consultant, path)]
+    problems += [line for path in (own, f"{own}/edit") for line in phone_problems(author, path)]
+    problems += [line for path in ("/examples/review", review) for line in phone_problems(consultant, path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_event_pages_have_no_serious_accessibility_violations_also_on_a_phone(open_as, live_server):  # noqa: F811
+    from tests.e2e.test_consultations_browser import CONSULTANT, REQUESTER, demo_password
+
+    password = demo_password(live_server)
+    member, organiser = open_as(REQUESTER, password), open_as(CONSULTANT, password)
+    member.goto("/events/")
+    event = member.locator("#event-list a[href^='/events/']").first.get_attribute("href")
+    organiser.goto("/events/")
+    own = [href for href in links_in_main(organiser, "/events/") if href.rstrip("/").split("/")[-1].isdigit()]
+    organiser_paths = []
+    for href in own:
+        organiser.goto(href)
+        if organiser.locator("a[href$='/participants']").count():
+            organiser_paths = [href, f"{href}/participants", f"{href}/edit"]
+            break
+    assert organiser_paths, "the demo consultant organises no event"
+    member_paths = ["/events/", event, "/events/new", "/events/calendar"]
+    problems = [line for path in member_paths for line in violations(member, path)]
+    problems += [line for path in organiser_paths for line in violations(organiser, path)]
+    problems += [line for path in member_paths for line in phone_problems(member, path)]
+    problems += [line for path in organiser_paths for line in phone_problems(organiser, path)]
     assert problems == [], "\n".join(problems)

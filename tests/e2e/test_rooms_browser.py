@@ -17,7 +17,7 @@ def demo_members(live_server):
     live_server.flask("rooms", "ensure-topics")
     rows = (live_server.data_dir / "demo-accounts.txt").read_text().splitlines()[1:]
     members = [row.split()[:2] for row in rows if len(row.split()) > 2 and row.split()[2] == "member"]
-    return members[:2]
+    return members[:4]
 
 
 def sign_in(page, email: str, password: str):
@@ -42,7 +42,7 @@ def send(page, body: str):
 
 
 def test_a_message_appears_live_and_after_going_offline_sync_catches_up(browser, live_server, demo_members):
-    (first_email, password), (second_email, _) = demo_members
+    (first_email, password), (second_email, _) = demo_members[:2]
     writer_context = browser.new_context(base_url=live_server.url, locale="de-DE")
     reader_context = browser.new_context(base_url=live_server.url, locale="de-DE")
     try:
@@ -73,6 +73,49 @@ def test_a_message_appears_live_and_after_going_offline_sync_catches_up(browser,
 
         expect(messages).to_contain_text("Während du offline warst", timeout=30_000)
         expect(messages).not_to_contain_text("Wird gleich zurückgenommen")  # the deletion came with the sync
+    finally:
+        writer_context.close()
+        reader_context.close()
+
+
+def test_times_read_alike_live_and_after_reload_and_the_typing_notice_ends_on_send(browser, live_server, demo_members):
+    """The reader's browser runs in UTC and English; times are still Berlin time in the page's format.
+    Two other members than the test above: its events must not count against their socket rate limit."""
+    (first_email, password), (second_email, _) = demo_members[2:4]
+    writer_context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    reader_context = browser.new_context(base_url=live_server.url, locale="en-US", timezone_id="UTC")
+    try:
+        writer, reader = writer_context.new_page(), reader_context.new_page()
+        for page in (writer, reader):
+            page.set_default_timeout(10_000)
+        sign_in(writer, first_email, password)
+        sign_in(reader, second_email, password)
+        room = first_topic_room(writer)
+        writer.goto(room)
+        reader.goto(room)
+        # Both have joined once each sees the other present (typing goes only to those who joined).
+        for page in (writer, reader):
+            expect(page.locator("#room-presence li").nth(1)).to_be_attached()
+
+        writer.locator("#message-form textarea").press_sequentially("Gleich kommt")
+        typing = reader.locator("#room-typing")
+        expect(typing).not_to_be_empty()
+        writer.locator("#message-form button[type=submit]").click()
+        live = reader.locator("#room-messages li", has_text="Gleich kommt")
+        expect(live).to_have_count(1)
+        expect(typing).to_be_empty(timeout=1_500)  # at once on send, not after the 4-second timeout
+        writer.locator("#message-form textarea").press_sequentially("noch etwas")
+        expect(typing).not_to_be_empty()
+        expect(typing).to_be_empty(timeout=6_000)  # and a few seconds after the last keystroke
+
+        live_time = live.locator("time").inner_text()
+        iso = live.locator("time").get_attribute("datetime")
+        berlin = reader.evaluate("""iso => new Intl.DateTimeFormat('de', {timeZone: 'Europe/Berlin',
+            dateStyle: 'short', timeStyle: 'short'}).format(new Date(iso))""", iso)
+        assert live_time == berlin, (live_time, berlin)
+        reader.reload()
+        reloaded = reader.locator("#room-messages li", has_text="Gleich kommt").locator("time")
+        assert reloaded.inner_text() == live_time
     finally:
         writer_context.close()
         reader_context.close()

@@ -90,3 +90,12 @@ def test_abbreviation_meets_its_expansion():
     assert ids(index.query("Wir brauchen ein DMS"))[0] == "offer:dms"
     index = build(Record("offer:ozg", "offer", title="Umsetzung des Onlinezugangsgesetzes", owner="a"))
     assert ids(index.query("OZG-Leistungen"))[0] == "offer:ozg"
+
+
+def test_word_stems_tell_own_stems_from_compound_parts():
+    from matching import MatchIndex, Record
+
+    index = MatchIndex.build([Record("a", "offer", "Bau und Akte, Wein und Garten, Weingarten, Kindergarten")])
+    assert index.word_stems("Kindergarten")[0] == ("kindergart",)
+    assert "gart" in index.word_stems("Weingarten")[1]
+    assert index.word_stems("die") == ((), ())

@@ -80,7 +80,7 @@ def paths(paging: list) -> dict:
         query("urgency", {"enum": list(services.URGENCIES)}, "Only cases of this urgency."),
         query("land", {"enum": [land.slug for land in LAENDER]}, "Only cases of organisations in this Land."),
         query("topic", {"enum": [topic.slug for topic in TOPICS]}, "Only cases about this topic."),
-        query("assignee", {"type": "string", "pattern": "^(me|none|[0-9]{1,10})$"}, "`me`, `none` or a user id."),
+        query("assignee", {"type": "string", "pattern": "^(|me|none|[0-9]{1,10})$"}, "`me`, `none` or a user id."),
     ]
     tag = "Consultations"
     return {

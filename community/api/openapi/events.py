@@ -6,7 +6,7 @@ BAD_VALUES = {"400": json_response("Bad values (`fields` names each: the end not
                                    "below 1, unknown fields ...), or a body that is not JSON.", ref("Error"))}
 LOCAL_TIME = {"type": "string", "format": "date-time",
               "description": "ISO 8601 with the offset of the event's time zone."}
-INPUT_TIME = {"type": "string", "maxLength": 40,
+INPUT_TIME = {"type": "string", "minLength": 1, "maxLength": 40, "format": "date-time",
               "description": "ISO 8601; with an offset (or Z) that instant, without one local time in `timezone`."}
 
 
@@ -83,7 +83,7 @@ def paths(paging: list) -> dict:
                 "list_events", "Upcoming scheduled events, soonest first (recommended=1: best first)", tag,
                 {**responses({"200": json_response("One page of events", ref("EventPage"))}, "401"), **BAD_VALUES},
                 parameters=[
-                    query("from", {"type": "string"}, "Events ending at or after this time (ISO 8601); now by default."),
+                    query("from", {"type": "string", "format": "date-time"}, "Events ending at or after this time (ISO 8601); now by default."),
                     query("topic", {"enum": services.TOPIC_SLUGS}, "Only events about this topic."),
                     query("recommended", {"type": "string", "enum": ["1", "0", "true", "false"]},
                           "Only events recommended for your organisation (needs, Digital-Check, topics)."),

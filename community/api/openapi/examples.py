@@ -1,6 +1,6 @@
 """Good examples (community/api/examples.py): write, list (ranked for a need), read, edit, review, re-use."""
-from community.api.openapi.parts import (ID, TIMESTAMP, body_schema, json_response, operation, path_id, query, ref,
-                                         request_body, responses, rule_schema, stored_schema)
+from community.api.openapi.parts import (ID, TIMESTAMP, body_schema, json_response, operation, or_null, path_id, query,
+                                         ref, request_body, responses, rule_schema, stored_schema)
 
 BAD_VALUES = {"400": json_response("Bad values (`fields` names each), or a body that is not a JSON object.",
                                    ref("Error"))}
@@ -50,7 +50,9 @@ def schemas() -> dict:
                   "description": "Save as a draft instead of submitting for review."},
     }
     body = {"type": "object", "additionalProperties": False,
-            "properties": {name: special.get(name) or rule_schema(rule) for name, rule in fields.items()},
+            "properties": {name: special.get(name) or (rule_schema(rule) if getattr(rule, "required", False)
+                                                      else or_null(rule_schema(rule)))
+                           for name, rule in fields.items()},
             "required": [name for name, rule in fields.items() if getattr(rule, "required", False)]}
     patch = {**body, "properties": dict(body["properties"])}
     patch.pop("required", None)

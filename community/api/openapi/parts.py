@@ -67,7 +67,7 @@ def body_schema(schema: Schema, partial: bool) -> dict:
     """A request body for a Schema: unknown fields are refused; a partial update requires none."""
     body = {
         "type": "object",
-        "properties": {name: rule_schema(rule) if getattr(rule, "required", False) else _or_null(rule_schema(rule))
+        "properties": {name: rule_schema(rule) if getattr(rule, "required", False) else or_null(rule_schema(rule))
                        for name, rule in schema.fields.items()},
         "additionalProperties": False,
     }
@@ -77,7 +77,7 @@ def body_schema(schema: Schema, partial: bool) -> dict:
     return body
 
 
-def _or_null(schema: dict) -> dict:
+def or_null(schema: dict) -> dict:
     """An optional field may be sent as null: the same as leaving it out or empty (its default)."""
     types = schema.get("type")
     if types is None:  # an enum without a type

@@ -4,9 +4,11 @@ from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation
                                          stored_schema)
 from community.organisations.services import CREATE_SCHEMA
 from community.profiles.services import MODELS
+from community.search import services as search_services
 from community.suggestions import contacts as contact_services
 from community.suggestions import services as suggestion_services
 from community.suggestions.models import CONTACT_STATUSES
+from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG
 
 _NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
 _SCORE = {"type": "number", "minimum": 0, "maximum": 1}
@@ -34,13 +36,26 @@ def schemas() -> dict:
             "score": _SCORE, "terms": _TERMS,
             "topics": {"type": "array", "items": {"type": "string"}, "description": "Topics both sides share."},
             "organisation": ref("OrganisationSummary"),
+            "same_land": {"type": "boolean", "description": "The organisation is in your Land; this lifts "
+                          "suggestions of nearly equal score (by at most 1 %) and is shown as a reason."},
+            "same_population_class": {"type": "boolean", "description": "The organisation has your population "
+                                      "class; lifts like same_land, by a third as much."},
         }),
         "SuggestionPage": page_schema("Suggestion"),
         "SearchHit": record({
             "kind": {"enum": [*entry_kinds, "organisation"]}, "id": ID, "title": {"type": "string"},
             "score": _SCORE, "terms": _TERMS, "organisation": ref("OrganisationSummary"),
+            "similar": {"type": "integer", "minimum": 0,
+                        "description": "How many near-duplicate hits (texts whose word triples overlap by half or more) "
+                                       "this hit stands for; they are not listed separately."},
+            "similar_ids": {"type": "array", "items": record({"kind": {"enum": [*entry_kinds, "organisation"]},
+                                                              "id": ID}),
+                            "description": "The collapsed near-duplicates."},
         }),
-        "SearchHitPage": page_schema("SearchHit"),
+        "SearchHitPage": {**page_schema("SearchHit"), "properties": {
+            **page_schema("SearchHit")["properties"],
+            "more": {"type": "boolean", "description": "true: more hits exist than `total` counts."}},
+            "required": [*page_schema("SearchHit")["required"], "more"]},
         "ContactRequest": record({
             "id": ID, "direction": {"enum": list(contact_services.DIRECTIONS)},
             "status": {"enum": list(CONTACT_STATUSES)},
@@ -80,10 +95,18 @@ def paths(paging: list) -> dict:
             parameters=[*filters, *paging],
         )},
         "/search": {"get": operation(
-            "search", "Search organisations, needs and offers", "Search",
-            responses({"200": json_response("One page of hits, best first", ref("SearchHitPage"))}, "401", "422"),
+            "search", "Search organisations, needs and offers: hits meeting the words as whole words or "
+            "compound parts first, then fragment matches; near-duplicates collapsed", "Search",
+            responses({"200": json_response("One page of hits, best first. `total` counts the hits after "
+                                            "collapsing near-duplicates; `more: true` says there are more "
+                                            "candidates than were examined, so `total` is a lower bound",
+                                            ref("SearchHitPage"))}, "400", "401", "422"),
             parameters=[{**query("q", {"type": "string", "minLength": 1, "pattern": "\\S"}, "Words to search for; cut at 20,000 characters. "
-                                 "Empty or only common words: 422."), "required": True}, *paging],
+                                 "Empty or only common words: 422."), "required": True},
+                        query("kind", {"enum": sorted(search_services.KINDS)}, "Only hits of this kind."),
+                        query("topic", {"enum": sorted(TOPIC_BY_SLUG)}, "Only hits with this topic."),
+                        query("land", {"enum": sorted(LAND_BY_SLUG)}, "Only hits of organisations in this Land."),
+                        *paging],
         )},
         "/contact-requests": {
             "get": operation(
