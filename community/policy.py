@@ -136,7 +136,6 @@ def is_participant(user) -> bool:
     return _signed_in(user) and not is_suspended(user)
 
 
-_participant = is_participant  # the name the events and examples rules import
 
 
 def moderation_scope(target) -> Scope | None:
