@@ -148,6 +148,12 @@ class IdConverter(IntegerConverter):
     """The app's `int` URL converter: numbers beyond MAX_ID match no route (404), so no id reaches a
     query that PostgreSQL (int4) or SQLite (int8) would refuse with an error."""
 
+    # Only the numbers 0..MAX_ID (2147483647) match at all. A number that matched the pattern but failed
+    # the bound would leave the other methods' rules of the path matching, so PATCH /x/99999999999 got
+    # 405 instead of 404.
+    regex = (r"0*(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+             r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])")
+
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, *args, **kwargs)
         self.max = MAX_ID if self.max is None else builtins.min(self.max, MAX_ID)

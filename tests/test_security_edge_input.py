@@ -18,6 +18,28 @@ def test_ids_beyond_the_columns_are_404_in_every_route(app, client, path, number
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("number", [MAX_ID + 1, 10**30])
+@pytest.mark.parametrize("method, path", [("patch", "/api/v1/events/{}"), ("delete", "/api/v1/events/{}/registrations/mine"),
+                                          ("post", "/api/v1/examples/{}/review")])
+def test_ids_beyond_the_columns_are_404_for_every_method_not_405(app, client, method, path, number):
+    user = make_user(make_org())
+    response = getattr(client, method)(path.format(number), headers={"Authorization": f"Bearer {make_token(user)}"},
+                                       json={})
+    assert response.status_code == 404
+
+
+def test_the_bounded_converter_matches_exactly_the_ids_up_to_the_bound():
+    import re
+
+    from community.validation import IdConverter
+
+    pattern = re.compile(f"(?:{IdConverter.regex})")
+    for number in (*range(0, 2100), 999_999_999, 1_999_999_999, 2_147_483_600, MAX_ID - 1, MAX_ID):
+        assert pattern.fullmatch(str(number)), number
+    for number in (MAX_ID + 1, 2_147_483_650, 2_147_484_000, 2_200_000_000, 9_999_999_999, 10**30):
+        assert not pattern.fullmatch(str(number)), number
+
+
 def test_every_int_route_uses_the_bounded_converter(app):
     converters = [converter for rule in app.url_map.iter_rules() for converter in rule._converters.values()
                   if isinstance(converter, IntegerConverter)]
