@@ -101,12 +101,21 @@ def test_400_names_every_unknown_question_and_every_value_out_of_range(client, p
     assert client.get(f"{API}/assessments", headers=tokens["member"]).get_json()["total"] == 0
 
 
+def test_a_level_sent_as_an_integral_number_counts_as_that_level(client, people):
+    """JSON has numbers; as in JSON Schema (and the OpenAPI document), 2.0 is the integer 2."""
+    _users, tokens, _town = people
+    response = client.post(f"{API}/assessments", json={"answers": {"buergerservices.bauantrag": 2.0},
+                                                       "priorities": {"buergerservices": 3.0}}, headers=tokens["member"])
+    assert response.status_code == 201
+    assert response.get_json()["answers"]["buergerservices.bauantrag"] == 2
+
+
 @pytest.mark.parametrize("body, field", [
     ({"answers": [1, 2]}, "answers"), ({"priorities": "high"}, "priorities"), ({"submit": "yes"}, "submit"),
     ({"bogus": 1}, "bogus"),
     ({"answers": {"buergerservices.bauantrag": 10 ** 30}}, "answers.buergerservices.bauantrag"),
     ({"answers": {"buergerservices.bauantrag": {"a": [1]}}}, "answers.buergerservices.bauantrag"),
-    ({"answers": {"buergerservices.bauantrag": 2.0}}, "answers.buergerservices.bauantrag"),
+    ({"answers": {"buergerservices.bauantrag": 2.5}}, "answers.buergerservices.bauantrag"),
     ({"submit": True}, "answers"),
 ])
 def test_400_for_bad_bodies(client, people, body, field):

@@ -61,6 +61,10 @@ def _require_public_body(user):
     return organisation
 
 
+def _integral(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def validate(answers, priorities) -> tuple[dict, dict]:
     """Clean answers and priorities; every unknown question id, dimension and bad value is named."""
     known = questionnaire()
@@ -73,6 +77,9 @@ def validate(answers, priorities) -> tuple[dict, dict]:
         raise InvalidAnswers(_l("The answers are not valid."), {"answers": _l("Must be an object.")})
     if not isinstance(priorities, dict):
         raise InvalidAnswers(_l("The answers are not valid."), {"priorities": _l("Must be an object.")})
+    # JSON has numbers, not integers: 2.0 is the level 2, as the document allows.
+    answers = {key: _integral(value) for key, value in answers.items()}
+    priorities = {key: _integral(value) for key, value in priorities.items()}
     for question_id, value in answers.items():
         key = f"answers.{str(question_id)[:50]}"
         if question_id not in known.questions:
