@@ -101,8 +101,8 @@ def override(config, page: str, locale: str) -> Markup | None:
     return Markup(render_markdown(text))
 
 
-# How the pages are checked (tests/e2e/test_accessibility_browser.py); tests/test_legal.py keeps
-# these figures equal to what the check really does.
+# How the pages are checked: tests/e2e/test_accessibility_browser.py takes its page lists from here, and
+# tests/test_legal.py keeps the other figures equal to what the check really does.
 AXE_VERSION = "4.10.3"
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 AXE_BLOCKING = ("serious", "critical")
@@ -111,8 +111,9 @@ AXE_PAGE_GROUPS = {
     "public": ("/", "/login", "/register", "/reset-password", "/privacy", "/impressum", "/barrierefreiheit",
                "/organisations", "/organisations/1", "/forums/", "/search?q=E-Akte",
                "/search?q=Software&kind=offer&land=09", "/organisations?kind=company&land=09",
-               "/register/find?q=Gemeinde", "/register/join/1"),
+               "/register/find?q=Gemeinde", "/register/join/1", "/examples/", "/examples/?topic=ozg&q=Bauantrag",
+               "/examples/1", "/events/"),
     "member": ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
-               "/account/sanctions", "/join-requests/mine", "/"),
-    "moderator": ("/moderation/queue", "/moderation/log"),
+               "/account/sanctions", "/join-requests/mine", "/", "/examples/new", "/examples/2"),
+    "moderator": ("/moderation/queue", "/moderation/log", "/examples/review"),
 }
