@@ -1,12 +1,8 @@
-"""The result as a PDF (fpdf2, pinned in requirements.txt), in DejaVu Sans (vendored in fonts/ with its
-licence) so umlauts and ß print: overall score, a bar per dimension with the peers' median, the table."""
-from pathlib import Path
-
+"""The result as a PDF (community/pdf.py): overall score, a bar per dimension with the peers' median, the table."""
 from flask_babel import format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
 
-FONTS = Path(__file__).with_name("fonts")
+from community.pdf import FONT, new_document
 
 
 def _stats(stats) -> str:
@@ -18,15 +14,12 @@ def _stats(stats) -> str:
 
 def render(context: dict) -> bytes:
     assessment, result, rows = context["assessment"], context["result"], context["rows"]
-    document = FPDF(format="A4")
-    document.set_title(_("Digital-Check of %(name)s", name=assessment.organisation.name))
-    document.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    document.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    document = new_document(_("Digital-Check of %(name)s", name=assessment.organisation.name))
     document.set_auto_page_break(True, margin=15)
     document.add_page()
-    document.set_font("DejaVu", "B", 16)
+    document.set_font(FONT, "B", 16)
     document.multi_cell(0, 8, _("Digital-Check of %(name)s", name=assessment.organisation.name), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("DejaVu", "", 10)
+    document.set_font(FONT, "", 10)
     document.multi_cell(0, 6, _("Submitted on %(date)s, questionnaire %(version)s.",
                                 date=format_date(assessment.submitted_at), version=assessment.questionnaire_version), new_x="LMARGIN", new_y="NEXT")
     overall = "–" if result["overall"] is None else round(result["overall"])
@@ -34,12 +27,12 @@ def render(context: dict) -> bytes:
     if result["level"]:
         line += " · " + _("Maturity level %(value)s of 5: %(label)s", value=result["level"]["value"],
                           label=result["level"]["label"])
-    document.set_font("DejaVu", "B", 12)
+    document.set_font(FONT, "B", 12)
     document.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     document.ln(2)
-    document.set_font("DejaVu", "B", 12)
+    document.set_font(FONT, "B", 12)
     document.cell(0, 8, _("Scores per field"), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("DejaVu", "", 9)
+    document.set_font(FONT, "", 9)
     left, width = 80, 100
     for row in rows:
         y = document.get_y()
@@ -59,13 +52,13 @@ def render(context: dict) -> bytes:
         document.cell(15, 6, "–" if row["score"] is None else str(round(row["score"])))
         document.ln(7)
     document.ln(2)
-    document.set_font("DejaVu", "", 8)
+    document.set_font(FONT, "", 8)
     document.multi_cell(0, 5, _("Bars: your score; line: the median of your population class."), new_x="LMARGIN", new_y="NEXT")
     document.ln(2)
     fields = {f["dimension"]: f for f in result["fields"]}
-    document.set_font("DejaVu", "B", 12)
+    document.set_font(FONT, "B", 12)
     document.cell(0, 8, _("Scores, priorities and comparison with peers"), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("DejaVu", "", 8)
+    document.set_font(FONT, "", 8)
     with document.table(col_widths=(50, 14, 14, 18, 47, 47), text_align="LEFT") as table:
         table.row([_("Field"), _("Score"), _("Priority"), _("Need for action"), _("Same population class"),
                    _("Same Land")])
@@ -75,9 +68,9 @@ def render(context: dict) -> bytes:
                        "–" if field["need_for_action"] is None else str(round(field["need_for_action"])),
                        _stats(row["stats"]), _stats(row["land"])])
     document.ln(4)
-    document.set_font("DejaVu", "B", 12)
+    document.set_font(FONT, "B", 12)
     document.cell(0, 8, _("Your top Handlungsfelder"), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("DejaVu", "", 10)
+    document.set_font(FONT, "", 10)
     for number, field in enumerate(context["top_fields"], start=1):
         document.multi_cell(0, 6, f"{number}. {context['labels'][field['dimension']]} – " + _(
             "Score %(score)s, priority %(priority)s, need for action %(need)s.", score=round(field["score"]),

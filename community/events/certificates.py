@@ -1,20 +1,14 @@
 """The certificate of attendance (Teilnahmebescheinigung) as a PDF, made with fpdf2.
 
-DejaVu Sans (static/vendor/dejavu, Bitstream Vera licence) is embedded, so umlauts and „quotes“ print
-correctly; the text is in the reader's language.
+Made with community/pdf.py (DejaVu Sans embedded, so umlauts print); the text is in the reader's language.
 """
-from pathlib import Path
-
 from babel.dates import format_date, format_time
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from community.events import services
 from community.models_base import utcnow
-
-FONTS = Path(__file__).resolve().parent.parent.parent / "static" / "vendor" / "dejavu"
-
+from community.pdf import FONT, new_document
 
 def _when(event, locale: str) -> str:
     start, end = services.local(event.starts_at, event.timezone), services.local(event.ends_at, event.timezone)
@@ -28,34 +22,31 @@ def _when(event, locale: str) -> str:
 def certificate_pdf(registration) -> bytes:
     event, person = registration.event, registration.user
     locale = str(get_locale() or "de")
-    pdf = FPDF(format="A4")
-    pdf.set_title(_("Certificate of attendance"))
+    pdf = new_document(_("Certificate of attendance"))
     pdf.set_subject(event.title)
     pdf.set_author(event.organisation.name if event.organisation else "Kommunalnetz")
     pdf.set_creator("Kommunalnetz")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_margins(25, 30, 25)
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 24)
+    pdf.set_font(FONT, "B", 24)
     pdf.cell(0, 14, _("Certificate of attendance"), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(14)
-    pdf.set_font("DejaVu", "", 12)
+    pdf.set_font(FONT, "", 12)
     pdf.multi_cell(0, 7, _("This certifies that"), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 18)
+    pdf.set_font(FONT, "B", 18)
     pdf.multi_cell(0, 10, person.name, new_x="LMARGIN", new_y="NEXT", align="C")
     if person.organisation is not None:
-        pdf.set_font("DejaVu", "", 12)
+        pdf.set_font(FONT, "", 12)
         pdf.multi_cell(0, 7, person.organisation.name, new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(6)
-    pdf.set_font("DejaVu", "", 12)
+    pdf.set_font(FONT, "", 12)
     pdf.multi_cell(0, 7, _("attended the event"), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 15)
+    pdf.set_font(FONT, "B", 15)
     pdf.multi_cell(0, 9, f"„{event.title}“", new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "", 12)
+    pdf.set_font(FONT, "", 12)
     pdf.multi_cell(0, 7, _when(event, locale), new_x="LMARGIN", new_y="NEXT", align="C")
     place = event.location if event.format != "online" else _("online")
     if place:
@@ -65,7 +56,7 @@ def certificate_pdf(registration) -> bytes:
         pdf.multi_cell(0, 7, _("Organised by %(organiser)s", organiser=event.organisation.name),
                        new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(20)
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FONT, "", 10)
     pdf.multi_cell(0, 6, _("Issued on %(date)s through Kommunalnetz.", date=format_date(utcnow(), "long", locale=locale)),
                    new_x="LMARGIN", new_y="NEXT", align="C")
     return bytes(pdf.output())
