@@ -107,6 +107,26 @@ def _postgres_schema(postgres_url):
     return postgres_url
 
 
+def truncate_all(connection) -> None:
+    """Empty every table of the PostgreSQL test schema (created once per session) and reset the ids."""
+    tables = ", ".join(f'"{table.name}"' for table in _db.metadata.sorted_tables)
+    connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_database_url(request, tmp_path):
+    """A database several processes or applications can open at once: a SQLite file, or the emptied
+    PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    url = request.getfixturevalue("_postgres_schema")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        truncate_all(connection)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request, tmp_path):
     url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("_postgres_schema")
@@ -115,8 +135,7 @@ def app(request, tmp_path):
         if request.param == "sqlite":
             _db.create_all()
         else:
-            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-            _db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            truncate_all(_db.session)
             _db.session.commit()
         yield application
         _db.session.remove()

@@ -25,23 +25,10 @@ OFFER = dict(title="Zisternen und Regenwassernutzung", body="Planung und Bau von
              "auf kommunalen Grundstücken.", topics=["energie"])
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.sqlite'}"
-    url = request.getfixturevalue("_postgres_schema")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture
-def apps(database_url, tmp_path):
+def apps(shared_database_url, tmp_path):
     """Two applications on one database, checking for changes at every call (no 1 s cache)."""
-    config = config_with(SQLALCHEMY_DATABASE_URI=database_url, MATCHING_SYNC_SECONDS=0,
+    config = config_with(SQLALCHEMY_DATABASE_URI=shared_database_url, MATCHING_SYNC_SECONDS=0,
                          MATCHING_INDEX_DIR=str(tmp_path / "matching"))
     first, second = create_app(config), create_app(config)
     with first.app_context():

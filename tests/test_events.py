@@ -56,24 +56,17 @@ def test_a_cancellation_without_waitlist_frees_the_place(app):
     assert services.register(make_user(make_org()), event.id).status == CONFIRMED
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def shared_app(request, tmp_path):
-    """An app whose database threads share: a SQLite file, or this process's PostgreSQL database."""
-    import sqlalchemy as sa
-
+@pytest.fixture
+def shared_app(shared_database_url, tmp_path):
+    """An app whose database threads share: a SQLite file, or this process's emptied PostgreSQL database."""
     from community import create_app
     from tests.conftest import config_with
 
-    sqlite = request.param == "sqlite"
-    url = f"sqlite:///{tmp_path / 'events.sqlite'}" if sqlite else request.getfixturevalue("_postgres_schema")
-    application = create_app(config_with(SQLALCHEMY_DATABASE_URI=url, MATCHING_INDEX_DIR=str(tmp_path / "m")))
+    application = create_app(config_with(SQLALCHEMY_DATABASE_URI=shared_database_url,
+                                         MATCHING_INDEX_DIR=str(tmp_path / "m")))
     with application.app_context():
-        if sqlite:
+        if shared_database_url.startswith("sqlite"):
             db.create_all()
-        else:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
         yield application
         db.session.remove()
         db.engine.dispose()

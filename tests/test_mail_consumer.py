@@ -21,19 +21,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 MAILS = 60
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/app.db"
-    url = request.getfixturevalue("_postgres_schema")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture
 def sink():
     sink = SMTPSink().start()
@@ -50,8 +37,8 @@ def redis_available() -> None:
         service_unavailable(f"Redis not reachable at {REDIS_URL}: {error.__class__.__name__}")
 
 
-def settings(tmp_path, database_url: str, sink: SMTPSink, **extra) -> dict:
-    values = {"SQLALCHEMY_DATABASE_URI": database_url, "JOBS_BACKEND": "sqlite",
+def settings(tmp_path, shared_database_url: str, sink: SMTPSink, **extra) -> dict:
+    values = {"SQLALCHEMY_DATABASE_URI": shared_database_url, "JOBS_BACKEND": "sqlite",
               "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite"), "MAIL_BATCH_SIZE": 25,
               "MAIL_CLAIM_SECONDS": 1, "MAIL_SWEEP_AFTER": 0, **sink.config()}
     values.update(extra)
@@ -117,8 +104,8 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def test_a_consumer_killed_in_the_middle_of_a_batch_loses_nothing_and_sends_nothing_twice(
-        tmp_path, database_url, sink):
-    values = settings(tmp_path, database_url, sink)
+        tmp_path, shared_database_url, sink):
+    values = settings(tmp_path, shared_database_url, sink)
     message_ids = fill_outbox(values, MAILS)
     first = start_consumer(values)
     killed_at = []
@@ -152,12 +139,12 @@ def test_a_consumer_killed_in_the_middle_of_a_batch_loses_nothing_and_sends_noth
     assert statuses(values) == [SENT] * MAILS
 
 
-def test_two_consumers_on_redis_send_every_mail_once(tmp_path, database_url, sink):
+def test_two_consumers_on_redis_send_every_mail_once(tmp_path, shared_database_url, sink):
     redis_available()
     import redis
 
     name = f"kommunalnetz-test-{os.getpid()}"
-    values = settings(tmp_path, database_url, sink, JOBS_BACKEND="redis", REDIS_URL=REDIS_URL, JOBS_NAME=name,
+    values = settings(tmp_path, shared_database_url, sink, JOBS_BACKEND="redis", REDIS_URL=REDIS_URL, JOBS_NAME=name,
                       MAIL_BATCH_SIZE=5, MAIL_CLAIM_SECONDS=60)
     try:
         message_ids = fill_outbox(values, MAILS)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from community import create_app
@@ -18,7 +17,7 @@ from community.extensions import db
 from community.organisations.models import Organisation
 from community.profiles.models import Need, Offer
 from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG
-from tests.conftest import config_with
+from tests.conftest import config_with, truncate_all
 from tests.factories import make_token, make_user
 
 SEED = "7"
@@ -43,8 +42,7 @@ def demo(request, tmp_path_factory):
         if request.param == "sqlite":
             db.create_all()
         else:
-            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            truncate_all(db.session)
             db.session.commit()
         seeded = Demo(application, tmp_path_factory.mktemp("demo") / "demo-accounts.txt")
         result = seeded.seed("--once")
