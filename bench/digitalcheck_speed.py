@@ -27,9 +27,9 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.directory_speed import insert_in_batches  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
 from community import create_app  # noqa: E402
 from community.auth.models import User  # noqa: E402
-from community.config import database_url  # noqa: E402
 from community.digitalcheck import scoring, services  # noqa: E402
 from community.digitalcheck.models import Assessment, AssessmentScore  # noqa: E402
 from community.extensions import db  # noqa: E402
@@ -156,17 +156,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as directory:
             run("SQLite", f"sqlite:///{directory}/bench.db", args.assessments, args.repeat)
     if args.only in (None, "postgresql"):
-        name = f"bench_dcheck_{os.getpid()}"
-        admin = sa.create_engine(database_url(args.postgres), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = sa.engine.make_url(database_url(args.postgres)).set(database=name).render_as_string(hide_password=False)
-        try:
+        with scratch_postgres(args.postgres, f"bench_dcheck_{os.getpid()}") as url:
             run("PostgreSQL", url, args.assessments, args.repeat)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

@@ -27,11 +27,11 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from community import create_app  # noqa: E402
-from community.config import database_url  # noqa: E402
 from community.extensions import db  # noqa: E402
 from community.organisations.models import Organisation, OrganisationTopic  # noqa: E402
 from community.profiles.models import Need, Offer  # noqa: E402
 from community.taxonomy import LAENDER, ORG_TYPES, POPULATION_CLASSES, TOPICS  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 SCRATCH_DATABASE = "bench_directory"
@@ -172,28 +172,6 @@ def compare_trigram_index(app, repeat: int) -> None:
         print(f"{label:<28} {rows:>5} {p50_before:>10.1f}ms {p50_after:>7.1f}ms {p50_before / p50_after:>5.1f}x")
 
 
-def scratch_postgres(server: str) -> str | None:
-    """A fresh scratch database on the server, or None when no server answers."""
-    try:
-        admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT",
-                                 connect_args={"connect_timeout": 3})
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{SCRATCH_DATABASE}"'))
-        admin.dispose()
-    except sa.exc.OperationalError as exc:
-        print(f"\nPostgreSQL not reachable at {server}: {exc.__class__.__name__}; skipped")
-        return None
-    return sa.engine.make_url(database_url(server)).set(database=SCRATCH_DATABASE).render_as_string(False)
-
-
-def drop_scratch(server: str) -> None:
-    admin = sa.create_engine(database_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organisations", type=int, default=100_000)
@@ -207,12 +185,11 @@ def main() -> None:
             run("SQLite", f"sqlite:///{Path(tmp) / 'directory.sqlite'}", args.organisations, args.repeat)
     if args.sqlite_only:
         return
-    url = scratch_postgres(args.postgres)
-    if url is not None:
-        try:
+    try:
+        with scratch_postgres(args.postgres, SCRATCH_DATABASE) as url:
             run(f"PostgreSQL (scratch database {SCRATCH_DATABASE})", url, args.organisations, args.repeat)
-        finally:
-            drop_scratch(args.postgres)
+    except sa.exc.OperationalError as exc:
+        print(f"\nPostgreSQL not reachable at {args.postgres}: {exc.__class__.__name__}; skipped")
 
 
 if __name__ == "__main__":

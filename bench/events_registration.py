@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,28 +22,12 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_postgres  # noqa: E402
 from tests.events_world import at_once, register_call, seed_event_world  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCRATCH_DATABASE = "bench_events"
-
-
-def scratch_postgres() -> str:
-    url = sa.engine.make_url(POSTGRES_SERVER)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{SCRATCH_DATABASE}"'))
-    admin.dispose()
-    return url.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
-
-
-def drop_postgres() -> None:
-    admin = sa.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -66,8 +51,14 @@ def main() -> int:
     parser.add_argument("--places", type=int, default=50)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = parser.parse_args()
-    directory = Path(tempfile.mkdtemp(prefix="bench-events-"))
-    database = f"sqlite:///{directory / 'bench.sqlite'}" if args.sqlite else scratch_postgres()
+    with ExitStack() as cleanup:
+        directory = Path(tempfile.mkdtemp(prefix="bench-events-"))
+        database = (f"sqlite:///{directory / 'bench.sqlite'}" if args.sqlite
+                    else cleanup.enter_context(scratch_postgres(POSTGRES_SERVER, SCRATCH_DATABASE)))
+        return rush_and_report(args, database, directory)
+
+
+def rush_and_report(args, database: str, directory: Path) -> int:
     server = LiveServer(database, directory)
     try:
         server.flask("db", "upgrade")
@@ -104,8 +95,6 @@ def main() -> int:
     ok = (confirmed == db_confirmed == counter == args.places and not failures
           and positions == list(range(1, args.people - args.places + 1)))
     print("  exactly the capacity confirmed, nothing lost: " + ("yes" if ok else "NO"))
-    if not args.sqlite:
-        drop_postgres()
     return 0 if ok else 1
 
 

@@ -23,9 +23,9 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.directory_speed import insert_in_batches  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
 from community import create_app  # noqa: E402
 from community.auth.models import ApiToken, User  # noqa: E402
-from community.config import database_url  # noqa: E402
 from community.consultations.models import Consultation  # noqa: E402
 from community.consultations.workflow import STATUSES  # noqa: E402
 from community.digitalcheck.models import Assessment  # noqa: E402
@@ -96,12 +96,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=POSTGRES_SERVER)
     args = parser.parse_args()
 
-    name = f"bench_insights_{os.getpid()}"
-    admin = sa.create_engine(database_url(args.postgres), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(database_url(args.postgres)).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(args.postgres, f"bench_insights_{os.getpid()}") as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "INSIGHTS_CACHE_SECONDS": 0,
                           "RATE_LIMITS_ENABLED": False, "RATELIMIT_ENABLED": False})
         with app.app_context():
@@ -134,10 +129,6 @@ def main() -> None:
             print("\nEXPLAIN ANALYZE (open needs by topic × Land):\n" + "\n".join(plan))
             db.session.remove()
             db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":
