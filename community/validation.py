@@ -16,6 +16,15 @@ from werkzeug.routing import IntegerConverter
 from community.errors import ValidationError
 
 
+def _encodable(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800", which JSON can carry), which no database or page can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Text:
     max_length: int
@@ -29,7 +38,7 @@ class Text:
         if not isinstance(value, str):
             raise ValueError(_l("Must be text."))
         value = value.strip() if not self.multiline else value.strip("\n\r\t ")
-        if "\x00" in value:
+        if "\x00" in value or not _encodable(value):
             raise ValueError(_l("Contains invalid characters."))
         if self.required and not value:
             raise ValueError(_l("This field is required."))

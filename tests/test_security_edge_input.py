@@ -120,3 +120,11 @@ def test_the_language_switch_stays_on_the_site(client, target):
 
 def test_the_language_switch_returns_to_a_page_of_the_site(client):
     assert client.post("/language/en", data={"next": "/organisations?page=2"}).headers["Location"] == "/organisations?page=2"
+
+
+def test_every_text_field_refuses_a_lone_surrogate_whatever_path_it_came_by():
+    from community.validation import Text
+
+    with pytest.raises(ValueError):
+        Text(20).clean("Bau\ud800antrag")
+    assert Text(20).clean("Bauantrag für Größen") == "Bauantrag für Größen"

@@ -337,10 +337,6 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
         edit = edits.get(key) or {}
         if not isinstance(edit, dict):
             raise InvalidAnswers(_l("Some needs cannot be adopted."), {f"edits.{key}": _l("Must be an object.")})
-        bad = [name for name in ("title", "text") if isinstance(edit.get(name), str) and not _encodable(edit[name])]
-        if bad:
-            raise InvalidAnswers(_l("Some needs cannot be adopted."),
-                                 {f"{key}.{name}": _l("Contains invalid characters.") for name in bad})
         data = {"title": edit.get("title", proposal["title"]), "body": edit.get("text", proposal["text"]),
                 "topics": proposal["topics"], "ozg_ids": proposal["ozg_ids"], "visibility": "public"}
         try:
@@ -357,13 +353,6 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
         created.append(need)
     return created
 
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from JSON
-        return False
-    return True
 
 
 def adopted_needs(assessment) -> list:

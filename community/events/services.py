@@ -111,21 +111,7 @@ LIST_FILTERS = Schema({"from": DateTimeValue(), "topic": OneOf(TOPIC_SLUGS), "re
 BAD_FIELDS = _l("Please correct the marked fields.")
 
 
-def _encodable(value) -> bool:
-    try:
-        str(value).encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from JSON ("\ud800")
-        return False
-    return True
-
-
 def _clean(schema: Schema, data, partial: bool = False) -> dict:
-    if isinstance(data, dict):
-        bad = {name: _l("Contains invalid characters.") for name, value in data.items()
-               if not _encodable(name) or (isinstance(value, (str, list)) and not _encodable(value))}
-        if bad:
-            raise InvalidInput(BAD_FIELDS, fields={name if _encodable(name) else "?": text
-                                                   for name, text in bad.items()})
     try:
         return schema.clean(data, partial=partial)
     except ValidationError as error:

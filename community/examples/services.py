@@ -63,40 +63,27 @@ for _kind in NOTIFICATION_KINDS:
     kinds.register_kind(_kind, kinds.MODERATION)
 
 
-@dataclass(frozen=True)
-class Words(Text):
-    """Text that is also valid UTF-8 (a lone surrogate in JSON is refused, not stored)."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(_l("Contains invalid characters.")) from None
-        return value
-
-
 FIELDS = {
-    "title": Words(TITLE_MAX, required=True),
-    "summary": Words(SUMMARY_MAX, required=True, multiline=True),
-    "problem": Words(LONG_MAX, required=True, multiline=True),
-    "solution": Words(LONG_MAX, required=True, multiline=True),
-    "results": Words(LONG_MAX, multiline=True),
+    "title": Text(TITLE_MAX, required=True),
+    "summary": Text(SUMMARY_MAX, required=True, multiline=True),
+    "problem": Text(LONG_MAX, required=True, multiline=True),
+    "solution": Text(LONG_MAX, required=True, multiline=True),
+    "results": Text(LONG_MAX, multiline=True),
     "topics": ManyOf(TOPIC_SLUGS, max_items=len(TOPIC_SLUGS), required=True),
     "ozg_ids": ManyOf(catalogue.SERVICE_IDS, max_items=MAX_OZG, coerce=int),
     "partner_organisation_ids": IdList(MAX_PARTNERS),
     "costs": OneOf([c.slug for c in COSTS]),
     "duration_months": Number(0, 240),
     "project_status": OneOf([s.slug for s in PROJECT_STATUSES], required=True),
-    "lessons": Words(LONG_MAX, multiline=True),
+    "lessons": Text(LONG_MAX, multiline=True),
     "contact_open": Flag(default=True),
     "draft": Flag(default=False),
 }
 EXAMPLE_SCHEMA = Schema(FIELDS)
-REVIEW_SCHEMA = Schema({"decision": OneOf(DECISIONS, required=True), "reason": Words(REASON_MAX, multiline=True)})
-INTEREST_SCHEMA = Schema({"message": Words(MESSAGE_MAX, required=True, multiline=True)})
+REVIEW_SCHEMA = Schema({"decision": OneOf(DECISIONS, required=True), "reason": Text(REASON_MAX, multiline=True)})
+INTEREST_SCHEMA = Schema({"message": Text(MESSAGE_MAX, required=True, multiline=True)})
 LIST_FILTERS = Schema({
-    "q": Words(200),
+    "q": Text(200),
     "topic": OneOf(TOPIC_SLUGS),
     "land": OneOf([land.slug for land in LAENDER]),
     "population_class": OneOf([p.slug for p in POPULATION_CLASSES]),
