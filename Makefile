@@ -48,7 +48,7 @@ test: $(VENV)/.dev
 
 # The compose stack under podman, built from local Debian images (docs/containers.md); not part of `make test`.
 test-containers: $(VENV)/.dev
-	$(BIN)/python -m pytest -m container -n 0 tests/test_containers.py
+	$(BIN)/python -m pytest -m container -n 0 -s tests/test_containers.py
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/matching_quality.py
