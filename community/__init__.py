@@ -1,5 +1,4 @@
 """Kommunalnetz: the application factory."""
-import hashlib
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, session
@@ -199,26 +198,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
 
 
-_static_versions: dict[tuple, str] = {}
-
-
-def _static_version(folder: str, filename: str) -> str | None:
-    """The first 12 hex digits of the file's SHA-256, computed once per file state (path, mtime, size)."""
-    from werkzeug.security import safe_join
-
-    path = safe_join(folder, filename)
-    try:
-        stat = Path(path).stat() if path else None
-    except OSError:
-        return None
-    if stat is None:
-        return None
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in _static_versions:
-        _static_versions[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-    return _static_versions[key]
-
-
 def _register_template_helpers(app: Flask) -> None:
     from community import policy, taxonomy
 
@@ -229,15 +208,6 @@ def _register_template_helpers(app: Flask) -> None:
             "taxonomy": taxonomy,
             "current_locale": _select_locale(),
         }
-
-    @app.url_defaults
-    def static_file_version(endpoint, values):
-        """Every static URL carries its file's content hash (`?v=`): nginx may cache such a URL for a year
-        (deploy/nginx/nginx.conf), because a changed file gets a new one."""
-        if endpoint == "static" and "v" not in values:
-            version = _static_version(app.static_folder, values.get("filename", ""))
-            if version:
-                values["v"] = version
 
     @app.after_request
     def security_headers(response):
