@@ -8,6 +8,7 @@ No image registry is reachable here: the base image is made with mmdebstrap from
 it (deploy/images/), and compose.yaml is pointed at them with its *_IMAGE variables. Marked `container`:
 `make test-containers` runs it, `make test` does not.
 """
+import hashlib
 import os
 import re
 import secrets
@@ -101,11 +102,18 @@ def build_images(podman: Podman) -> None:
     # The host's CA bundle: pip inside the build reaches PyPI through this network's TLS proxy.
     with timed("application image"):
         podman.run("podman", "build", "--isolation=chroot", "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
-                   "--volume", f"{CA_BUNDLE}:{CA_BUNDLE}:ro", "--tag", APP_IMAGE, ".", timeout=1800)
+                   "--build-arg", f"VERSION={version()}", "--volume", f"{CA_BUNDLE}:{CA_BUNDLE}:ro",
+                   "--tag", APP_IMAGE, ".", timeout=1800)
     with timed("postgres, redis, nginx images"):
         for name in SERVICE_IMAGES.values():
             podman.run("podman", "build", "--isolation=chroot", "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
                        "--tag", f"localhost/kommunalnetz-{name}:bookworm", f"deploy/images/{name}", timeout=900)
+
+
+def version() -> str:
+    described = subprocess.run(["git", "-C", str(ROOT), "describe", "--tags", "--always", "--dirty"],
+                               capture_output=True, text=True)
+    return described.stdout.strip() or "unknown"
 
 
 def self_signed_certificate(directory: Path) -> None:
@@ -225,9 +233,10 @@ def browser(stack) -> requests.Session:
 
 
 def served_by(stack, session: requests.Session) -> str:
-    """Which web process nginx sends this browser to: a marked request, looked up in both access logs."""
+    """Which web process nginx sends this browser to: a request for a marked path (answered 404), looked up
+    in both processes' logs (gunicorn's access log, or the application's own request log)."""
     marker = uuid.uuid4().hex
-    assert session.get(f"{stack['url']}/healthz?probe={marker}", timeout=10).status_code == 200
+    assert session.get(f"{stack['url']}/container-probe-{marker}", timeout=10).status_code == 404
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         found = [web for web in ("web1", "web2") if marker in stack["podman"].logs(web)]
@@ -299,19 +308,20 @@ def test_two_people_on_different_web_processes_talk_through_nginx(stack):
 
 
 def test_nginx_serves_static_files_compressed_and_versioned_ones_cached_for_a_year(stack):
+    kern = (ROOT / "static" / "vendor" / "kern" / "kern.min.css").read_bytes()
+    url = f"{stack['url']}/static/vendor/kern/kern.min.css"
     session = browser(stack)
-    page = session.get(f"{stack['url']}/login", timeout=10).text
-    url = re.search(r'href="(/static/vendor/kern/kern\.min\.css\?v=\w+)"', page).group(1)
 
-    answer = session.get(stack["url"] + url, headers={"Accept-Encoding": "gzip"}, timeout=10)
+    # as the pages link it: with the hash of its content
+    answer = session.get(f"{url}?v={hashlib.sha256(kern).hexdigest()[:12]}", headers={"Accept-Encoding": "gzip"},
+                         timeout=10)
     assert answer.status_code == 200
     assert answer.headers["Content-Encoding"] == "gzip"
     assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
     # the file nginx serves from its volume is the one in the image (copied there by the migrate service)
-    assert answer.content == (ROOT / "static" / "vendor" / "kern" / "kern.min.css").read_bytes()
-    unversioned = session.get(f"{stack['url']}/static/vendor/kern/kern.min.css", timeout=10)
-    assert unversioned.headers["Cache-Control"] == "public, max-age=3600"
+    assert answer.content == kern
+    assert session.get(url, timeout=10).headers["Cache-Control"] == "public, max-age=3600"
 
 
 def test_pages_carry_hsts_and_plain_http_is_redirected(stack):
@@ -324,8 +334,11 @@ def test_pages_carry_hsts_and_plain_http_is_redirected(stack):
     assert redirect.headers["Location"].startswith("https://localhost")
 
 
-def test_the_health_check_of_compose_runs_in_the_image_and_nothing_runs_as_root(stack):
+def test_the_health_check_runs_in_the_image_and_the_processes_run_as_their_own_user(stack):
     podman = stack["podman"]
     assert podman.exec("web1", "kommunalnetz-healthcheck", stack["ready"]).returncode == 0
     for service in ("web1", "web2", "consumer"):
         assert podman.exec(service, "id", "-u").stdout.strip() == "10001"
+        assert podman.run("podman", "inspect", "--format", "{{.State.Running}}",
+                          podman.container(service)).stdout.strip() == "true", podman.logs(service)
+    assert podman.exec("web1", "cat", "VERSION").stdout.strip() == version()
