@@ -65,6 +65,9 @@ class Podman:
         return self.run(str(BIN / "podman-compose"), "--project-name", PROJECT, "--file", "compose.yaml", *args,
                         timeout=timeout)
 
+    def image_id(self, tag: str) -> str | None:
+        return self.run("podman", "image", "inspect", "--format", "{{.Id}}", tag, check=False).stdout.strip() or None
+
     def container(self, service: str) -> str:
         names = self.run("podman", "ps", "--all", "--format", "{{.Names}}",
                          "--filter", f"label=com.docker.compose.project={PROJECT}",
@@ -97,6 +100,10 @@ def timed(name: str):
 
 
 def build_images(podman: Podman) -> None:
+    """Build (from cache where nothing changed) and tag the images; the versions they replace are removed,
+    so that repeated runs on one machine do not pile them up (the layers still in use stay)."""
+    app_images = [APP_IMAGE, *(f"localhost/kommunalnetz-{name}:bookworm" for name in SERVICE_IMAGES.values())]
+    replaced = {tag: podman.image_id(tag) for tag in [*app_images, BASE_IMAGE]}
     with timed("base image (mmdebstrap, cached by recipe)"):
         podman.run(str(ROOT / "deploy" / "images" / "base.sh"), BASE_IMAGE, timeout=900)
     # The host's CA bundle: pip inside the build reaches PyPI through this network's TLS proxy.
@@ -108,6 +115,9 @@ def build_images(podman: Podman) -> None:
         for name in SERVICE_IMAGES.values():
             podman.run("podman", "build", "--isolation=chroot", "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
                        "--tag", f"localhost/kommunalnetz-{name}:bookworm", f"deploy/images/{name}", timeout=900)
+    for tag, old in replaced.items():  # the base last: the old application images were built on it
+        if old and podman.image_id(tag) != old:
+            podman.run("podman", "rmi", old, check=False)
 
 
 def version() -> str:
@@ -196,7 +206,9 @@ def stack(tmp_path_factory):
         with timed("stack down"):
             podman.compose("down", "--volumes", timeout=300)
         timings["whole container job"] = time.monotonic() - started
-        print("\nContainer job timings:\n" + "\n".join(f"  {name}: {seconds:.1f} s" for name, seconds in timings.items()))
+        print("\nContainer job timings:")
+        for name, seconds in timings.items():
+            print(f"  {name}: {seconds:.1f} s")
 
 
 def readiness_path(podman: Podman) -> str:
