@@ -1,0 +1,95 @@
+"""`flask bootstrap`: the centre's organisation and the first platform admin on an empty database."""
+import os
+import secrets
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from community.auth import services as auth
+from community.auth.models import User
+from community.errors import ServiceError
+from community.extensions import db
+from community.models_base import utcnow
+from community.organisations.models import Organisation
+from community.organisations.services import create_organisation
+from community.signals import organisation_changed
+
+PASSWORD_ENV = "BOOTSTRAP_ADMIN_PASSWORD"
+
+
+class AlreadySetUp(click.ClickException):
+    exit_code = 3
+
+
+def _existing(centre_name: str, admin_email: str) -> tuple[Organisation | None, User | None]:
+    """(the centre, its admin) when this very bootstrap already ran, else refuses what stands in its way."""
+    admins = db.session.scalars(db.select(User).filter_by(role="admin", deleted_at=None)).all()
+    same = [user for user in admins if user.email == auth.normalise_email(admin_email)
+            and user.organisation is not None and user.organisation.name == centre_name]
+    if same:
+        return same[0].organisation, same[0]
+    if admins:
+        raise AlreadySetUp(f"this database already has a platform admin ({len(admins)}); bootstrap is for an "
+                           "empty database. Use `flask users create` / `flask users set-role` instead.")
+    if db.session.scalar(db.select(db.func.count()).select_from(Organisation)):
+        raise AlreadySetUp("this database already has organisations; bootstrap is for an empty database. "
+                           "Create the admin with `flask users create --org-id … --role admin`.")
+    return None, None
+
+
+def _password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return os.environ.get(PASSWORD_ENV) or None
+
+
+@click.command("bootstrap")
+@click.option("--centre-name", required=True, help="Name of the competence centre's organisation.")
+@click.option("--admin-email", required=True, help="E-mail address of the first platform admin.")
+@click.option("--admin-name", help="Display name; defaults to the part of the e-mail before the @.")
+@click.option("--land", help="The centre's federal state (two letters, e.g. NI), if it belongs to one.")
+@click.option("--password-stdin", is_flag=True,
+              help=f"Read the admin's password from the first line of standard input (else ${PASSWORD_ENV}; "
+                   "without either a one-time link to set it is printed).")
+@with_appcontext
+def bootstrap(centre_name: str, admin_email: str, admin_name: str | None, land: str | None, password_stdin: bool):
+    """Create the centre's organisation and the first platform admin on an empty database.
+
+    Running it again with the same values changes nothing (and prints a fresh link while the admin has
+    never signed in); on a database that already has an admin or organisations it refuses.
+    """
+    centre_name = centre_name.strip()
+    centre, admin = _existing(centre_name, admin_email)
+    if admin is not None:
+        click.echo(f"Already set up: organisation {centre.id} {centre.name!r}, admin user {admin.id}.")
+        if admin.last_login_at is None:  # the first link may have been lost
+            click.echo(f"Set the password here (valid {_hours()} h, once): {auth.request_password_reset(admin.email)}")
+        return
+    password = _password(password_stdin)
+    chosen = password is not None
+    local_part = admin_email.partition("@")[0]
+    data = {"email": admin_email, "name": admin_name or (local_part if len(local_part) >= 2 else admin_email),
+            # Without a chosen password, one nobody knows: the printed link replaces it.
+            "password": password if chosen else secrets.token_urlsafe(32)}
+    try:
+        centre = create_organisation({"name": centre_name, "kind": "state", "org_type": "behoerde",
+                                      **({"land": land} if land else {})}, commit=False)
+        centre.verified, centre.verified_at = True, utcnow()  # the operator vouches for its own centre
+        db.session.flush()
+        admin = auth.create_user(data, centre, role="admin")
+    except ServiceError as error:
+        db.session.rollback()
+        payload = error.to_dict()
+        raise click.ClickException("\n".join(f"{name}: {message}" for name, message in payload["fields"].items())
+                                   or payload["message"]) from error
+    organisation_changed.send(centre)
+    click.echo(f"Created organisation {centre.id} {centre.name!r} and admin user {admin.id} <{admin.email}>.")
+    if not chosen:
+        click.echo(f"Set the password here (valid {_hours()} h, once): {auth.request_password_reset(admin.email)}")
+
+
+def _hours() -> int:
+    from flask import current_app
+
+    return current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
