@@ -1,5 +1,6 @@
-"""The systemd units for VMs (deploy/systemd/): each hardened as docs/deploy.md promises, and accepted by
-`systemd-analyze verify` in a scratch root that holds the paths they name (warnings count as failures)."""
+"""The deployment files: the systemd units for VMs (deploy/systemd/), each hardened as docs/deploy.md
+promises and accepted by `systemd-analyze verify` in a scratch root that holds the paths they name
+(warnings count as failures), and the nginx example, accepted by `nginx -t`."""
 import shutil
 import subprocess
 from pathlib import Path
@@ -71,3 +72,22 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
                              "kommunalnetz-web@8001.service", "kommunalnetz-jobs.service"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+def test_the_nginx_example_is_accepted_by_nginx(tmp_path):
+    """deploy/nginx/kommunalnetz.conf as written (certificate paths aside) passes `nginx -t`."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None or shutil.which("openssl") is None:
+        service_unavailable("nginx or openssl is not installed")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=kommunalnetz.example", "-keyout", str(tmp_path / "privkey.pem"),
+                    "-out", str(tmp_path / "fullchain.pem")], check=True, capture_output=True, timeout=60)
+    site = (UNITS.parent / "nginx" / "kommunalnetz.conf").read_text().replace("/etc/ssl/kommunalnetz", str(tmp_path))
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log off; include {tmp_path}/site.conf; }}\n")
+    result = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "[warn]" not in result.stderr, result.stderr
