@@ -268,3 +268,24 @@ def test_the_version_is_in_the_footer_for_admins_only(client):
     assert f"Version {version()}" not in client.get("/").get_data(as_text=True)
     sign_in(client, make_user(org, role="admin"))
     assert f"Version {version()}" in client.get("/").get_data(as_text=True)
+
+
+def test_metrics_add_up_the_processes_sharing_prometheus_multiproc_dir(tmp_path):
+    """Two processes answer a request each; a third, scraped, reports both (prometheus_client's
+    multiprocess mode, as under systemd with several web processes)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), LOG_CONFIGURE="0")
+    script = ("from community import create_app\nfrom tests.conftest import config_with\n"
+              "from community.extensions import db\n"
+              "app = create_app(config_with())\n"
+              "with app.app_context():\n    db.create_all()\n    client = app.test_client()\n"
+              "    if {scrape}:\n        print(client.get('/metrics').get_data(as_text=True))\n"
+              "    else:\n        assert client.get('/login').status_code == 200\n")
+    for _process in range(2):
+        subprocess.run([sys.executable, "-c", script.format(scrape=False)], env=env, check=True, timeout=120)
+    scraped = subprocess.run([sys.executable, "-c", script.format(scrape=True)], env=env, check=True, timeout=120,
+                             capture_output=True, text=True).stdout
+    assert sample(scraped, "kommunalnetz_http_requests_total", endpoint="auth.login", method="GET", status="200") == 2
