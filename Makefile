@@ -1,5 +1,6 @@
 # make run   : set up .venv, migrate, seed the demo data once, serve on http://127.0.0.1:$(PORT)
 #              together with one job-queue consumer (mail, digests); Ctrl-C stops both
+#              (the application logs each request as a JSON line: no gunicorn access log)
 # make setup : all of that but serving
 # make test  : set up .venv with the test dependencies and run the whole suite
 # make bench : the benchmarks under bench/ (they print figures)
@@ -40,7 +41,7 @@ run: setup
 	@trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT; \
 	$(FLASK) jobs consumer & consumer=$$!; \
 	$(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
-		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
+		--bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
