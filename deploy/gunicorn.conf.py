@@ -12,6 +12,9 @@ worker_connections = 10000
 accesslog = None
 errorlog = "-"
 graceful_timeout = 20
+# gunicorn's control socket lives in $HOME or $XDG_RUNTIME_DIR: one path for every process of a user (they
+# would take it from each other), and not writable under the units' ProtectSystem/ProtectHome.
+control_socket_disable = True
 
 
 def post_worker_init(worker):
