@@ -4,7 +4,9 @@ import secrets
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from community.auth import services as auth
 from community.auth.models import User
@@ -30,11 +32,11 @@ def _existing(centre_name: str, admin_email: str) -> tuple[Organisation | None, 
     if same:
         return same[0].organisation, same[0]
     if admins:
-        raise AlreadySetUp(f"this database already has a platform admin ({len(admins)}); bootstrap is for an "
-                           "empty database. Use `flask users create` / `flask users set-role` instead.")
+        raise AlreadySetUp(_("This database already has a platform admin; bootstrap is for an empty database. "
+                             "Use `flask users create` or `flask users set-role` instead."))
     if db.session.scalar(db.select(db.func.count()).select_from(Organisation)):
-        raise AlreadySetUp("this database already has organisations; bootstrap is for an empty database. "
-                           "Create the admin with `flask users create --org-id … --role admin`.")
+        raise AlreadySetUp(_("This database already has organisations; bootstrap is for an empty database. "
+                             "Create the admin with `flask users create --org-id … --role admin`."))
     return None, None
 
 
@@ -62,9 +64,10 @@ def bootstrap(centre_name: str, admin_email: str, admin_name: str | None, land: 
     centre_name = centre_name.strip()
     centre, admin = _existing(centre_name, admin_email)
     if admin is not None:
-        click.echo(f"Already set up: organisation {centre.id} {centre.name!r}, admin user {admin.id}.")
+        click.echo(_("Already set up: organisation %(org)s “%(name)s”, admin user %(user)s.",
+                     org=centre.id, name=centre.name, user=admin.id))
         if admin.last_login_at is None:  # the first link may have been lost
-            click.echo(f"Set the password here (valid {_hours()} h, once): {auth.request_password_reset(admin.email)}")
+            _print_link(admin)
         return
     password = _password(password_stdin)
     chosen = password is not None
@@ -84,12 +87,14 @@ def bootstrap(centre_name: str, admin_email: str, admin_name: str | None, land: 
         raise click.ClickException("\n".join(f"{name}: {message}" for name, message in payload["fields"].items())
                                    or payload["message"]) from error
     organisation_changed.send(centre)
-    click.echo(f"Created organisation {centre.id} {centre.name!r} and admin user {admin.id} <{admin.email}>.")
+    click.echo(_("Created organisation %(org)s “%(name)s” and admin user %(user)s <%(email)s>.",
+                 org=centre.id, name=centre.name, user=admin.id, email=admin.email))
     if not chosen:
-        click.echo(f"Set the password here (valid {_hours()} h, once): {auth.request_password_reset(admin.email)}")
+        _print_link(admin)
 
 
-def _hours() -> int:
-    from flask import current_app
-
-    return current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+def _print_link(admin: User) -> None:
+    """The password-reset link, valid once (it is queued as a mail to the admin too)."""
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+    link = auth.request_password_reset(admin.email)
+    click.echo(_("Set the password here (valid %(hours)s hours, once): %(link)s", hours=hours, link=link))
