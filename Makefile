@@ -1,8 +1,10 @@
 # make run   : set up .venv, migrate, seed the demo data once, serve on http://127.0.0.1:$(PORT)
 #              together with one job-queue consumer (mail, digests); Ctrl-C stops both
+#              (the application logs each request as a JSON line: no gunicorn access log)
 # make setup : all of that but serving
 # make test  : set up .venv with the test dependencies and run the whole suite
 # make bench : the benchmarks under bench/ (they print figures)
+# make version : write VERSION (git describe) for an installation without git (image, copied tree)
 # make translations : re-extract the UI texts, update the de/en catalogues, compile them
 PYTHON ?= python3.11
 VENV   := .venv
@@ -14,7 +16,7 @@ export DEMO_MODE ?= 1
 # One pytest worker per core; a test file stays on one worker (module-scoped live servers).
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: run setup test bench translations vendor clean
+.PHONY: run setup test bench translations vendor clean version
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +41,7 @@ run: setup
 	@trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT; \
 	$(FLASK) jobs consumer & consumer=$$!; \
 	$(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
-		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
+		--bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -57,6 +59,9 @@ translations: $(VENV)/.dev
 	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations \
 		--ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d community/translations --statistics
+
+version:
+	git describe --tags --always --dirty > VERSION
 
 vendor:
 	bash static/vendor/fetch.sh
