@@ -26,6 +26,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from community import models  # noqa: F401  (registers every table)
 
     _init_extensions(app)
+    from community.operations.wiring import init_app as init_operations
+
+    init_operations(app)  # logging first: what the rest logs at start is already JSON
     from community.validation import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before the routes: every <int:...> is bounded
@@ -157,6 +160,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.notifications import bp as notifications_bp
     from community.notifications import matches as _match_notices  # noqa: F401  (the signal receiver)
     from community.notifications import routes as _notifications_views  # noqa: F401
+    from community.operations import bp as operations_bp
+    from community.operations import routes as _operations_views  # noqa: F401
     from community.organisations import bp as organisations_bp
     from community.organisations import routes as _organisations_views  # noqa: F401
     from community.profiles import bp as profiles_bp
@@ -171,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.mail import bp as mail_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(organisations_bp)

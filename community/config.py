@@ -127,6 +127,21 @@ class Config:
     PRESENCE_INTERVAL = float(os.environ.get("PRESENCE_INTERVAL", 1.0))
     PRESENCE_TTL = int(os.environ.get("PRESENCE_TTL", 60))
 
+    # Operations (docs/operations.md). Logs: JSON lines on stdout (LOG_FORMAT=text for plain lines).
+    LOG_CONFIGURE = _flag("LOG_CONFIGURE", True)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # /metrics answers loopback and these addresses or networks (commas), everyone else 403.
+    METRICS_ALLOWED = os.environ.get("METRICS_ALLOWED", "")
+    # /readyz fails when no job consumer wrote its heartbeat (each minute) for this many seconds.
+    CONSUMER_HEARTBEAT_MAX_AGE = float(os.environ.get("CONSUMER_HEARTBEAT_MAX_AGE", 120))
+    # Error reports to a Sentry-compatible server (Sentry, GlitchTip); nothing is sent without it.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+    # /.well-known/security.txt (RFC 9116): a mailto: or https:// address; unset, the file is 404.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
+    SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
+
 
 class TestConfig(Config):
     TESTING = True
@@ -147,3 +162,6 @@ class TestConfig(Config):
     # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
     JOBS_BACKEND = "memory"
     JOBS_IMMEDIATE = False
+    LOG_CONFIGURE = False  # pytest captures the log; no handler of our own on its root logger
+    SENTRY_DSN = None
+    SECURITY_CONTACT = ""

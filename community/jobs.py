@@ -21,7 +21,6 @@ Each task runs inside an application context of the consumer's app. The consumer
 """
 import functools
 import importlib
-import logging
 import pkgutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -158,33 +157,40 @@ def jobs_group() -> None:
 @click.option("--no-periodic", is_flag=True, help="Leave periodic tasks to another consumer.")
 @with_appcontext
 def consumer_command(workers: int, no_periodic: bool) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"jobs: {backend_of(current_app)} queue {huey.name!r}, {workers} workers"
                f"{'' if no_periodic else ', periodic tasks'}")
     run_consumer(workers=workers, periodic=not no_periodic)
 
 
 @task()
-def ping(path: str) -> None:
-    """Write the time into `path`: proves a consumer runs and sees this queue (`flask jobs ping`)."""
-    Path(path).write_text(datetime.now(timezone.utc).isoformat())
+def ping(token: str) -> None:
+    """Leave `token` in the database: proves a consumer runs and sees this queue (`flask jobs ping`),
+    on whichever machine it runs."""
+    from community.operations import heartbeat
+
+    heartbeat.beat(heartbeat.PING, detail=token)
 
 
-@jobs_group.command("ping", help="Enqueue a ping and wait until a consumer has run it.")
+@jobs_group.command("ping", help="Enqueue a ping and wait until a consumer (on any machine) has run it.")
 @click.option("--timeout", default=30.0, show_default=True)
 @with_appcontext
 def ping_command(timeout: float) -> None:
+    import secrets
     import time
 
-    target = Path(current_app.instance_path) / "jobs-ping"
-    target.unlink(missing_ok=True)
-    ping(str(target))
+    from community.operations import heartbeat
+
+    token = secrets.token_hex(8)
+    ping(token)
     deadline = time.monotonic() + timeout
-    while not target.exists():
+    while (answer := heartbeat.last(heartbeat.PING)) is None or answer.detail != token:
         if time.monotonic() > deadline:
             raise click.ClickException(f"no consumer ran the ping within {timeout:.0f} s")
         time.sleep(0.2)
-    click.echo(f"a consumer answered: {target.read_text()}")
+    click.echo(f"a consumer on {answer.host} answered at {answer.beat_at.isoformat()}Z")
+    consumer = heartbeat.age_seconds(heartbeat.CONSUMER)
+    if consumer is not None:
+        click.echo(f"last consumer heartbeat {consumer:.0f} s ago")
 
 
 @jobs_group.command("status", help="How many jobs wait and are scheduled.")

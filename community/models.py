@@ -26,3 +26,4 @@ from community.consultations.models import Consultation, ConsultationEvent, Cons
 from community.events.models import CalendarFeed, Event, Registration  # noqa: F401
 from community.examples.models import Example, ExampleInterest, ExampleVote  # noqa: F401
 from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401
+from community.operations.models import Heartbeat  # noqa: F401

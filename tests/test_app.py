@@ -7,8 +7,10 @@ def test_home_page_is_german_by_default(german_client):
     assert b'<html lang="de">' in response.data
 
 
-def test_health_check_reaches_the_database(client):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+def test_health_check_reaches_the_database_and_names_the_version(client):
+    from community.operations.version import version
+
+    assert client.get("/healthz").get_json() == {"status": "ok", "version": version()}
 
 
 def test_unknown_api_route_is_json_404(client):

@@ -1,6 +1,7 @@
 """The job queue: storage from the configuration, tasks in an app context, periodic checks in local time,
 and a real consumer process running a task."""
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ import pytest
 from flask import current_app
 
 from community import create_app, jobs
+from community.extensions import db
 from tests.conftest import config_with
 
 
@@ -67,22 +69,32 @@ def test_local_crontab_day_of_week_is_local():
     assert not monday_seven(datetime(2026, 1, 13, 6, 0))  # Tuesday
 
 
-def test_a_real_consumer_runs_an_enqueued_task(tmp_path):
-    """`flask --app wsgi jobs consumer` in its own process, on the SQLite queue."""
+def test_a_real_consumer_answers_jobs_ping_from_another_process(tmp_path):
+    """`flask --app wsgi jobs consumer` in its own process, on the SQLite queue; `flask jobs ping` in another
+    waits for the answer in the database (not a file beside the consumer), so it works across machines,
+    and the consumer's start left its heartbeat there too."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/app.db", JOBS_BACKEND="sqlite",
-               SECRET_KEY="x", MAIL_DIR=str(tmp_path / "mail"), DEMO_MODE="0")
+               SECRET_KEY="x", MAIL_DIR=str(tmp_path / "mail"), DEMO_MODE="0", LOG_CONFIGURE="0")
     env.pop("REDIS_URL", None)
     app = create_app(config_with(JOBS_BACKEND="sqlite", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"]))
     with app.app_context():
-        jobs.ping(str(tmp_path / "touched"))
+        db.create_all()
+        db.engine.dispose()
     consumer = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "consumer",
                                  "--workers", "1", "--no-periodic"], env=env, cwd=os.getcwd(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while not (tmp_path / "touched").exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert (tmp_path / "touched").exists(), "the consumer did not run the task"
+        ping = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "ping", "--timeout", "60"],
+                              env=env, cwd=os.getcwd(), capture_output=True, text=True, timeout=120)
+        assert ping.returncode == 0, ping.stderr
+        assert f"a consumer on {socket.gethostname()} answered" in ping.stdout
+        assert "last consumer heartbeat" in ping.stdout
     finally:
         consumer.terminate()
         consumer.wait(timeout=30)
+
+
+def test_jobs_ping_fails_clearly_without_a_consumer(runner):
+    result = runner.invoke(args=["jobs", "ping", "--timeout", "0.5"])
+    assert result.exit_code == 1
+    assert "no consumer ran the ping" in result.output

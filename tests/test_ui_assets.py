@@ -20,6 +20,7 @@ def assets(client, path: str) -> list[str]:
 
 def assert_own_and_kern(path: str, found: list[str]) -> None:
     assert found, f"{path}: no stylesheet at all"
+    found = [url.partition("?")[0] for url in found]  # static URLs carry a version (?v=<content hash>)
     for url in found:
         assert url.startswith("/static/"), f"{path} links {url}"
         assert "bootstrap" not in url.lower(), f"{path} links {url}"
@@ -87,3 +88,14 @@ def test_no_template_keeps_bootstrap_class_names():
                 value = re.sub(r"{{.*?}}|{%.*?%}", " ", value)
                 found += [f"{path.name}:{lineno}: {token}" for token in value.split() if BOOTSTRAP_CLASS.match(token)]
     assert found == [], "\n".join(found)
+
+
+def test_static_urls_carry_a_version_of_their_content(app, client):
+    found = assets(client, "/login")
+    kern = next(url for url in found if url.startswith("/static/vendor/kern/kern.min.css"))
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256((Path(app.static_folder) / "vendor/kern/kern.min.css").read_bytes()).hexdigest()[:12]
+    assert kern == f"/static/vendor/kern/kern.min.css?v={digest}"
+    assert client.get(kern).status_code == 200

@@ -23,6 +23,7 @@ from community.members.invites import claim_invite, open_invite
 from community.models_base import utcnow
 from community.signals import sessions_ended
 from community.organisations.services import create_organisation, validate_new_organisation
+from community.operations.metrics import count_login_failure
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
 from community.validation import Schema, Text
 
@@ -264,10 +265,12 @@ def authenticate(email: str, password: str, client: str = "") -> User:
     else:
         right = user.check_password(password)
     if throttle.is_slowed(key, client):
+        count_login_failure("throttled")
         raise LoginThrottled(_l("Too many failed attempts for this address from here. Please wait %(minutes)s "
                                 "minutes and try again.", minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
     if not right:
         throttle.count_failure(key, client)
+        count_login_failure("wrong_password")
         raise LoginFailed(_l("Email address or password is wrong."))
     throttle.forget(key, client)
     _refuse_suspended(user)
@@ -288,6 +291,7 @@ def _refuse_suspended(user: User) -> None:
     sanction = blocking_sanction(user)
     if sanction is None:
         return
+    count_login_failure("suspended")
     if sanction.ends_at is None:
         raise AccountSuspended(_l("This account is banned. Reason: %(reason)s", reason=sanction.reason))
     raise AccountSuspended(_l("This account is suspended until %(end)s. Reason: %(reason)s",

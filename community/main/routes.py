@@ -1,4 +1,4 @@
-"""Home page, language switch, health check and error pages."""
+"""Home page, language switch and error pages (health and readiness: community/operations)."""
 from flask import (Response, abort, current_app, jsonify, make_response, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
@@ -32,12 +32,6 @@ def set_language(code: str):
         current_user.locale = code
         db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
-
-
-@bp.route("/healthz")
-def health():
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok"}
 
 
 def _request_ctx_has_no_urls() -> bool:

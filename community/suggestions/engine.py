@@ -242,6 +242,15 @@ def _prune_snapshots() -> None:
 # --- the per-process engine --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EngineState:
+    """What a process's index holds, for readiness and metrics (community/operations)."""
+
+    loaded: bool
+    records: int
+    applied_change: int
+
+
 class MatchingEngine:
     """One application's index, kept in step with the change log. Safe for threads and greenlets."""
 
@@ -257,6 +266,12 @@ class MatchingEngine:
 
     def mark_stale(self) -> None:
         self._checked_at = -math.inf
+
+    def state(self) -> EngineState:
+        """Without loading anything: whether the index is loaded, its size and the newest change applied."""
+        with self._lock:
+            index = self._index
+            return EngineState(index is not None, len(index) if index is not None else 0, self._seen)
 
     def index(self) -> MatchIndex:
         """The index, loaded and brought up to date with every committed change."""
