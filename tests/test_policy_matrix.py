@@ -33,6 +33,7 @@ FORUM_MODERATORS = {"forum_moderator", "moderator", "admin"}
 EXPECTED = {
     "members_only.view": (None, SIGNED_IN),
     "mail.view_outbox": (None, {"admin"}),
+    "user.administer": (None, {"admin"}),
     "join.decide": ("join_request", {"org_admin", "admin"}),
     "join.withdraw": ("join_request", {"member"}),
     "organisation.merge": (None, {"admin"}),
