@@ -31,7 +31,7 @@ def shown_codes(response) -> list[str]:
 
 def test_a_consultant_without_second_factor_must_enrol_before_anything_else(app, client):
     consultant = make_user(make_org(), role="consultant")
-    response = login(client, consultant)
+    response = login(client, consultant, second_factor=False)
     assert response.status_code == 302 and response.location.endswith("/login/second-factor")
     # Not signed in yet: every other page still asks for a login.
     assert client.get("/account/").status_code == 302
@@ -58,13 +58,13 @@ def test_a_member_without_second_factor_signs_in_with_the_password_alone(app, cl
 def test_an_enrolled_member_needs_the_code_and_a_code_works_only_once(app, client):
     member = make_user(make_org())
     enrolled(member)
-    assert login(client, member).location.endswith("/login/second-factor")
+    assert login(client, member, second_factor=False).location.endswith("/login/second-factor")
     assert client.get("/account/").status_code == 302
     code = pyotp.TOTP(member.totp_secret).at(time.time() + 30)  # the next step: not used at enrolment
     assert client.post("/login/second-factor", data={"code": code}).status_code == 302
     assert client.get("/account/").status_code == 200
     other = app.test_client()
-    login(other, member)
+    login(other, member, second_factor=False)
     assert other.post("/login/second-factor", data={"code": code}).status_code == 401  # replayed
 
 
@@ -72,11 +72,11 @@ def test_a_recovery_code_works_once(app):
     member = make_user(make_org())
     codes = enrolled(member)
     first = app.test_client()
-    login(first, member)
+    login(first, member, second_factor=False)
     assert first.post("/login/second-factor", data={"code": codes[0].upper()}).status_code == 302
     assert first.get("/account/").status_code == 200
     second = app.test_client()
-    login(second, member)
+    login(second, member, second_factor=False)
     assert second.post("/login/second-factor", data={"code": codes[0]}).status_code == 401
     assert second.get("/account/").status_code == 302
     assert db.session.scalar(db.select(db.func.count(RecoveryCode.id)).filter(
@@ -88,7 +88,7 @@ def test_wrong_codes_are_throttled_like_wrong_passwords(app):
     member = make_user(make_org())
     enrolled(member)
     client = app.test_client()
-    login(client, member)
+    login(client, member, second_factor=False)
     limit = app.config["LOGIN_MAX_FAILURES"]
     answers = [client.post("/login/second-factor", data={"code": "123456"}, environ_base=HERE).status_code
                for _ in range(limit + 1)]
@@ -126,4 +126,4 @@ def test_a_required_role_cannot_switch_the_second_factor_off(app, client):
 @pytest.mark.parametrize("role", ["admin", "moderator"])
 def test_admins_and_moderators_must_enrol_too(app, client, role):
     user = make_user(make_org(), role=role)
-    assert login(client, user).location.endswith("/login/second-factor")
+    assert login(client, user, second_factor=False).location.endswith("/login/second-factor")

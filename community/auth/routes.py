@@ -15,6 +15,7 @@ from community.errors import ServiceError, ValidationError
 from community.extensions import db, limiter
 from community.links import public_url, safe_next
 from community.members.invites import open_invite
+from community.signals import sign_in_refused
 
 
 PENDING = "pending_sign_in"
@@ -49,6 +50,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data, get_remote_address())
         except services.LoginFailed as error:
+            sign_in_refused.send(error.code, method="password")
             form.form_errors.append(error.message)
             status = error.status
         else:
@@ -116,6 +118,7 @@ def second_factor():
         try:
             totp.verify(user, form.code.data, get_remote_address())
         except services.LoginFailed as error:
+            sign_in_refused.send(error.code, method="second_factor")
             form.code.errors = [*form.code.errors, error.message]
             status = error.status
         else:
@@ -154,12 +157,14 @@ def oidc_callback(name: str):
                 claims = {**extra, **claims}
     except (OAuthError, RequestException, ValueError, KeyError):
         current_app.logger.info("OpenID sign-in through %s failed", name, exc_info=True)
+        sign_in_refused.send("provider_error", method="oidc")
         form.form_errors.append(_("The sign-in through %(provider)s did not succeed. Please try again.",
                                   provider=provider.label))
         return _login_page(form, 400)
     try:
         user, created = oidc.sign_in(provider, claims)
     except services.LoginFailed as error:
+        sign_in_refused.send(error.code, method="oidc")
         form.form_errors.append(error.message)
         return _login_page(form, error.status)
     target = session.pop(OIDC_NEXT, None)
