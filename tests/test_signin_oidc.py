@@ -186,3 +186,11 @@ def test_a_broken_provider_setting_stops_the_start():
     with pytest.raises(ValueError):
         oidc.parse_providers(json.dumps([{"name": "x", "client_id": "c", "issuer": "https://id.example",
                                           "role_claim": "groups", "role_map": {"g": "emperor"}}]))
+
+
+def test_an_unreachable_provider_gets_a_message_not_a_500(app, client):
+    app.config["OIDC_PROVIDERS"] = json.dumps([{"name": "down", "label": "Weg", "client_id": "c",
+                                                "discovery_url": f"http://127.0.0.1:{_free_port()}/.well-known/x"}])
+    oidc.init_app(app)
+    answer = client.get("/login/oidc/down")
+    assert answer.status_code == 503 and b"Weg cannot be reached" in answer.data

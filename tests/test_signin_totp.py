@@ -127,3 +127,19 @@ def test_a_required_role_cannot_switch_the_second_factor_off(app, client):
 def test_admins_and_moderators_must_enrol_too(app, client, role):
     user = make_user(make_org(), role=role)
     assert login(client, user, second_factor=False).location.endswith("/login/second-factor")
+
+
+def test_each_view_of_the_set_up_page_makes_a_new_secret(app, client):
+    """A secret seen at an abandoned set-up (by whoever had the password) is never the one confirmed later."""
+    member = make_user(make_org())
+    sign_in(client, member)
+    client.get("/account/second-factor")
+    db.session.refresh(member)
+    seen = member.totp_secret
+    client.get("/account/second-factor")
+    db.session.refresh(member)
+    assert member.totp_secret != seen
+    answer = client.post("/account/second-factor", data={"code": pyotp.TOTP(seen).now(), "action": "enrol"})
+    assert answer.status_code == 422
+    db.session.refresh(member)
+    assert not member.has_second_factor

@@ -167,7 +167,7 @@ def second_factor():
         status = 400
     qr = None
     if not user.has_second_factor:
-        totp.begin_enrolment(user)
+        totp.begin_enrolment(user, fresh=request.method == "GET")
         qr = totp.qr_svg(user)
     return render_template("account/second_factor.html", form=form, qr=qr, secret=user.totp_secret,
                            required=totp.required_for(user),

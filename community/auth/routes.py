@@ -101,7 +101,7 @@ def second_factor():
     form = CodeForm()
     status = 200
     if not user.has_second_factor:  # a role that requires it: enrol now, before anything else
-        totp.begin_enrolment(user)
+        totp.begin_enrolment(user, fresh=request.method == "GET")
         if form.validate_on_submit():
             try:
                 codes = totp.confirm_enrolment(user, form.code.data, get_remote_address())
@@ -132,8 +132,16 @@ def oidc_start(name: str):
     if provider is None:
         abort(404)
     session[OIDC_NEXT] = _next_target()
-    # Authlib keeps state, nonce and the PKCE verifier in the session and checks them at the callback.
-    return oidc.client(name).authorize_redirect(public_url("auth.oidc_callback", name=name))
+    try:
+        # Authlib keeps state, nonce and the PKCE verifier in the session and checks them at the callback.
+        return oidc.client(name).authorize_redirect(public_url("auth.oidc_callback", name=name))
+    except (RequestException, ValueError):  # the provider's discovery document is unreachable or broken
+        current_app.logger.warning("OpenID provider %s unreachable", name, exc_info=True)
+        sign_in_refused.send("provider_error", method="oidc")
+        form = LoginForm(formdata=None)
+        form.form_errors.append(_("%(provider)s cannot be reached at the moment. Please try again later or "
+                                  "sign in with your password.", provider=provider.label))
+        return _login_page(form, 503)
 
 
 @bp.route("/login/oidc/<name>/callback")

@@ -39,12 +39,13 @@ def _issuer() -> str:
     return current_app.config["PLATFORM_NAME"]
 
 
-def begin_enrolment(user: User) -> str:
-    """A new secret for an account without a second factor (the one under way is kept, so reloading the
-    page shows the same QR code)."""
+def begin_enrolment(user: User, fresh: bool = True) -> str:
+    """A secret for an account without a second factor. A new one each time the page is shown (`fresh`),
+    so a secret somebody else saw (with the password, at an abandoned set-up) is never the one confirmed;
+    kept while the person types the code (a form shown again after a wrong code)."""
     if user.has_second_factor:
         raise Conflict(_l("A second factor is already set up for this account."))
-    if not user.totp_secret:
+    if fresh or not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
         db.session.commit()
     return user.totp_secret
