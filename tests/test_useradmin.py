@@ -110,3 +110,9 @@ def test_acts_need_the_csrf_token(app, admin, person):
     client.post(f"/admin/users/{person.id}/block")
     db.session.refresh(person)
     assert not person.is_blocked and acts() == []
+
+
+def test_a_role_set_on_the_command_line_is_logged_too(app, runner, person):
+    result = runner.invoke(args=["users", "set-role", person.email, "consultant"])
+    assert result.exit_code == 0, result.output
+    assert acts() == [(None, audit.SET_ROLE, person.id, "member -> consultant (command line)")]

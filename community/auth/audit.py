@@ -1,5 +1,6 @@
 """The audit log of user administration: every act on an account by an admin (or by a provider's role
-mapping at sign-in) is one row, written in the same transaction as the act itself."""
+mapping at sign-in, or a role set on the command line: no actor) is one row, written in the same
+transaction as the act itself."""
 from community.auth.models import AuditEntry
 from community.extensions import db
 

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from community.auth import throttle
+from community.auth import audit, throttle
 from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
@@ -239,6 +239,8 @@ def set_role(user: User, role: str) -> User:
     """Change a platform role; reached only from the operator's CLI, which has no acting user."""
     if role not in PLATFORM_ROLES:
         raise ValidationError(_l("Please correct the marked fields."), fields={"role": _l("Unknown role.")})
+    if role != user.role:
+        audit.record(None, audit.SET_ROLE, user, f"{user.role} -> {role} (command line)")
     user.role = role
     db.session.commit()
     return user
