@@ -3,6 +3,7 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import login_required, login_user, logout_user
 
 from community.account import bp, services
@@ -10,7 +11,6 @@ from community.account.forms import DeleteAccountForm, PasswordForm, ProfileForm
 from community.auth import services as auth_services
 from community.auth import totp
 from community.auth.forms import CodeForm
-from flask_limiter.util import get_remote_address
 from community.auth.current import acting_user
 from community.auth.forms import add_errors
 from community.errors import ServiceError, ValidationError

@@ -6,7 +6,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user, user_logged_in
-
 from requests import RequestException
 
 from community.auth import bp, oidc, services, totp
@@ -16,7 +15,6 @@ from community.extensions import db, limiter
 from community.links import public_url, safe_next
 from community.members.invites import open_invite
 from community.signals import sign_in_refused
-
 
 PENDING = "pending_sign_in"
 OIDC_NEXT = "oidc_next"
