@@ -105,6 +105,10 @@ def _init_extensions(app: Flask) -> None:
 
     jobs.init_app(app)
 
+    from community.auth import oidc
+
+    oidc.init_app(app)  # OpenID providers from OIDC_PROVIDERS; a broken setting stops the start here
+
     from community.auth.services import load_user_from_session_id
 
     login_manager.user_loader(load_user_from_session_id)
@@ -174,6 +178,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.suggestions import bp as suggestions_bp
     from community.suggestions import routes as _suggestions_views  # noqa: F401
     from community.mail import bp as mail_bp
+    from community.useradmin import bp as useradmin_bp
+    from community.useradmin import routes as _useradmin_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(operations_bp)
@@ -196,6 +202,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(examples_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(useradmin_bp)
     from community.mail.routes import one_click_unsubscribe
 
     csrf.exempt(one_click_unsubscribe)  # RFC 8058: mail clients POST without a session; the link is signed

@@ -68,6 +68,14 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
 
+    # Platform roles that must sign in with a second factor (TOTP); they enrol at their next sign-in.
+    SECOND_FACTOR_ROLES = tuple(
+        role.strip() for role in os.environ.get("SECOND_FACTOR_ROLES", "admin,consultant,moderator").split(",")
+        if role.strip())
+    # OpenID Connect providers as a JSON list (docs/sign-in.md): name, label, discovery URL (or issuer),
+    # client_id, client_secret, and optionally role_claim with role_map (claim value -> platform role).
+    OIDC_PROVIDERS = os.environ.get("OIDC_PROVIDERS", "")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None

@@ -1,5 +1,5 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
-from community.auth.models import ApiToken, User  # noqa: F401
+from community.auth.models import ApiToken, AuditEntry, ExternalIdentity, RecoveryCode, User  # noqa: F401
 from community.forums.models import Forum, Post, PostRevision, Thread, ThreadWatch  # noqa: F401
 from community.joining.models import DistinctOrganisations, JoinRequest  # noqa: F401
 from community.moderation.models import (  # noqa: F401

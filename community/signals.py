@@ -15,6 +15,10 @@ was rolled back. Receivers must not raise: the change is already stored.
   change or reset, account deletion. The socket layer closes every connection of the user.
 - api_token_revoked: sender is the user; keyword token_id names the revoked token. The socket layer
   closes the connections opened with it.
+- sign_in_refused: sender is the refusal's code (login_failed, rate_limited, account_blocked,
+  account_suspended, provider_refused, provider_error); keyword method says which step refused it
+  (password, second_factor, oidc). Sent by community/auth/routes.py for whoever counts them (metrics);
+  it carries no address or account, so a receiver cannot log personal data from it.
 """
 from blinker import Namespace
 
@@ -27,3 +31,4 @@ records_bulk_changed = _signals.signal("records-bulk-changed")
 membership_ended = _signals.signal("membership-ended")
 sessions_ended = _signals.signal("sessions-ended")
 api_token_revoked = _signals.signal("api-token-revoked")
+sign_in_refused = _signals.signal("sign-in-refused")

@@ -70,10 +70,28 @@ def make_token(user: User) -> str:
     return token
 
 
-def login(client, user: User, password: str = PASSWORD, remember: bool = False):
-    return client.post(
+def login(client, user: User, password: str = PASSWORD, remember: bool = False, second_factor: bool = True):
+    """The login form's answer; a role that must set up a second factor then does so at once (as its owner
+    would, with the code of an authenticator app), unless `second_factor` is False."""
+    response = client.post(
         "/login", data={"email": user.email, "password": password, "remember": "y" if remember else ""}
     )
+    if second_factor and response.status_code == 302 and response.location.endswith("/login/second-factor") \
+            and not user.has_second_factor:
+        enrol_at_sign_in(client, user)
+    return response
+
+
+def enrol_at_sign_in(client, user: User):
+    """Finish a sign-in that requires setting up the second factor: the page makes the secret, the app's code
+    confirms it. Returns the page with the recovery codes."""
+    import pyotp
+
+    client.get("/login/second-factor")
+    db.session.refresh(user)
+    response = client.post("/login/second-factor", data={"code": pyotp.TOTP(user.totp_secret).now(), "action": "enrol"})
+    assert response.status_code == 200, response.status_code
+    return response
 
 
 def sign_in(client, user: User, locale: str = "en") -> None:

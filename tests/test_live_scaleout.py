@@ -8,6 +8,7 @@ import re
 import threading
 import uuid
 
+import pyotp
 import pytest
 import requests
 import socketio
@@ -137,6 +138,14 @@ def _signed_in_over_http(url: str, email: str) -> tuple[requests.Session, callab
     response = session.post(f"{url}/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf("/login")},
                             allow_redirects=False)
     assert response.status_code == 302, response.text
+    if response.headers["Location"].endswith("/login/second-factor"):
+        # A moderator sets up the second factor at sign-in: the key shown under the QR code, a code from it.
+        page = session.get(f"{url}/login/second-factor").text
+        secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
+        token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+        done = session.post(f"{url}/login/second-factor", allow_redirects=False, data={
+            "code": pyotp.TOTP(secret).now(), "action": "enrol", "csrf_token": token})
+        assert done.status_code == 200, done.text
     return session, csrf
 
 

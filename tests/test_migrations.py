@@ -60,12 +60,15 @@ def test_downgrade_to_base_and_upgrade_again(empty_database_url):
 def test_notifications_keep_their_text_across_the_message_id_migration(empty_database_url):
     """Rows from before keep their text; on the way down, newer rows get their English text."""
     from community.notifications.models import Notification
-    from tests.factories import make_user
 
     app = create_app(config_with(SQLALCHEMY_DATABASE_URI=empty_database_url))
     with app.app_context():
         upgrade(revision="10f003876226")
-        user_id = make_user().id
+        # The user table as it was at that revision: the model of today has columns added since.
+        user_id = db.session.execute(sa.text(
+            'INSERT INTO "user" (email, name, password_hash, role, is_org_admin, job_title, phone, failed_logins, '
+            "auth_version, created_at, updated_at) VALUES ('anna@example.org', 'Anna', '', 'member', false, '', '', "
+            "0, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id")).scalar_one()
         db.session.execute(sa.text("INSERT INTO notification (user_id, kind, text, url, created_at) "
                                    "VALUES (:user_id, 'mention', 'Anna hat Sie erwähnt', '', CURRENT_TIMESTAMP)"),
                            {"user_id": user_id})

@@ -34,6 +34,7 @@ EXPECTED = {
     "members_only.view": (None, SIGNED_IN),
     "mail.view_outbox": (None, {"admin"}),
     "operations.view_version": (None, {"admin"}),
+    "user.administer": (None, {"admin"}),
     "join.decide": ("join_request", {"org_admin", "admin"}),
     "join.withdraw": ("join_request", {"member"}),
     "organisation.merge": (None, {"admin"}),

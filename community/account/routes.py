@@ -3,11 +3,14 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import login_required, login_user, logout_user
 
 from community.account import bp, services
 from community.account.forms import DeleteAccountForm, PasswordForm, ProfileForm, TokenForm
 from community.auth import services as auth_services
+from community.auth import totp
+from community.auth.forms import CodeForm
 from community.auth.current import acting_user
 from community.auth.forms import add_errors
 from community.errors import ServiceError, ValidationError
@@ -133,3 +136,39 @@ def delete_account():
         flash(_("Your account has been deleted."), "success")
         return redirect(url_for("main.index"))
     return redirect(url_for("account.settings"))
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_password_attempts, methods=["POST"])
+def second_factor():
+    """Enrol (QR code, then the first code), get new recovery codes, or switch the second factor off."""
+    user = acting_user()
+    form = CodeForm()
+    action = request.form.get("action") if request.method == "POST" else None
+    status = 200
+    if action in ("enrol", "renew", "off") and form.validate_on_submit():
+        try:
+            if action == "enrol":
+                codes = totp.confirm_enrolment(user, form.code.data, get_remote_address())
+            elif action == "renew":
+                codes = totp.renew_recovery_codes(user, form.code.data, get_remote_address())
+            else:
+                totp.switch_off(user, form.code.data, get_remote_address())
+                flash(_("The second factor is switched off."), "success")
+                return redirect(url_for("account.second_factor"))
+        except ServiceError as error:
+            add_errors(form, error)
+            status = error.status
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   continue_url=url_for("account.second_factor"))
+    elif request.method == "POST":
+        status = 400
+    qr = None
+    if not user.has_second_factor:
+        totp.begin_enrolment(user, fresh=request.method == "GET")
+        qr = totp.qr_svg(user)
+    return render_template("account/second_factor.html", form=form, qr=qr, secret=user.totp_secret,
+                           required=totp.required_for(user),
+                           remaining=totp.remaining_recovery_codes(user)), status

@@ -5,6 +5,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import ApiToken, User
+from community.auth import totp
 from community.auth.services import end_sessions
 from community.errors import Conflict, ValidationError
 from community.extensions import db
@@ -98,6 +99,7 @@ def export_user_data(user: User) -> dict:
             "role": user.role,
             "created_at": _timestamp(user.created_at),
             "last_login_at": _timestamp(user.last_login_at),
+            "blocked_at": _timestamp(user.blocked_at),
         },
         "organisation": None if org is None else {
             "id": org.id,
@@ -113,6 +115,13 @@ def export_user_data(user: User) -> dict:
                 "last_used_at": _timestamp(token.last_used_at),
             }
             for token in sorted(user.api_tokens, key=lambda token: (token.created_at, token.id))
+        ],
+        # The TOTP secret and the recovery codes' hashes are credentials, not data about the person.
+        "second_factor": {"enabled_at": _timestamp(user.totp_confirmed_at)},
+        "sign_in_services": [
+            {"provider": identity.provider, "issuer": identity.issuer, "subject": identity.subject,
+             "linked_at": _timestamp(identity.created_at)}
+            for identity in sorted(user.identities, key=lambda identity: identity.id)
         ],
         "needs": _authored(Need, user),
         "offers": _authored(Offer, user),
@@ -200,6 +209,8 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
         member.is_org_admin for member in org.members if member.id != user.id and member.deleted_at is None)
     successor = appoint_successor(user, successor_id)
     user.api_tokens.clear()  # delete-orphan: the tokens are deleted, not just unlinked
+    user.identities.clear()  # a provider's sign-in must not find (or recreate) the deleted account
+    totp.clear(user)
     user.name = f"deleted user #{user.id}"
     user.email = f"deleted-{user.id}@invalid"
     user.password_hash = ""  # matches no password: User.check_password refuses an empty hash

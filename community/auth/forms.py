@@ -62,3 +62,8 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password", "required": True})
     password_confirmation = PasswordField(_l("Repeat the new password"),
                                           render_kw={"autocomplete": "new-password", "required": True})
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), render_kw={"autocomplete": "one-time-code", "required": True,
+                                              "maxlength": 40, "autocapitalize": "none", "spellcheck": "false"})

@@ -36,9 +36,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on password change and account deletion: every session issued before is void.
     auth_version: Mapped[int] = mapped_column(default=1, nullable=False)
     deleted_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    # Set by an admin (community/useradmin): a blocked account cannot sign in, by password, provider or token.
+    blocked_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    # The second factor (community/auth/totp.py): a base32 TOTP secret, in force once confirmed with a code;
+    # a secret without confirmation is an enrolment under way. The last accepted time step refuses a replay.
+    totp_secret: Mapped[str | None] = mapped_column(db.String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(db.BigInteger)
 
     organisation = relationship("Organisation", back_populates="members")
     api_tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
+    recovery_codes = relationship("RecoveryCode", back_populates="user", cascade="all, delete-orphan")
+    identities = relationship("ExternalIdentity", back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt by default
@@ -52,6 +61,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def display_name(self) -> str:
@@ -87,3 +104,50 @@ class ApiToken(db.Model):
         record = cls(user=user, name=name, token_hash=cls.hash(token), prefix=token[:10])
         db.session.add(record)
         return record, token
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor; only its SHA-256 is stored (the codes are
+    random with 80 bits, so a fast hash is enough), and a used one is marked, never reusable."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+
+    user = relationship("User", back_populates="recovery_codes")
+
+    @staticmethod
+    def hash(code: str) -> str:
+        return hashlib.sha256(code.encode()).hexdigest()
+
+
+class ExternalIdentity(db.Model):
+    """An account at an OpenID provider (its issuer and subject) linked to one of ours: later sign-ins
+    through that provider find the account by the subject, whatever the e-mail address says then."""
+
+    __table_args__ = (db.UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(db.String(40), nullable=False)
+    issuer: Mapped[str] = mapped_column(db.String(300), nullable=False)
+    subject: Mapped[str] = mapped_column(db.String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+
+    user = relationship("User", back_populates="identities")
+
+
+class AuditEntry(db.Model):
+    """One act of user administration: who (None: the sign-in itself, by a provider's role mapping) did
+    what to whom and when. Rows are only ever added; the admins read them at /admin/users/audit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    act: Mapped[str] = mapped_column(db.String(40), nullable=False)
+    target_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    detail: Mapped[str] = mapped_column(db.String(200), default="", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False, index=True)
+
+    actor = relationship("User", foreign_keys=[actor_id])
+    target = relationship("User", foreign_keys=[target_id])

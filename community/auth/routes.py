@@ -1,15 +1,25 @@
-"""Login, logout, registration and password reset pages."""
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+"""Login (password or OpenID provider, then the second factor), logout, registration and password reset."""
+import time
+
+from authlib.integrations.base_client import OAuthError
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user, user_logged_in
+from requests import RequestException
 
-from community.auth import bp, services
-from community.auth.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
-from community.errors import ValidationError
+from community.auth import bp, oidc, services, totp
+from community.auth.forms import CodeForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
+from community.errors import ServiceError, ValidationError
 from community.extensions import db, limiter
-from community.links import safe_next
+from community.links import public_url, safe_next
 from community.members.invites import open_invite
+from community.signals import sign_in_refused
+
+PENDING = "pending_sign_in"
+OIDC_NEXT = "oidc_next"
+# Time between the password (or provider) and the second factor before the sign-in starts over.
+PENDING_SECONDS = 600
 
 
 def _next_target() -> str | None:
@@ -38,13 +48,136 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data, get_remote_address())
         except services.LoginFailed as error:
+            sign_in_refused.send(error.code, method="password")
             form.form_errors.append(error.message)
             status = error.status
         else:
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome back, %(name)s.", name=user.name), "success")
-            return redirect(_next_target() or url_for("main.index"))
-    return render_template("auth/login.html", form=form, next=_next_target()), status
+            return _continue_sign_in(user, form.remember.data, _next_target())
+    return _login_page(form, status)
+
+
+def _login_page(form: LoginForm, status: int = 200):
+    return render_template("auth/login.html", form=form, next=_next_target(), providers=oidc.providers()), status
+
+
+def _continue_sign_in(user, remember: bool, target: str | None):
+    """The first factor (password or provider) is done; a second one follows where there is or must be one."""
+    if user.has_second_factor or totp.required_for(user):
+        session[PENDING] = {"user": user.get_id(), "remember": bool(remember), "next": target,
+                            "at": int(time.time())}
+        return redirect(url_for("auth.second_factor"))
+    return _complete_sign_in(user, remember, target)
+
+
+def _complete_sign_in(user, remember: bool, target: str | None):
+    session.pop(PENDING, None)
+    login_user(user, remember=remember)
+    services.record_sign_in(user)
+    flash(_("Welcome back, %(name)s.", name=user.name), "success")
+    return redirect(target or url_for("main.index"))
+
+
+def _pending():
+    """The account between the first and the second factor (checked again: blocked or logged out meanwhile?)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None, {}
+    user = services.load_user_from_session_id(str(pending.get("user", "")))
+    if user is None:
+        session.pop(PENDING, None)
+    return user, pending
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def second_factor():
+    user, pending = _pending()
+    if user is None:
+        flash(_("Please log in."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    status = 200
+    if not user.has_second_factor:  # a role that requires it: enrol now, before anything else
+        totp.begin_enrolment(user, fresh=request.method == "GET")
+        if form.validate_on_submit():
+            try:
+                codes = totp.confirm_enrolment(user, form.code.data, get_remote_address())
+            except ServiceError as error:
+                add_errors(form, error, {"code": "code"})
+                status = error.status
+            else:
+                response = _complete_sign_in(user, pending.get("remember", False), pending.get("next"))
+                return render_template("auth/recovery_codes.html", codes=codes,
+                                       continue_url=response.location)
+        return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(user), secret=user.totp_secret,
+                               required=True), status
+    if form.validate_on_submit():
+        try:
+            totp.verify(user, form.code.data, get_remote_address())
+        except services.LoginFailed as error:
+            sign_in_refused.send(error.code, method="second_factor")
+            form.code.errors = [*form.code.errors, error.message]
+            status = error.status
+        else:
+            return _complete_sign_in(user, pending.get("remember", False), pending.get("next"))
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/login/oidc/<name>")
+def oidc_start(name: str):
+    provider = oidc.provider(name)
+    if provider is None:
+        abort(404)
+    session[OIDC_NEXT] = _next_target()
+    try:
+        # Authlib keeps state, nonce and the PKCE verifier in the session and checks them at the callback.
+        return oidc.client(name).authorize_redirect(public_url("auth.oidc_callback", name=name))
+    except (RequestException, ValueError):  # the provider's discovery document is unreachable or broken
+        current_app.logger.warning("OpenID provider %s unreachable", name, exc_info=True)
+        sign_in_refused.send("provider_error", method="oidc")
+        form = LoginForm(formdata=None)
+        form.form_errors.append(_("%(provider)s cannot be reached at the moment. Please try again later or "
+                                  "sign in with your password.", provider=provider.label))
+        return _login_page(form, 503)
+
+
+@bp.route("/login/oidc/<name>/callback")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+def oidc_callback(name: str):
+    provider = oidc.provider(name)
+    if provider is None:
+        abort(404)
+    form = LoginForm(formdata=None)
+    client = oidc.client(name)
+    try:
+        token = client.authorize_access_token()
+        claims = dict(token.get("userinfo") or {})
+        if not claims:
+            raise OAuthError(description="no ID token")
+        if client.load_server_metadata().get("userinfo_endpoint"):
+            # Many providers put e-mail and groups only into the userinfo answer; the ID token's own
+            # claims (issuer, subject, nonce) win, and an answer about another subject is ignored.
+            extra = dict(client.userinfo(token=token))
+            if extra.get("sub") == claims.get("sub"):
+                claims = {**extra, **claims}
+    except (OAuthError, RequestException, ValueError, KeyError):
+        current_app.logger.info("OpenID sign-in through %s failed", name, exc_info=True)
+        sign_in_refused.send("provider_error", method="oidc")
+        form.form_errors.append(_("The sign-in through %(provider)s did not succeed. Please try again.",
+                                  provider=provider.label))
+        return _login_page(form, 400)
+    try:
+        user, created = oidc.sign_in(provider, claims)
+    except services.LoginFailed as error:
+        sign_in_refused.send(error.code, method="oidc")
+        form.form_errors.append(error.message)
+        return _login_page(form, error.status)
+    target = session.pop(OIDC_NEXT, None)
+    if created:
+        flash(_("Your account has been created. Now find your organisation and ask to join it."), "info")
+        target = url_for("joining.find")
+    return _continue_sign_in(user, False, target)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,4 +1,5 @@
-"""Accounts: registration, authentication with lockout, password changes and resets, token login."""
+"""Accounts: registration, authentication with lockout, password changes and resets, token login.
+The second factor is community/auth/totp.py, sign-in through OpenID providers community/auth/oidc.py."""
 import hashlib
 import re
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from community.auth import throttle
+from community.auth import audit, throttle
 from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
@@ -239,6 +240,8 @@ def set_role(user: User, role: str) -> User:
     """Change a platform role; reached only from the operator's CLI, which has no acting user."""
     if role not in PLATFORM_ROLES:
         raise ValidationError(_l("Please correct the marked fields."), fields={"role": _l("Unknown role.")})
+    if role != user.role:
+        audit.record(None, audit.SET_ROLE, user, f"{user.role} -> {role} (command line)")
     user.role = role
     db.session.commit()
     return user
@@ -273,15 +276,31 @@ def authenticate(email: str, password: str, client: str = "") -> User:
         count_login_failure("wrong_password")
         raise LoginFailed(_l("Email address or password is wrong."))
     throttle.forget(key, client)
-    _refuse_suspended(user)
+    refuse_unwelcome(user)
+    return user
+
+
+def record_sign_in(user: User) -> None:
+    """The sign-in is complete (password or provider, and the second factor where there is one)."""
     user.last_login_at = utcnow()
     db.session.commit()
-    return user
 
 
 class AccountSuspended(LoginFailed):
     status = 403
     code = "account_suspended"
+
+
+class AccountBlocked(LoginFailed):
+    status = 403
+    code = "account_blocked"
+
+
+def refuse_unwelcome(user: User) -> None:
+    """A blocked (by an admin), suspended or banned account cannot sign in, by any route."""
+    if user.is_blocked:
+        raise AccountBlocked(_l("This account is blocked. Please contact the platform's administrators."))
+    _refuse_suspended(user)
 
 
 def _refuse_suspended(user: User) -> None:
@@ -389,7 +408,7 @@ def load_user_from_session_id(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.auth_version != int(version):
+    if user is None or not user.is_active or user.is_blocked or user.auth_version != int(version):
         return None
     return user
 
@@ -402,7 +421,7 @@ def user_for_api_token(token: str, sanctioned_too: bool = False) -> User | None:
     record = db.session.execute(
         db.select(ApiToken).filter_by(token_hash=ApiToken.hash(token))
     ).scalar_one_or_none()
-    if record is None or not record.user.is_active:
+    if record is None or not record.user.is_active or record.user.is_blocked:
         return None
     from community.policy import is_suspended  # policy reads the moderation tables
 

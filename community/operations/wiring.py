@@ -6,6 +6,7 @@ from flask import Flask
 
 from community.operations import logs, metrics, sentry, static_urls
 from community.operations.version import version
+from community.signals import sign_in_refused
 
 log = logging.getLogger("kommunalnetz")
 
@@ -25,3 +26,10 @@ def init_app(app: Flask) -> None:
     static_urls.init_app(app)
     app.context_processor(lambda: {"app_version": version})
     log.info("Kommunalnetz %s", version())
+
+
+@sign_in_refused.connect
+def _count_refused_sign_in(code: str, method: str = "password", **_extra) -> None:
+    # The password step counts itself in auth.services.authenticate (the API's logins too).
+    if method != "password":
+        metrics.count_login_failure(f"{method}_{code}")

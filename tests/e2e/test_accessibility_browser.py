@@ -141,7 +141,8 @@ def test_consultation_and_insights_pages_work_on_a_phone(open_as, live_server): 
     assert problems == [], "\n".join(problems)
 
 
-ADMIN_PAGES = ("/admin/organisations", "/admin/join-requests", "/moderation/moderators")
+ADMIN_PAGES = ("/admin/organisations", "/admin/join-requests", "/moderation/moderators", "/admin/users",
+               "/admin/users/audit", "/admin/users/1", "/account/second-factor")
 
 
 def test_admin_pages_are_accessible_and_work_on_a_phone(open_as, live_server):  # noqa: F811
