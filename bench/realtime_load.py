@@ -41,7 +41,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.realtime_clients import Receivers, send_step  # noqa: E402
+from bench.realtime_clients import Receivers, churn, send_step  # noqa: E402
 from bench.realtime_profile import Recording, per_message_table, worker_pid  # noqa: E402
 from tests.live_server import BIN, free_port  # noqa: E402
 
@@ -127,6 +127,11 @@ class Server:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmRSS")
+
+    def log_problems(self) -> tuple[int, int]:
+        """(tracebacks, lines logged as errors) in the server's log so far."""
+        text = self.log_path.read_text(errors="replace")
+        return text.count("Traceback"), sum(1 for line in text.splitlines() if " ERROR " in line or "[ERROR]" in line)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -349,7 +354,7 @@ def run_profile(setups: list[Setup], args, out_dir: Path) -> None:
             setup.measure(10, 2, " (warm-up)")
         for rate in args.profile_rates:
             for setup in setups:
-                recording = Recording(worker_pid(setup.servers[0].process.pid), args.profile_seconds,
+                recording = Recording(worker_pid(setup.servers[0].process.pid),
                                       out_dir / f"profile-{len(results)}.txt")
                 row = setup.measure(rate, args.profile_seconds)
                 results.append((setup.name, rate, recording.buckets(), row["sent"]))
@@ -384,6 +389,21 @@ def run_sockets(setups: list[Setup], args) -> None:
     print()
 
 
+def run_churn(setups: list[Setup], args) -> None:
+    """--churn sockets per setup that disconnect during their join or while messages arrive; the
+    server's log must stay free of tracebacks and errors."""
+    for setup in setups:
+        before = [server.log_problems() for server in setup.servers]
+        asyncio.run(churn(setup.ports, setup.token, args.churn))
+        time.sleep(2)
+        after = [server.log_problems() for server in setup.servers]
+        tracebacks = sum(a[0] - b[0] for a, b in zip(after, before))
+        errors = sum(a[1] - b[1] for a, b in zip(after, before))
+        print(f"churn ({setup.name}): {args.churn} sockets gone during a join or mid-message: "
+              f"{tracebacks} tracebacks, {errors} error lines in the server log", flush=True)
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,500,1000", help="receivers in the room, comma-separated")
@@ -400,12 +420,13 @@ def main() -> None:
     parser.add_argument("--setups", default="bare,app1,app2",
                         help="which of bare, app1, before (the application as of --baseline), app2 to run")
     parser.add_argument("--baseline", help="commit or branch the `before` setup runs (default: main)")
-    parser.add_argument("--modes", default="load", help="which of load, profile, sockets to run, in this order")
+    parser.add_argument("--modes", default="load", help="which of load, profile, sockets, churn to run, in this order")
     parser.add_argument("--profile-rates", default="10,30", help="msg/s at which to profile, comma-separated")
     parser.add_argument("--profile-size", type=int, default=1000, help="receivers while profiling")
     parser.add_argument("--profile-seconds", type=float, default=8, help="sending (and sampling) time per rate")
     parser.add_argument("--sockets", type=int, default=5000, help="connected sockets of the `sockets` mode")
     parser.add_argument("--sockets-rate", type=float, default=5, help="msg/s delivered to them once")
+    parser.add_argument("--churn", type=int, default=400, help="sockets that come and go in the `churn` mode")
     args = parser.parse_args()
     args.sizes = [100] if args.quick else [int(size) for size in args.sizes.split(",")]
     args.profile_rates = [float(rate) for rate in args.profile_rates.split(",")]
@@ -426,6 +447,8 @@ def main() -> None:
                 run_profile([setup for setup in setups if len(setup.servers) == 1], args, log_dir)
             if "sockets" in modes:
                 run_sockets(setups, args)
+            if "churn" in modes:
+                run_churn(setups, args)
         finally:
             for setup in setups:
                 setup.stop()

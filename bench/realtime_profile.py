@@ -8,7 +8,9 @@ first bucket that one of its frames, read from the outside in, belongs to; what 
 does with no bucket of its own is "handler, other". Per message: samples / sampling rate / messages.
 """
 import re
+import signal
 import subprocess
+import time
 import sys
 from collections import Counter
 from pathlib import Path
@@ -46,16 +48,19 @@ def worker_pid(master_pid: int) -> int:
 
 
 class Recording:
-    """py-spy recording a process for `seconds` in the background; `buckets()` when it is done."""
+    """py-spy recording a process in the background until `buckets()`: from the first send until the
+    last delivery (the caller waits for the receivers to fall quiet), so a backlog is counted too."""
 
-    def __init__(self, pid: int, seconds: float, out: Path):
+    def __init__(self, pid: int, out: Path):
         self.out = out
         self.process = subprocess.Popen(
-            [str(PY_SPY), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
-             "--rate", str(SAMPLING_HZ), "--format", "raw", "--nonblocking", "--output", str(out)],
+            [str(PY_SPY), "record", "--pid", str(pid), "--rate", str(SAMPLING_HZ), "--format", "raw",
+             "--nonblocking", "--output", str(out)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)  # attached before the first send
 
     def buckets(self) -> Counter:
+        self.process.send_signal(signal.SIGINT)  # py-spy writes what it has and exits
         _out, err = self.process.communicate(timeout=120)
         if self.process.returncode != 0 or not self.out.exists():
             raise RuntimeError(f"py-spy failed: {err.strip()}")
@@ -80,7 +85,7 @@ def _frames(stack: list[str]) -> list[tuple[str, str]]:
 def classify(stack: list[str]) -> str:
     frames = _frames(stack)
     for index, (func, path) in enumerate(frames):
-        if func in ("after_send", "_after_send") and "rooms/" in path:
+        if func == "_after_send_work" and "rooms/" in path:
             return "after the ack (background)"
         if func == "wrapper" and path.endswith("rooms/events.py") or func == "on_send" and "bare_broadcast" in path:
             for inner_func, inner_path in frames[index + 1:]:
@@ -105,10 +110,16 @@ def per_message_table(results: list[tuple[str, float, Counter, int]]) -> str:
     width = max(14, *(len(head) for head in heads))
     lines = [f"{'ms of worker CPU per message':<40} | " + " | ".join(f"{h:>{width}}" for h in heads)]
     used = [name for name in ORDER if any(counts.get(name) for _s, _r, counts, _n in results)]
-    for name in used + ["total"]:
+    handler = set(ORDER[:ORDER.index("handler, other") + 1])
+    for name in used + ["the send handler (the parts above)", "total"]:
         cells = []
         for _setup, _rate, counts, sent in results:
-            samples = sum(counts.values()) if name == "total" else counts.get(name, 0)
+            if name == "total":
+                samples = sum(counts.values())
+            elif name.startswith("the send handler"):
+                samples = sum(count for bucket, count in counts.items() if bucket in handler)
+            else:
+                samples = counts.get(name, 0)
             cells.append(f"{samples / SAMPLING_HZ * 1000 / max(sent, 1):>{width}.3f}")
         lines.append(f"{name:<40} | " + " | ".join(cells))
     return "\n".join(lines)

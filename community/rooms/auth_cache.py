@@ -7,10 +7,16 @@ forgets them the moment a change is flushed to a User row or an ApiToken is dele
 made it: SQLAlchemy's flush and bulk-statement events, not the signals, which a direct change (a
 script, another service) would not send. After the commit the change also travels to every other
 process through the Socket.IO message queue (community/sockets.py `auth_changed`), ahead of the
-`sessions_ended` closing of their sockets. A value read from the database while a change arrives is
-not kept (the cache's generation moved on), so a stale user is never cached.
+`sessions_ended` closing of their sockets, and to the processes of this machine without a queue (a
+`flask` command, the job consumer, a second server on the same database) through a stamp file in the
+instance folder, replaced on every such commit and looked at (one stat) on every event. A value read
+from the database while a change arrives is not kept (the cache's generation moved on), so a stale
+user is never cached.
 """
+import os
 import threading
+import uuid
+from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -30,6 +36,7 @@ class AuthCache:
         self.users: dict[int, dict] = {}      # user id -> column values
         self.tokens: dict[int, int] = {}      # valid token id -> its user's id
         self.generation = 0
+        self.stamp = None                     # the stamp file's identity when the cache was filled
 
     def forget(self, user_ids=(), token_ids=(), everything: bool = False) -> None:
         with self._lock:
@@ -59,6 +66,26 @@ def cache_of(app) -> AuthCache:
     return app.extensions.setdefault(EXTENSION, AuthCache())
 
 
+def _stamp_path(app) -> Path:
+    return Path(app.instance_path) / "socket-auth.stamp"
+
+
+def _stamp(app):
+    try:
+        found = os.stat(_stamp_path(app))
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns
+
+
+def _replace_stamp(app) -> None:
+    """A new file (a new inode) under the stamp's name: every process's next event sees the change."""
+    path = _stamp_path(app)
+    draft = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    draft.write_text("users or tokens changed\n")
+    os.replace(draft, path)
+
+
 def _columns() -> list[str]:
     return [column.key for column in User.__mapper__.column_attrs]
 
@@ -81,6 +108,10 @@ def socket_user(user_id: int, auth_version: int | None, token_id: int | None) ->
     """The user a socket acts for, or None once its session (auth version) or token is no longer
     valid or the account is gone."""
     cache = cache_of(current_app)
+    stamp = _stamp(current_app)
+    if stamp != cache.stamp:  # another process of this machine changed users or tokens
+        cache.forget(everything=True)
+        cache.stamp = stamp
     generation = cache.generation
     values = cache.users.get(user_id)
     if values is None:
@@ -136,6 +167,7 @@ def _committed(session) -> None:
         return
     # Once more after the commit (an event may have read the old row in between), then everywhere.
     cache_of(current_app).forget(pending["users"], pending["tokens"], pending["everything"])
+    _replace_stamp(current_app)
     if socketio.server is not None:
         socketio.server.manager.auth_changed(sorted(pending["users"]), sorted(pending["tokens"]),
                                              pending["everything"])
