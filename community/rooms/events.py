@@ -237,14 +237,14 @@ def on_leave(user, payload):
 def on_send(user, payload):
     _only(payload, "room_id", "body", "client_id")
     room = _room(user, payload)  # post_message asks "room.post" (mutes, slow mode)
-    room_id = room.id
+    room_id, user_id = room.id, user.id  # read before the commit expires them (no reloads)
     if not presence().is_in(room_id, request.sid):  # the `join` event made the membership already
         services.join(user, room)
     sent, created = messages.post_message_dict(user, room, {"body": payload.get("body"),
                                                             "client_id": payload.get("client_id")})
     if created:
         emit("message", sent, to=room_channel(room_id))
-        _after_send(user.id, sent)
+        _after_send(user_id, sent)
     return {"id": sent["id"]}
 
 
