@@ -270,7 +270,7 @@ def search(args):
     healthy, returns the highest healthy rate. Doubles from RATE_STEPS[0] until a step fails, then
     halves the gap --refine times (3 times: within 1/16 of a doubling)."""
     good, bad = None, None
-    for rate in RATE_STEPS[:args.max_steps]:
+    for rate in [step * args.first_rate / RATE_STEPS[0] for step in RATE_STEPS][:args.max_steps]:
         if not (yield rate):
             bad = rate
             break
@@ -278,7 +278,7 @@ def search(args):
     if good is None or bad is None:
         return good
     for _ in range(args.refine):
-        middle = round((good + bad) / 2)
+        middle = round((good + bad) / 2, 2)
         if middle in (good, bad):
             break
         if (yield middle):
@@ -324,8 +324,13 @@ def run_load(setups: list[Setup], args, search_size: int | None) -> dict:
             for setup in setups:
                 # Warm-up, not reported: first requests load templates, Markdown, database connections.
                 setup.measure(args.rate, 2, " (warm-up)")
-            for setup in setups:
-                setup.measure(args.rate, args.seconds)
+            measured = {setup.name: setup.measure(args.rate, args.seconds) for setup in setups}
+            bare = measured.get("bare")
+            for name, row in measured.items():
+                if bare and name != "bare":
+                    print(f"  {name} / bare at N={size}, {args.rate:g} msg/s: deliveries/s "
+                          f"{row['deliveries_s'] / bare['deliveries_s']:.0%}, p50 {row['p50'] / bare['p50']:.2f}x, "
+                          f"p99 {row['p99'] / bare['p99']:.2f}x", flush=True)
             if size == search_size:
                 sustainable = interleaved_search([s for s in setups if s.name != "app 2 procs PG+Redis"], args)
         finally:
@@ -335,7 +340,7 @@ def run_load(setups: list[Setup], args, search_size: int | None) -> dict:
     if search_size:
         for name, rate in sustainable.items():
             print(f"sustainable rate ({name}, N={search_size}, p99 <= {P99_LIMIT_MS} ms, nothing lost): "
-                  f"{rate if rate is not None else 'below ' + str(RATE_STEPS[0])} msg/s")
+                  f"{rate if rate is not None else 'below ' + str(args.first_rate)} msg/s")
         bare = sustainable.get("bare")
         for name, rate in sustainable.items():
             if name != "bare" and bare and rate is not None:
@@ -411,6 +416,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20, help="messages per second, all senders together")
     parser.add_argument("--seconds", type=float, default=10, help="sending time per case")
     parser.add_argument("--step-seconds", type=float, default=5, help="sending time per step of the rate search")
+    parser.add_argument("--first-rate", type=float, default=RATE_STEPS[0],
+                        help="the search's first rate (msg/s), doubled from there (lower on a busy machine)")
     parser.add_argument("--max-steps", type=int, default=len(RATE_STEPS), help="at most this many rate steps")
     parser.add_argument("--refine", type=int, default=3, help="bisection steps after the first failing rate")
     parser.add_argument("--retries", type=int, default=1, help="measure a failing rate step again this often")
@@ -426,7 +433,7 @@ def main() -> None:
     parser.add_argument("--profile-seconds", type=float, default=8, help="sending (and sampling) time per rate")
     parser.add_argument("--sockets", type=int, default=5000, help="connected sockets of the `sockets` mode")
     parser.add_argument("--sockets-rate", type=float, default=5, help="msg/s delivered to them once")
-    parser.add_argument("--churn", type=int, default=400, help="sockets that come and go in the `churn` mode")
+    parser.add_argument("--churn", type=int, default=200, help="sockets that come and go in the `churn` mode")
     args = parser.parse_args()
     args.sizes = [100] if args.quick else [int(size) for size in args.sizes.split(",")]
     args.profile_rates = [float(rate) for rate in args.profile_rates.split(",")]
