@@ -6,14 +6,19 @@ deliveries/s, fan-out latency p50/p99 (send -> receipt), lost deliveries (acked 
 received) and stored messages (found again by `sync`; must equal the acked ones). Setups:
 
 - `bare`: bench/bare_broadcast.py, Flask-SocketIO without a database: the ceiling;
-- `app 1 proc`: the application on SQLite, one process;
-- `app 2 procs`: two application processes on PostgreSQL (scratch database `bench_realtime`) and
+- `app1`: the application on SQLite, one process;
+- `before`: the application as of --baseline (a commit or branch, from `git archive`), like app1;
+- `app2`: two application processes on PostgreSQL (scratch database `bench_realtime`) and
   Redis (db 9, flushed), receivers and senders split across both.
 
-Each is served as in production: gunicorn, one gevent worker (docs/deploy.md). Then, for the bare
-server and the one-process application, the rate is doubled (5, 10, 20, 40 ... msg/s) until a step
-fails (p99 > 250 ms or anything lost), then the gap to the last healthy rate is bisected (--refine);
-the highest healthy rate is the sustainable one, and the application's share of the bare rate is printed.
+Each is served as in production: gunicorn, one gevent worker (docs/deploy.md). All chosen setups run
+at once and are measured in turn, so that the rest of a shared machine's work falls on all alike.
+Then, for the one-process setups, the rate is doubled (from --first-rate: 5, 10, 20, 40 ... msg/s)
+until a step fails (p99 > 250 ms or anything lost), then the gap to the last healthy rate is bisected
+(--refine), one step of each setup in turn; the highest healthy rate is the sustainable one, and each
+setup's share of the bare rate is printed. Further modes (--modes): `profile` (py-spy: where a sent
+message's server time goes), `sockets` (5,000 sockets, the worker's RSS), `churn` (sockets that leave
+mid-join and mid-message; tracebacks in the server log). docs/realtime.md, "Load", has the figures.
 
 Receivers and senders (bench/realtime_clients.py) speak Engine.IO/Socket.IO frames directly over
 wsproto on asyncio (python-socketio's client costs too much CPU per delivery), many connections per
@@ -21,7 +26,7 @@ process; the receivers in separate processes.
 Everything runs on 127.0.0.1; every server started here is stopped at the end.
 
 Run: .venv/bin/python bench/realtime_load.py [--quick] [--sizes 100,500,1000] [--rate 20] [--seconds 10]
-     [--setups bare,app1,before,app2] [--baseline main] [--modes load,profile,sockets]
+     [--setups bare,app1,before,app2] [--baseline main] [--modes load,profile,sockets,churn]
 """
 import argparse
 import asyncio
