@@ -190,7 +190,7 @@ class Receivers:
             process.start()
             self.pipes.append(parent)
             self.processes.append(process)
-        answers = self._ask_all(None, timeout=300)
+        answers = self._ask_all(None, timeout=max(300, count * 0.3))  # 5,000 joins on a busy machine take minutes
         self.connected = sum(a[1] for a in answers)
         self.failures = sum(a[2] for a in answers)
 
@@ -276,3 +276,40 @@ async def count_stored(sender: SocketIOConnection, tag: str, after_id: int) -> i
             break
         after_id = ack["messages"][-1]["id"]
     return stored
+
+
+# ---- churn: sockets that go away during a join or while messages arrive ----
+
+async def churn(ports: list[int], token: str | None, count: int, seconds: float = 6.0) -> None:
+    """`count` sockets come and go, CONNECT_BATCH at a time, while a sender sends: half close their
+    connection right after sending `join` (before the ack), half after joining, while messages are on
+    their way to them; every other one without a websocket close frame (the TCP connection reset)."""
+    import random
+
+    auth = {"token": token} if token else None
+
+    async def one(index: int) -> None:
+        connection = SocketIOConnection(ports[index % len(ports)])
+        try:
+            await connection.open(auth)
+            if index % 2:
+                connection._send_text("421" + json.dumps(["join", {"room_id": ROOM_ID}]))
+                await asyncio.sleep(random.uniform(0, 0.01))
+            else:
+                await connection.call("join", {"room_id": ROOM_ID})
+                await asyncio.sleep(random.uniform(0, 1))
+        except (ConnectionError, OSError, asyncio.TimeoutError):
+            pass
+        finally:
+            if index % 4 < 2 and connection.writer is not None:
+                connection.writer.transport.abort()
+            connection.close()
+
+    sending = asyncio.create_task(send_step(ports, token, uuid.uuid4().hex[:8], 10, seconds))
+    await asyncio.sleep(1)  # the senders are in and sending
+    for start in range(0, count, CONNECT_BATCH):
+        await asyncio.gather(*(one(index) for index in range(start, min(count, start + CONNECT_BATCH))))
+    try:
+        await sending
+    except (ConnectionError, OSError, asyncio.TimeoutError):
+        pass  # the log is what counts here, not the deliveries

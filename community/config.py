@@ -133,6 +133,9 @@ class Config:
     # A room's `presence` goes out at most once per PRESENCE_INTERVAL seconds (the last change
     # included); with REDIS_URL the entries of a process that died vanish after PRESENCE_TTL seconds.
     PRESENCE_INTERVAL = float(os.environ.get("PRESENCE_INTERVAL", 1.0))
+    # Mentions and live matches of a sent message run in a greenlet of their own, after the ack
+    # (community/rooms/events.py); off: inline, in the same order, before the ack.
+    SOCKET_AFTER_ACK_BACKGROUND = _flag("SOCKET_AFTER_ACK_BACKGROUND", True)
     PRESENCE_TTL = int(os.environ.get("PRESENCE_TTL", 60))
 
     # Operations (docs/operations.md). Logs: JSON lines on stdout (LOG_FORMAT=text for plain lines).
@@ -167,6 +170,7 @@ class TestConfig(Config):
     TRUSTED_HOSTS_EXTRA = ""
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
     PRESENCE_INTERVAL = 0.0  # every join and leave announced at once
+    SOCKET_AFTER_ACK_BACKGROUND = False  # the test client reads a `match` right after the ack
     # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.
     JOBS_BACKEND = "memory"
     JOBS_IMMEDIATE = False

@@ -9,6 +9,7 @@ other characters than letters and digits collapsed to dots: "Sabine Krüger" is 
 """
 import re
 import unicodedata
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -31,8 +32,10 @@ _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"
 BARE_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> str:
-    """Sanitised HTML for `text`; safe to insert into a page as is."""
+    """Sanitised HTML for `text`; safe to insert into a page as is. The last few renderings are kept:
+    a message posted is rendered for the link check, then again for its broadcast and its ack."""
     html = _markdown.render(text or "")
     return nh3.clean(
         html,

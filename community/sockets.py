@@ -6,6 +6,8 @@ message queue like `close_room`, marked to end the sockets: each process disconn
 the channel, then closes it. Without a queue, the one process does both itself. `leave_channel(channel,
 room)` travels the same way: every socket in `channel` (one user's sockets) leaves `room`, and each
 function registered with `on_leave` hears (sid, room) in the process holding the socket.
+`auth_changed(user_ids, token_ids)` tells the other processes which users and tokens changed, so that
+they forget what they cached about them (community/rooms/auth_cache.py) before the sockets' next event.
 """
 import socketio
 from socketio.base_manager import BaseManager
@@ -46,8 +48,20 @@ def _run_leave_hooks(sids: list, room: str) -> None:
             hook(sid, room)
 
 
+def _forget_auth(manager, message: dict) -> None:
+    if manager.app is None:
+        return
+    from community.rooms.auth_cache import cache_of
+
+    change = message["auth_changed"]
+    cache_of(manager.app).forget(change["users"], set(change["tokens"]), change["everything"])
+
+
 class LocalManager(socketio.Manager):
     app = None
+
+    def auth_changed(self, user_ids: list, token_ids: list, everything: bool = False) -> None:
+        """Nothing to tell: the one process forgot the change when it was flushed."""
 
     def end_channel(self, room: str, namespace: str = NAMESPACE) -> None:
         _end_local(self, room, namespace)
@@ -72,7 +86,15 @@ class RedisManager(socketio.RedisManager):
         self._handle_close_room(message)
         self._publish(message)
 
+    def auth_changed(self, user_ids: list, token_ids: list, everything: bool = False) -> None:
+        # Through the queue's one channel, so it arrives before the `end_channel` that follows it.
+        self._publish({"method": "close_room", "room": None, "namespace": NAMESPACE, "host_id": self.host_id,
+                       "auth_changed": {"users": user_ids, "tokens": token_ids, "everything": everything}})
+
     def _handle_close_room(self, message: dict) -> None:
+        if message.get("auth_changed"):  # not a close: other processes changed users or tokens
+            _forget_auth(self, message)
+            return
         namespace = message.get("namespace") or NAMESPACE
         if message.get("leave_room"):  # not a close: the channel's sockets leave one room
             _leave_local(self, message.get("room"), message["leave_room"], namespace)

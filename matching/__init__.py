@@ -7,7 +7,7 @@ each design choice and the speed figures.
 from matching.evaluate import Evaluation, evaluate
 from matching.index import MatchIndex, TextAnalysis
 from matching.records import Match, Record, RecordFormatError, read_records
-from matching.text import MAX_TEXT_CHARS
+from matching.text import MAX_TEXT_CHARS, content_words
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -17,6 +17,7 @@ __all__ = [
     "Record",
     "RecordFormatError",
     "TextAnalysis",
+    "content_words",
     "evaluate",
     "read_records",
 ]

@@ -65,6 +65,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text[:MAX_TEXT_CHARS]))
 
 
+def content_words(text: str) -> list[str]:
+    """The folded words of `text` that may carry meaning (is_indexable), in order: how much a short
+    text says, before any analysis."""
+    return [word for word in map(fold, words(text)) if is_indexable(word)]
+
+
 def count_words(texts: Iterable[str]) -> Counter[str]:
     """How often each surface word occurs in `texts`."""
     counts: Counter[str] = Counter()

@@ -6,10 +6,12 @@ answers with an ack: {"ok": true, ...} or {"error": {"code", "message", "fields"
 committed before they are broadcast. Socket.IO rooms: `room:<id>` per conversation, `user:<id>` per
 user (every connection of the user joins it; notifications go there).
 """
+import logging
 from datetime import datetime
 from functools import wraps
 
 from flask import current_app, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
@@ -24,13 +26,15 @@ from community.moderation.live import refuse_socket
 from community.moderation.state import forget_sanctions
 from community.notifications.services import user_channel
 from community.rooms import live, messages, services
+from community.rooms.auth_cache import socket_user
 from community.rooms.messages import message_to_dict
-from community.rooms.models import Room
+from community.rooms.models import Message, Room
 from community.rooms.presence import presence, room_channel
 from community.rooms.ratelimit import allow
 from community.signals import api_token_revoked, sessions_ended
 from community.validation import JSON_MAX_DEPTH, MAX_ID, json_problem
 
+logger = logging.getLogger(__name__)
 SOCKET_USER = "socket_user_id"
 # Characters of text in one event's payload; a message body (BODY_MAX) and its fields fit easily.
 SOCKET_PAYLOAD_MAX = 16_000
@@ -103,11 +107,10 @@ def on_disconnect(*_reason):
 
 def _socket_user() -> User:
     """The socket's user, while the session or token it was opened with is valid: a logout, password
-    change or reset elsewhere bumps the user's auth version, a revoked token is gone (primary-key reads)."""
-    user = db.session.get(User, session.get(SOCKET_USER) or 0)
-    token_id = session.get(SOCKET_TOKEN)
-    if user is None or not user.is_active or user.auth_version != session.get(SOCKET_AUTH_VERSION) \
-            or (token_id is not None and db.session.get(ApiToken, token_id) is None):
+    change or reset elsewhere bumps the user's auth version, a revoked token is gone. Checked on every
+    event against the process's cache, which every such change empties (community/rooms/auth_cache.py)."""
+    user = socket_user(session.get(SOCKET_USER) or 0, session.get(SOCKET_AUTH_VERSION), session.get(SOCKET_TOKEN))
+    if user is None:
         raise SocketError("unauthenticated", _("Please log in."))
     return user
 
@@ -203,10 +206,18 @@ def _only(payload: dict, *names: str) -> dict:
     return payload
 
 
+def _still_connected() -> bool:
+    """Whether the event's socket is still connected: one that went away while its event waited for the
+    database is gone from the manager (and from presence, on_disconnect ran), and must not come back."""
+    return socketio.server.manager.is_connected(request.sid, request.namespace or "/")
+
+
 @handler("join")
 def on_join(user, payload):
     room = _room(user, _only(payload, "room_id"))
     services.join(user, room)
+    if not _still_connected():  # nobody hears the ack; nothing to enter
+        return {}
     join_room(room_channel(room.id))
     presence().enter(room.id, request.sid, user.id, user.display_name)
     presence().announce(room.id)
@@ -226,22 +237,51 @@ def on_leave(user, payload):
 def on_send(user, payload):
     _only(payload, "room_id", "body", "client_id")
     room = _room(user, payload)  # post_message asks "room.post" (mutes, slow mode)
-    if not presence().is_in(room.id, request.sid):  # the `join` event made the membership already
+    room_id, user_id = room.id, user.id  # read before the commit expires them (no reloads)
+    if not presence().is_in(room_id, request.sid):  # the `join` event made the membership already
         services.join(user, room)
-    message, created = messages.post_message(user, room, {"body": payload.get("body"),
-                                                          "client_id": payload.get("client_id")})
+    sent, created = messages.post_message_dict(user, room, {"body": payload.get("body"),
+                                                            "client_id": payload.get("client_id")})
     if created:
-        emit("message", message_to_dict(message), to=room_channel(room.id))
-        messages.notify_mentions(user, message, _message_url(message))
-        matches = live.question_matches(user, room, message)
-        if matches:
-            emit("match", {"room_id": room.id, "message_id": message.id, "text": _("This might help: …"),
-                           "matches": matches}, to=request.sid)
-    return {"id": message.id}
+        emit("message", sent, to=room_channel(room_id))
+        _after_send(user_id, sent)
+    return {"id": sent["id"]}
 
 
-def _message_url(message) -> str:
-    return url_for("rooms.show", room_id=message.room_id, _anchor=f"message-{message.id}")
+def _after_send(user_id: int, sent: dict) -> None:
+    """Mentions and a question's live matches, after the broadcast and outside the sender's ack: in a
+    greenlet of their own (SOCKET_AFTER_ACK_BACKGROUND; the test client reads events right after the ack,
+    so the tests run them inline), and only for a message that can have any (an @handle; a question
+    with substance, live.worth_matching)."""
+    mentions, question = messages.may_mention(sent["body"]), live.worth_matching(sent["body"])
+    if not (mentions or question):
+        return
+    work = (current_app._get_current_object(), request.environ, request.sid, str(get_locale()), user_id,
+            sent["id"], mentions, question)
+    if current_app.config["SOCKET_AFTER_ACK_BACKGROUND"]:
+        socketio.start_background_task(_after_send_work, *work)
+    else:
+        _after_send_work(*work)
+
+
+def _after_send_work(app, environ, sid, locale, user_id, message_id, mentions, question) -> None:
+    # The socket's request context, as in the handler: url_for, and the sender's language for `match`.
+    with app.request_context(environ), force_locale(locale):
+        try:
+            user, message = db.session.get(User, user_id), db.session.get(Message, message_id)
+            if mentions:
+                messages.notify_mentions(user, message, url_for("rooms.show", room_id=message.room_id,
+                                                                _anchor=f"message-{message.id}"))
+            matches = live.question_matches(user, message.room, message) if question else []
+            if matches:
+                socketio.emit("match", {"room_id": message.room_id, "message_id": message.id,
+                                        "text": _("This might help: …"), "matches": matches},
+                              to=sid, namespace="/")
+        except Exception:  # the message is stored and delivered; only its extras are lost
+            db.session.rollback()
+            if not app.config["SOCKET_AFTER_ACK_BACKGROUND"]:
+                raise
+            logger.exception("mentions or live matches of message %s failed", message_id)
 
 
 def _page(found: tuple[list, bool]) -> dict:

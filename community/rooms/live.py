@@ -21,6 +21,7 @@ from community.rooms.models import PARTNER, Message, Room, RoomMember
 from community.search import services as search
 from community.suggestions import engine as matching
 from community.taxonomy import TOPIC_BY_SLUG
+from matching import content_words
 
 ROOM_CONTEXT_MESSAGES = 20
 ROOM_MATCHES_SECONDS = 10.0
@@ -33,6 +34,9 @@ QUESTION_WORDS = frozenset({
     "who", "how", "what", "where", "when", "why", "which", "does", "do", "is", "are", "can", "has", "anyone",
 })
 _FIRST_WORD = re.compile(r"\w+", re.UNICODE)
+# A question needs this many words that can carry meaning (no stop words) to be worth a search:
+# "Wie geht es?" has one and finds nothing; "Wer kennt sich mit der E-Akte aus?" has two.
+SUBSTANCE_WORDS = 2
 
 
 def looks_like_question(text: str) -> bool:
@@ -42,6 +46,11 @@ def looks_like_question(text: str) -> bool:
         return True
     first = _FIRST_WORD.search(text)
     return first is not None and first.group(0).lower() in QUESTION_WORDS
+
+
+def worth_matching(text: str) -> bool:
+    """A question with substance: only such a message gets live matches (the search is the costly part)."""
+    return looks_like_question(text) and len(set(content_words(text or ""))) >= SUBSTANCE_WORDS
 
 
 def _hit_to_dict(hit, room: Room) -> dict:
@@ -127,7 +136,7 @@ def room_matches(viewer, room: Room) -> list[dict]:
 
 
 def question_matches(viewer, room: Room, message: Message) -> list[dict]:
-    """Matches for a message that reads like a question; [] for any other message."""
-    if not looks_like_question(message.body):
+    """Matches for a message that reads like a question with substance; [] for any other message."""
+    if not worth_matching(message.body):
         return []
     return _for_viewer(_matches(viewer, room, message.body), viewer)

@@ -73,21 +73,37 @@ def _existing(user, client_id: str) -> Message | None:
 
 def post_message(user, room: Room, data: dict) -> tuple[Message, bool]:
     """Store a message; (message, created). The same client_id again returns the stored message."""
+    message, created, _sent = _store(user, room, data)
+    return message, created
+
+
+def post_message_dict(user, room: Room, data: dict) -> tuple[dict, bool]:
+    """post_message for the socket: the stored message as message_to_dict gives it, taken between the
+    flush and the commit, so that the commit's expiry costs no reloads of the message, its room and its
+    author before the broadcast."""
+    message, created, sent = _store(user, room, data)
+    return (sent if created else message_to_dict(message)), created
+
+
+def _store(user, room: Room, data: dict) -> tuple[Message, bool, dict | None]:
     policy.require(user, "room.post", room)
     values = _clean(MESSAGE_SCHEMA, data)
     _check_links(user, values["body"])
     client_id = values["client_id"] or None
     message = Message(room_id=room.id, author_id=user.id, body=values["body"], client_id=client_id)
+    message.author = user
     db.session.add(message)
     try:
+        db.session.flush()
+        sent = message_to_dict(message)
         db.session.commit()
     except IntegrityError:  # a retry: (author, client_id) is unique, so the first send's message stands
         db.session.rollback()
         existing = _existing(user, client_id) if client_id else None
         if existing is None:
             raise
-        return _same_room(existing, room), False
-    return message, True
+        return _same_room(existing, room), False, None
+    return message, True, sent
 
 
 def _check_links(user, body: str) -> None:
@@ -165,6 +181,11 @@ def delete_message(user, message: Message) -> Message:
     message.deleted_at = utcnow()
     db.session.commit()
     return message
+
+
+def may_mention(body: str) -> bool:
+    """Whether a message names any @handle: only then are the room's members looked up."""
+    return bool(mentioned_handles(body))
 
 
 def notify_mentions(author, message: Message, url: str) -> list[int]:
