@@ -17,6 +17,7 @@ from flask import current_app, url_for
 from community.auth.models import User
 from community.extensions import db
 from community.organisations.models import Organisation
+from community.profiles.visibility import Described, can_see
 from community.rooms.models import PARTNER, Message, Room, RoomMember
 from community.search import services as search
 from community.suggestions import engine as matching
@@ -58,6 +59,8 @@ def _hit_to_dict(hit, room: Room) -> dict:
         "score": round(hit.score, 4),
         "terms": list(hit.terms)[:5],
         "organisation": {"id": organisation.id, "name": organisation.name},
+        # The room's matches are cached for every viewer: each is filtered by who reads them (_for_viewer).
+        "visibility": getattr(hit.item, "visibility", "public"),
         # What one click does: add the organisation's members here, or ask it to get in touch.
         "action": "invite" if not room.is_open else "contact",
         "contact_url": url_for("suggestions.new_contact", to=organisation.id,
@@ -96,8 +99,10 @@ def _matches(viewer, room: Room, text: str) -> list[dict]:
 
 
 def _for_viewer(matches: list[dict], viewer) -> list[dict]:
-    """Without the viewer's own organisation: nobody needs to be told about themselves."""
-    return [match for match in matches if match["organisation"]["id"] != viewer.organisation_id][:SHOWN]
+    """Without the viewer's own organisation (nobody needs to be told about themselves) and without what
+    the viewer may not see: the cached matches were found with another viewer's rights."""
+    return [match for match in matches if match["organisation"]["id"] != viewer.organisation_id
+            and can_see(viewer, Described(match["organisation"]["id"], match["visibility"]))][:SHOWN]
 
 
 def room_context(room: Room) -> str:
