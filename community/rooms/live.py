@@ -114,6 +114,20 @@ def room_context(room: Room) -> str:
     return "\n".join([title, room.description or "", *topics, *reversed(bodies)])[:matching.MAX_QUERY_CHARS]
 
 
+class _AnyMember:
+    """Whom a room's shared matches are found for: any signed-in member of no organisation and no role, so
+    the cache holds only what every reader of the room may see (a consultant filling it first would
+    otherwise fill it with entries kept inside their organisations)."""
+
+    id = organisation_id = None
+    role = "member"
+    is_authenticated = is_active = True
+    is_anonymous = False
+
+
+_ANY_MEMBER = _AnyMember()
+
+
 def _cache() -> dict:
     return current_app.extensions.setdefault(EXTENSION, {"lock": threading.Lock(), "rooms": {}})
 
@@ -125,7 +139,7 @@ def room_matches(viewer, room: Room) -> list[dict]:
     with cache["lock"]:
         cached = cache["rooms"].get(room.id)
     if cached is None or now - cached[0] >= ROOM_MATCHES_SECONDS:
-        cached = (now, _matches(viewer, room, room_context(room)))
+        cached = (now, _matches(_ANY_MEMBER, room, room_context(room)))
         with cache["lock"]:
             cache["rooms"][room.id] = cached
     return _for_viewer(cached[1], viewer)
