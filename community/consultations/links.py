@@ -30,9 +30,10 @@ def resolve(link: dict):
     return None if kind is None else db.session.get(kind.model, link["id"])
 
 
-def describe(link: dict, viewer) -> dict:
+def describe(link: dict, viewer=None) -> dict:
     """The link with the title and page of its target ("" when the target is gone or the viewer may not
-    see it: a consultant may point at a need that only its organisation and the centre see)."""
+    see it: a consultant may point at a need that only its organisation and the centre see; without a
+    viewer, as a logged-out visitor)."""
     row = resolve(link)
     kind = LINK_KINDS.get(link["kind"])
     if row is not None and not kind.visible(viewer, row):
