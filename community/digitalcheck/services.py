@@ -223,7 +223,7 @@ def counted_organisations():
 def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | None]]:
     """Median and quartiles per group ({name: (column, value)}: population class, Land) and dimension over
     the latest submitted assessment of every other verified organisation with that value (each organisation
-    once); None for a dimension with fewer than k = 5 peers.
+    once: one latest assessment each, `_submit`); None for a dimension with fewer than k = 5 peers.
 
     Every group reads one range of a covering index (is_latest, class or Land, dimension, score), all groups
     in one statement: PostgreSQL takes percentile_cont there; SQLite counts per dimension, then fetches only
@@ -239,7 +239,6 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
                          AssessmentScore.organisation_id != assessment.organisation_id,
                          AssessmentScore.organisation_id.in_(counted))
                   for name, (column, value) in groups.items()}  # built once: expressions cost
-    organisations = sa.func.count(sa.distinct(AssessmentScore.organisation_id)).label("organisations")
 
     if db.engine.dialect.name == "postgresql":
         def within(fraction):
@@ -247,18 +246,17 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
 
         statement = sa.union_all(*[
             sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"),
-                      organisations, within(0.25), within(0.5), within(0.75)).where(*conditions[name])
+                      within(0.25), within(0.5), within(0.75)).where(*conditions[name])
             .group_by(AssessmentScore.dimension) for name in groups])
-        for name, slug, peers, distinct, p25, p50, p75 in db.session.execute(statement):
-            if slug in found[name] and min(peers, distinct) >= scoring.K_ANONYMITY:
+        for name, slug, peers, p25, p50, p75 in db.session.execute(statement):
+            if slug in found[name] and peers >= scoring.K_ANONYMITY:
                 found[name][slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1),
                                      "p75": round(p75, 1)}
         return found
-    counts = {(name, slug): peers for name, slug, peers, distinct in db.session.execute(sa.union_all(*[
-        sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"),
-                  organisations)
+    counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
+        sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
         .where(*conditions[name]).group_by(AssessmentScore.dimension) for name in groups]))
-        if slug in found[name] and min(peers, distinct) >= scoring.K_ANONYMITY}
+        if slug in found[name] and peers >= scoring.K_ANONYMITY}
     if not counts:
         return found
     parts = []
