@@ -51,7 +51,8 @@ def fill(needs: int, assessments: int, rng: random.Random) -> None:
     insert(Organisation, ({"id": i, "name": f"Gemeinde {i}", "kind": "municipality", "org_type": "gemeinde",
                            "land": rng.choice(LAENDER).slug, "population_class": rng.choice(POPULATION_CLASSES).slug,
                            "description": "", "description_visibility": "public", "website": "", "contact_email": "",
-                           "contact_visibility": "members", "verified": False, "is_demo": False,
+                           # verified: the Digital-Check medians count verified organisations only
+                           "contact_visibility": "members", "verified": True, "is_demo": False,
                            "created_at": now, "updated_at": now} for i in range(1, organisations + 1)))
     topics = [t.slug for t in TOPICS]
     insert(Need, ({"id": i, "organisation_id": rng.randint(1, organisations), "title": f"Bedarf {i}", "body": "",

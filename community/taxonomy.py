@@ -139,6 +139,15 @@ VISIBILITIES = (
 )
 VISIBILITY_BY_SLUG = _index(VISIBILITIES)
 
+# Needs and offers may also be kept inside the organisation: its members and, where it shares with the
+# competence centre, the centre's consultants (community/profiles/visibility.py). A need can reveal a
+# weakness (no backup, no security officer) that organisation descriptions and contacts never do.
+ENTRY_VISIBILITIES = (
+    *VISIBILITIES,
+    Choice("organisation", _l("my organisation only")),
+)
+ENTRY_VISIBILITY_BY_SLUG = _index(ENTRY_VISIBILITIES)
+
 # Platform roles (User.role) and the organisation-relative org_admin flag. A consultant works for the
 # competence centre that runs the platform (consultations, reviews of good examples, insights).
 ROLES = ("member", "org_admin", "consultant", "moderator", "admin")

@@ -14,7 +14,7 @@ from tests.factories import make_org, make_user
 
 
 def _towns(count, **fields):
-    return [make_org(**fields) for _ in range(count)]
+    return [make_org(verified=True, **fields) for _ in range(count)]  # only verified ones count as peers
 
 
 def test_the_model_shifts_maturity_by_size_class_and_marks_demo_rows(app):

@@ -97,7 +97,7 @@ def test_other_organisations_do_not_see_an_assessment(client, town):
 
 
 def _peer_town(level: int, **fields):
-    peer = make_org(**fields)
+    peer = make_org(verified=True, **fields)  # only verified organisations count as peers
     answers = {q: level for q in services.questionnaire().questions}
     return services.create(make_user(peer), answers, submit=True, show_to_peers=True)
 

@@ -18,7 +18,7 @@ def centre(app):
 
 def _assessments(population_class: str, n: int, score: float):
     for _ in range(n):
-        org = make_org(population_class=population_class)
+        org = make_org(population_class=population_class, verified=True)  # only verified ones are counted
         db.session.add(Assessment(organisation_id=org.id, status="submitted", questionnaire_version="1",
                                   is_latest=True, scores={"strategie": score}))
     db.session.commit()

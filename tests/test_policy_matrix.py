@@ -199,3 +199,10 @@ def test_an_assessment_not_shared_stays_with_its_organisation(world):
 def test_companies_may_not_file_a_digital_check(world):
     company = make_org(kind="company", org_type="hersteller")
     assert not policy.can(make_user(company), "digitalcheck.create", company)
+
+
+def test_a_need_kept_inside_the_organisation_is_seen_by_its_members_only(world):
+    # Platform admins act as consultants: they too see it only where the organisation shares with the centre.
+    users, targets = world
+    inside = make_need(targets["organisation"], visibility="organisation")
+    assert {role for role in ROLES if policy.can(users[role], "entry.view", inside)} == OWN_ORG

@@ -13,13 +13,15 @@ class LinkKind:
     model: type
     url: Callable[[object], str]
     title: Callable[[object], str]
+    visible: Callable[[object, object], bool]  # (viewer, row): may the viewer read its title?
 
 
 LINK_KINDS: dict[str, LinkKind] = {}
 
 
-def register_link_kind(kind: str, model, url, title=lambda row: row.title) -> None:
-    LINK_KINDS[kind] = LinkKind(model, url, title)
+def register_link_kind(kind: str, model, url, title=lambda row: row.title,
+                       visible=lambda viewer, row: True) -> None:
+    LINK_KINDS[kind] = LinkKind(model, url, title, visible)
 
 
 def resolve(link: dict):
@@ -28,19 +30,26 @@ def resolve(link: dict):
     return None if kind is None else db.session.get(kind.model, link["id"])
 
 
-def describe(link: dict) -> dict:
-    """The link with the title and page of its target ("" when the target is gone)."""
+def describe(link: dict, viewer=None) -> dict:
+    """The link with the title and page of its target ("" when the target is gone or the viewer may not
+    see it: a consultant may point at a need that only its organisation and the centre see; without a
+    viewer, as a logged-out visitor)."""
     row = resolve(link)
     kind = LINK_KINDS.get(link["kind"])
+    if row is not None and not kind.visible(viewer, row):
+        row = None
     return {**link, "title": kind.title(row) if row else "", "url": kind.url(row) if row else ""}
 
 
 def _register_core_kinds() -> None:
     from community.forums.models import Thread
     from community.profiles.models import Need, Offer
+    from community.profiles.visibility import can_see
 
-    register_link_kind("need", Need, lambda row: url_for("profiles.show_entry", plural="needs", entry_id=row.id))
-    register_link_kind("offer", Offer, lambda row: url_for("profiles.show_entry", plural="offers", entry_id=row.id))
+    register_link_kind("need", Need, lambda row: url_for("profiles.show_entry", plural="needs", entry_id=row.id),
+                       visible=can_see)
+    register_link_kind("offer", Offer, lambda row: url_for("profiles.show_entry", plural="offers", entry_id=row.id),
+                       visible=can_see)
     register_link_kind("thread", Thread, lambda row: url_for("forums.thread", thread_id=row.id))
 
 

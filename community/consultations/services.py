@@ -339,7 +339,7 @@ def case_to_dict(case, viewer, detail: bool = True) -> dict:
         "scheduled_for": _timestamp(case.scheduled_for),
         "decline_reason": case.decline_reason,
         "advice": case.advice,
-        "recommendations": [links.describe(link) for link in case.recommendations],
+        "recommendations": [links.describe(link, viewer) for link in case.recommendations],
         "rating": case.rating,
         "rating_comment": case.rating_comment,
         "age_days": age_days(case),

@@ -31,6 +31,7 @@ def _peers(organisation, dimension, topics, limit):
 def _offers(organisation, dimension, topics, limit):
     """Offers the matching engine finds for the field's proposed (or adopted) needs."""
     from community.profiles.models import Offer
+    from community.profiles.visibility import can_see
     from community.suggestions import engine as matching
     from matching import Record
 
@@ -52,7 +53,9 @@ def _offers(organisation, dimension, topics, limit):
             if parsed is None or parsed[1] in seen:
                 continue
             offer = db.session.get(Offer, parsed[1])
-            if offer is None or offer.organisation_id == organisation.id or offer.visibility != "public" or offer.status != "open":
+            # Asked as nobody in particular: the recommendations land in the report, which may be passed on.
+            if offer is None or offer.organisation_id == organisation.id or not can_see(None, offer) \
+                    or offer.status != "open":
                 continue
             seen.add(parsed[1])
             found.append({"title": offer.title, "url": url_for("profiles.show_entry", plural="offers", entry_id=offer.id),

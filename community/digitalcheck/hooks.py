@@ -1,4 +1,5 @@
-"""The Digital-Check's hooks into other pages: the start page panel and the origin line on a need."""
+"""The Digital-Check's hooks into other pages: the start page panel, the origin line on a need and the
+sharing with the competence centre that the visibility of needs asks."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -6,6 +7,7 @@ from community import policy
 from community.digitalcheck import bp, services
 from community.digitalcheck.models import Assessment, AssessmentNeed
 from community.extensions import db
+from community.profiles.visibility import register_centre_sharing
 from community.signals import organisation_changed, records_bulk_changed
 from community.start.panels import register_panel
 
@@ -26,6 +28,15 @@ def load_status(user):
     return {"draft": None, "latest": latest, "result": services.result_of(latest)}
 
 
+def sharing_organisations():
+    """Organisations whose most recent Digital-Check is shared with the competence centre: their
+    consultants also see the needs and offers kept inside the organisation."""
+    newest = sa.select(sa.func.max(Assessment.id)).group_by(Assessment.organisation_id)
+    return sa.select(Assessment.organisation_id).where(Assessment.share_with_centre.is_(True),
+                                                       Assessment.id.in_(newest))
+
+
+register_centre_sharing(sharing_organisations)
 register_panel("digitalcheck", _l("Your Digital-Check"), "digitalcheck/_start_panel.html", load_status, order=50)
 
 

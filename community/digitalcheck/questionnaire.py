@@ -13,7 +13,7 @@ from flask import has_request_context
 from flask_babel import get_locale
 
 from community.profiles.catalogue import SERVICE_IDS
-from community.taxonomy import TOPIC_BY_SLUG
+from community.taxonomy import ENTRY_VISIBILITY_BY_SLUG, TOPIC_BY_SLUG
 
 DATA = Path(__file__).with_name("data") / "questionnaire.toml"
 LEVELS = range(5)
@@ -53,6 +53,9 @@ class NeedTemplate:
     text: Texts
     topics: tuple[str, ...]
     ozg_ids: tuple[int, ...]
+    # The visibility an adopted need starts with: "organisation" for what reveals a weakness
+    # (security, data protection, emergency preparedness, staffing), so a gap is never published unasked.
+    visibility: str = "public"
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,11 @@ def _need(raw, where: str) -> NeedTemplate | None:
     ozg_ids = raw.get("ozg_ids", [])
     if not isinstance(ozg_ids, list) or any(i not in SERVICE_IDS for i in ozg_ids):
         raise QuestionnaireError(f"{where}: ozg_ids must be ids of the OZG catalogue, got {ozg_ids!r}")
+    visibility = raw.get("visibility", "public")
+    if visibility not in ENTRY_VISIBILITY_BY_SLUG:
+        raise QuestionnaireError(f"{where}: visibility must be one of {sorted(ENTRY_VISIBILITY_BY_SLUG)}, got {visibility!r}")
     return NeedTemplate(_texts(raw, "title", where), _texts(raw, "text", where),
-                        _topics(raw.get("topics"), where), tuple(ozg_ids))
+                        _topics(raw.get("topics"), where), tuple(ozg_ids), visibility)
 
 
 def parse(data: dict) -> Questionnaire:

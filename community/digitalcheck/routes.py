@@ -173,8 +173,11 @@ def adopt(assessment_id: int):
     keys = request.form.getlist("needs")
     edits = {key: {"title": request.form.get(f"title-{key}", ""), "text": request.form.get(f"text-{key}", "")}
              for key in keys}
+    # Each need with the visibility chosen beside it; without a choice the template's default applies.
+    chosen = [{"key": key, "visibility": request.form[f"visibility-{key}"]} if f"visibility-{key}" in request.form
+              else key for key in keys]
     try:
-        needs = services.adopt(current_user, assessment, keys, edits)
+        needs = services.adopt(current_user, assessment, chosen, edits)
     except InvalidInput as error:
         for message in dict.fromkeys([error.message, *error.fields.values()]):
             flash(message, "error")

@@ -15,7 +15,8 @@ from community.extensions import db
 from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Organisation
 from community.pagination import paginate
-from community.validation import MAX_ID
+from community.taxonomy import ENTRY_VISIBILITY_BY_SLUG
+from community.validation import MAX_ID, OneOf
 
 # Answers at or below this level in a top Handlungsfeld propose the question's need.
 LOW_LEVEL = 1
@@ -212,10 +213,17 @@ def _interpolated(peers: int, at) -> dict:
     return {"peers": peers, "median": round(median, 1), "p25": round(quartiles[0], 1), "p75": round(quartiles[2], 1)}
 
 
+def counted_organisations():
+    """The organisations a k-anonymous figure counts: verified ones only. Anyone can register organisations,
+    so unverified ones would let a newcomer buy the k peers that unlock a figure (and read a real
+    organisation's score out of it); they still see the benchmark, they just never are a peer."""
+    return sa.select(Organisation.id).where(Organisation.verified.is_(True))
+
+
 def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | None]]:
     """Median and quartiles per group ({name: (column, value)}: population class, Land) and dimension over
-    the latest submitted assessment of every other organisation with that value; None for a dimension with
-    fewer than k = 5 peers.
+    the latest submitted assessment of every other verified organisation with that value (each organisation
+    once: one latest assessment each, `_submit`); None for a dimension with fewer than k = 5 peers.
 
     Every group reads one range of a covering index (is_latest, class or Land, dimension, score), all groups
     in one statement: PostgreSQL takes percentile_cont there; SQLite counts per dimension, then fetches only
@@ -226,8 +234,10 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
     if not groups:
         return found
 
+    counted = counted_organisations()
     conditions = {name: (AssessmentScore.is_latest.is_(True), column == value,
-                         AssessmentScore.organisation_id != assessment.organisation_id)
+                         AssessmentScore.organisation_id != assessment.organisation_id,
+                         AssessmentScore.organisation_id.in_(counted))
                   for name, (column, value) in groups.items()}  # built once: expressions cost
 
     if db.engine.dialect.name == "postgresql":
@@ -245,7 +255,8 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
         return found
     counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
         sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
-        .where(*conditions[name]).group_by(AssessmentScore.dimension) for name in groups])) if slug in found[name] and peers >= scoring.K_ANONYMITY}
+        .where(*conditions[name]).group_by(AssessmentScore.dimension) for name in groups]))
+        if slug in found[name] and peers >= scoring.K_ANONYMITY}
     if not counts:
         return found
     parts = []
@@ -294,7 +305,7 @@ def proposed_needs(assessment) -> list[dict]:
             proposals.append({
                 "key": question.id, "dimension": slug, "title": str(question.need.title),
                 "text": str(question.need.text), "topics": list(question.need.topics),
-                "ozg_ids": list(question.need.ozg_ids),
+                "ozg_ids": list(question.need.ozg_ids), "visibility": question.need.visibility,
             })
     return proposals
 
@@ -312,6 +323,33 @@ def result_of(assessment) -> dict:
     }
 
 
+_VISIBILITY = OneOf(ENTRY_VISIBILITY_BY_SLUG, required=True)
+
+
+def _adoption_choices(items: list) -> tuple[list, dict[str, str]]:
+    """The keys to adopt and the visibility chosen per key, from plain keys or {"key", "visibility"} objects
+    (a plain key takes its template's default); 400 naming the field for a malformed object or visibility."""
+    keys, visibilities, fields = [], {}, {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            keys.append(item)
+            continue
+        key = item.get("key")
+        label = str(key)[:50] if isinstance(key, str) else str(index)
+        if not isinstance(key, str) or not set(item) <= {"key", "visibility"}:
+            fields[f"needs.{label}"] = _l("Each need is a key or an object with key and visibility.")
+            continue
+        keys.append(key)
+        if "visibility" in item:
+            try:
+                visibilities[key] = _VISIBILITY.clean(item["visibility"])
+            except ValueError as error:
+                fields[f"needs.{label}.visibility"] = error.args[0]
+    if fields:
+        raise InvalidAnswers(_l("Some needs cannot be adopted."), fields)
+    return keys, visibilities
+
+
 def adopt(user, assessment, keys, edits: dict | None = None) -> list:
     """Turn proposals into ordinary needs of the organisation, linked back to the assessment."""
     from community.profiles import services as profiles
@@ -320,6 +358,7 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
         raise PermissionDenied(_l("You may not adopt needs for this organisation."))
     if not isinstance(keys, list) or not keys:
         raise InvalidAnswers(_l("Choose at least one proposed need."), {"needs": _l("Choose at least one.")})
+    keys, visibilities = _adoption_choices(keys)
     proposals = {p["key"]: p for p in proposed_needs(assessment)}
     taken = adopted_keys(assessment)
     fields = {}
@@ -338,7 +377,8 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
         if not isinstance(edit, dict):
             raise InvalidAnswers(_l("Some needs cannot be adopted."), {f"edits.{key}": _l("Must be an object.")})
         data = {"title": edit.get("title", proposal["title"]), "body": edit.get("text", proposal["text"]),
-                "topics": proposal["topics"], "ozg_ids": proposal["ozg_ids"], "visibility": "public"}
+                "topics": proposal["topics"], "ozg_ids": proposal["ozg_ids"],
+                "visibility": visibilities.get(key, proposal["visibility"])}
         try:
             data = profiles.validate_entry("need", data)
         except ValidationError as error:
@@ -422,7 +462,7 @@ def change_since_previous(assessment) -> dict | None:
 
 def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> list[dict]:
     """Organisations whose latest submitted assessment is at least two maturity levels ahead in this
-    dimension; only those that opted in to being shown; the same population class first. `latest`: the
+    dimension; only verified ones that opted in to being shown; the same population class first. `latest`: the
     organisation's latest submitted assessment when the caller has it already."""
     own = latest_submitted(organisation.id) if latest is False else latest
     own_score = (own.scores or {}).get(dimension) if own is not None else None
@@ -437,7 +477,7 @@ def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> l
         .join(Organisation, Organisation.id == AssessmentScore.organisation_id)
         .where(AssessmentScore.is_latest.is_(True), AssessmentScore.dimension == dimension,
                AssessmentScore.show_to_peers.is_(True), AssessmentScore.score >= threshold,
-               AssessmentScore.organisation_id != organisation.id)
+               AssessmentScore.organisation_id != organisation.id, Organisation.verified.is_(True))
         .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
     return [{"organisation_id": ident, "name": name, "score": score,
              "same_class": population_class is not None and population_class == organisation.population_class}
@@ -445,10 +485,12 @@ def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> l
 
 
 def aggregates(include_demo: bool = False) -> list[list]:
-    """The anonymised aggregates of the latest submitted assessments: [group, value, dimension, organisations,
-    median, p25, p75], only for groups of at least k = 5 organisations; "overall" is a dimension too."""
+    """The anonymised aggregates of the latest submitted assessments of verified organisations: [group, value,
+    dimension, organisations, median, p25, p75], only for groups of at least k = 5 organisations; "overall" is
+    a dimension too."""
     query = (sa.select(Assessment.scores, Assessment.overall, Organisation.population_class, Organisation.land)
-             .join(Organisation, Organisation.id == Assessment.organisation_id).where(Assessment.is_latest.is_(True)))
+             .join(Organisation, Organisation.id == Assessment.organisation_id)
+             .where(Assessment.is_latest.is_(True), Organisation.verified.is_(True)))
     if not include_demo:
         query = query.where(Assessment.is_demo.is_(False))
     groups: dict[tuple[str, str], dict[str, list[float]]] = {}

@@ -3,7 +3,9 @@ Digital-Check medians by dimension × population class and the weakest fields, c
 and their median age, and new needs per month.
 
 Aggregates over fewer than K_ANONYMITY organisations are suppressed (null), except the counts of open
-needs and of consultations, which identify nobody. Each app keeps the result at most
+needs and of consultations, which identify nobody; the medians read and count verified organisations only
+(each once), so registering organisations cannot unlock a figure. Needs kept inside their organisation
+still count in the open needs: a count names nobody. Each app keeps the result at most
 INSIGHTS_CACHE_SECONDS (10 s at most), so a change shows within that time.
 """
 import json
@@ -87,7 +89,8 @@ def _latest_assessments():
 def _dimension_medians(slugs) -> tuple[Medians, Medians, int]:
     rows = db.session.execute(
         sa.select(Assessment.scores, Organisation.population_class)
-        .join(Organisation, Organisation.id == Assessment.organisation_id).where(_latest_assessments())).all()
+        .join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(_latest_assessments(), Organisation.verified.is_(True))).all()
     cells: dict[tuple[str, str], list[float]] = {}
     overall: dict[str, list[float]] = {}
     for scores, population_class in rows:
@@ -110,19 +113,21 @@ def consultations() -> dict:
 
     now = utcnow()
     rows = db.session.execute(sa.select(Consultation.status, Consultation.organisation_id, Consultation.created_at,
-                                        Consultation.closed_at)).all()
+                                        Consultation.closed_at, Organisation.verified)
+                              .outerjoin(Organisation, Organisation.id == Consultation.organisation_id)).all()
     by_status = []
     for status in STATUSES:
         cases = [row for row in rows if row.status == status]
-        ages = [((row.closed_at or now) - row.created_at) / timedelta(days=1) for row in cases]
-        organisations = {row.organisation_id for row in cases}
+        # The medians read only verified organisations' cases: registered ones must not unlock them.
+        ages = [((row.closed_at or now) - row.created_at) / timedelta(days=1) for row in cases if row.verified]
+        organisations = {row.organisation_id for row in cases if row.verified}
         by_status.append({"status": status, "count": len(cases),
                           "median_age_days": round(median(ages), 1) if len(organisations) >= K_ANONYMITY else None})
     open_cases = [row for row in rows if row.status in OPEN_STATUSES]
-    open_ages = [(now - row.created_at) / timedelta(days=1) for row in open_cases]
+    open_ages = [(now - row.created_at) / timedelta(days=1) for row in open_cases if row.verified]
     return {"total": len(rows), "open": len(open_cases), "by_status": by_status,
             "median_open_age_days": round(median(open_ages), 1)
-            if len({row.organisation_id for row in open_cases}) >= K_ANONYMITY else None}
+            if len({row.organisation_id for row in open_cases if row.verified}) >= K_ANONYMITY else None}
 
 
 def _month_start(months_back: int):

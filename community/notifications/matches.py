@@ -15,6 +15,7 @@ from community.extensions import db
 from community.i18n import N_
 from community.notifications import services
 from community.notifications.models import MATCH, MatchNotice
+from community.profiles.visibility import seen_by_organisation
 from community.signals import entry_changed
 from community.suggestions import engine as matching
 
@@ -70,7 +71,8 @@ def notify_matches(entry) -> int:
     url = url_for("profiles.show_entry", plural=entry.record_prefix + "s", entry_id=entry.id)
     notified = 0
     for org_id in matching_organisations(entry):
-        if _first_notice(org_id, record_id):
+        # An entry kept inside its organisation is never announced to another one.
+        if seen_by_organisation(entry, org_id) and _first_notice(org_id, record_id):
             notified += len(services.notify(
                 services.organisation_member_ids(org_id), MATCH,
                 N_("New match for your organisation: “%(title)s” by %(organisation)s"), url,

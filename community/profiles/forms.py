@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from community.organisations.forms import MultiCheckboxField, choices
 from community.profiles import catalogue
 from community.profiles.services import BODY_MAX, TITLE_MAX
-from community.taxonomy import OFFER_KINDS, TOPICS, URGENCIES, VISIBILITIES
+from community.taxonomy import ENTRY_VISIBILITIES, OFFER_KINDS, TOPICS, URGENCIES
 
 
 # The OZG catalogue as options grouped by topic area (557 services in 14 groups).
@@ -30,7 +30,7 @@ class EntryForm(FlaskForm):
             "data-chosen-label": _l("Chosen services"), "data-remove-label": _l("Remove %(name)s"),
         },
     )
-    visibility = SelectField(_l("Visible to"), choices=choices(VISIBILITIES), validate_choice=False)
+    visibility = SelectField(_l("Visible to"), choices=choices(ENTRY_VISIBILITIES), validate_choice=False)
 
 
 class NeedForm(EntryForm):

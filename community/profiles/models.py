@@ -14,7 +14,8 @@ class ProfileEntry(TimestampMixin):
     topics: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
     # Ids of services in the OZG catalogue (community/profiles/catalogue.py).
     ozg_ids: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
-    visibility: Mapped[str] = mapped_column(db.String(10), default="public", nullable=False)
+    # public | members | organisation (community/profiles/visibility.py)
+    visibility: Mapped[str] = mapped_column(db.String(12), default="public", nullable=False)
 
     @declared_attr
     def organisation_id(cls) -> Mapped[int]:

@@ -1,5 +1,6 @@
 """Who may create, edit and see needs and offers."""
-from community.policy import _signed_in, is_admin, is_member_of, rule
+from community.policy import is_admin, is_member_of, rule
+from community.profiles.visibility import can_see
 
 
 @rule("entry.create")
@@ -14,4 +15,4 @@ def _edit_entry(user, entry) -> bool:
 
 @rule("entry.view")
 def _view_entry(user, entry) -> bool:
-    return entry.visibility == "public" or _signed_in(user)
+    return can_see(user, entry)

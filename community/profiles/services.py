@@ -9,9 +9,10 @@ from community.models_base import get_or_not_found
 from community.organisations.services import get_organisation
 from community.pagination import Page, paginate
 from community.profiles import catalogue
+from community.profiles import visibility
 from community.profiles.models import Need, Offer
 from community.signals import entry_changed, entry_deleted
-from community.taxonomy import OFFER_KIND_BY_SLUG, TOPIC_BY_SLUG, URGENCY_BY_SLUG, VISIBILITY_BY_SLUG
+from community.taxonomy import OFFER_KIND_BY_SLUG, TOPIC_BY_SLUG, URGENCY_BY_SLUG, ENTRY_VISIBILITY_BY_SLUG
 from community.validation import ManyOf, OneOf, Schema, Text
 
 TITLE_MAX = 200
@@ -25,7 +26,7 @@ _COMMON = {
     "body": Text(BODY_MAX, multiline=True),
     "topics": ManyOf(TOPIC_BY_SLUG, max_items=len(TOPIC_BY_SLUG)),
     "ozg_ids": ManyOf(catalogue.SERVICE_IDS, max_items=20, coerce=int),
-    "visibility": OneOf(VISIBILITY_BY_SLUG, default="public"),
+    "visibility": OneOf(ENTRY_VISIBILITY_BY_SLUG, default="public"),
 }
 SCHEMAS = {
     "need": Schema({**_COMMON, "urgency": OneOf(URGENCY_BY_SLUG, default="medium"),
@@ -113,8 +114,7 @@ def list_entries(organisation, kind: str, viewer, status: str | None = None,
     select = db.select(model).filter_by(organisation_id=organisation.id)
     if status:
         select = select.filter_by(status=status)
-    if not policy.can(viewer, "members_only.view"):
-        select = select.filter_by(visibility="public")
+    select = select.filter(visibility.condition(model, viewer))
     return paginate(select.order_by(model.status.desc(), model.updated_at.desc(), model.id.desc()), page, per_page)
 
 
@@ -124,7 +124,6 @@ def open_entry_counts(organisation_ids, viewer) -> dict[int, dict[str, int]]:
     counts = {org_id: {kind: 0 for kind in MODELS} for org_id in organisation_ids}
     if not organisation_ids:
         return counts
-    members = policy.can(viewer, "members_only.view")
     # Status and visibility are grouped, not filtered, in SQL: a filter on status tempts SQLite
     # into its (unselective) status index instead of the organisation index.
     selects = [
@@ -134,8 +133,8 @@ def open_entry_counts(organisation_ids, viewer) -> dict[int, dict[str, int]]:
         .group_by(model.organisation_id, model.status, model.visibility)
         for kind, model in MODELS.items()
     ]
-    for org_id, kind, status, visibility, n in db.session.execute(sa.union_all(*selects)):
-        if status == "open" and (members or visibility == "public"):
+    for org_id, kind, status, entry_visibility, n in db.session.execute(sa.union_all(*selects)):
+        if status == "open" and visibility.can_see(viewer, visibility.Described(org_id, entry_visibility)):
             counts[org_id][kind] += n
     return counts
 

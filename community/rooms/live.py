@@ -17,6 +17,7 @@ from flask import current_app, url_for
 from community.auth.models import User
 from community.extensions import db
 from community.organisations.models import Organisation
+from community.profiles.visibility import Described, can_see
 from community.rooms.models import PARTNER, Message, Room, RoomMember
 from community.search import services as search
 from community.suggestions import engine as matching
@@ -67,6 +68,8 @@ def _hit_to_dict(hit, room: Room) -> dict:
         "score": round(hit.score, 4),
         "terms": list(hit.terms)[:5],
         "organisation": {"id": organisation.id, "name": organisation.name},
+        # The room's matches are cached for every viewer: each is filtered by who reads them (_for_viewer).
+        "visibility": getattr(hit.item, "visibility", "public"),
         # What one click does: add the organisation's members here, or ask it to get in touch.
         "action": "invite" if not room.is_open else "contact",
         "contact_url": url_for("suggestions.new_contact", to=organisation.id,
@@ -105,8 +108,10 @@ def _matches(viewer, room: Room, text: str) -> list[dict]:
 
 
 def _for_viewer(matches: list[dict], viewer) -> list[dict]:
-    """Without the viewer's own organisation: nobody needs to be told about themselves."""
-    return [match for match in matches if match["organisation"]["id"] != viewer.organisation_id][:SHOWN]
+    """Without the viewer's own organisation (nobody needs to be told about themselves) and without what
+    the viewer may not see: the cached matches were found with another viewer's rights."""
+    return [match for match in matches if match["organisation"]["id"] != viewer.organisation_id
+            and can_see(viewer, Described(match["organisation"]["id"], match["visibility"]))][:SHOWN]
 
 
 def room_context(room: Room) -> str:
@@ -116,6 +121,20 @@ def room_context(room: Room) -> str:
     topics = [str(TOPIC_BY_SLUG[slug].label) for slug in room.topics or () if slug in TOPIC_BY_SLUG]
     title = "" if room.kind == PARTNER else room.label
     return "\n".join([title, room.description or "", *topics, *reversed(bodies)])[:matching.MAX_QUERY_CHARS]
+
+
+class _AnyMember:
+    """Whom a room's shared matches are found for: any signed-in member of no organisation and no role, so
+    the cache holds only what every reader of the room may see (a consultant filling it first would
+    otherwise fill it with entries kept inside their organisations)."""
+
+    id = organisation_id = None
+    role = "member"
+    is_authenticated = is_active = True
+    is_anonymous = False
+
+
+_ANY_MEMBER = _AnyMember()
 
 
 def _cache() -> dict:
@@ -129,7 +148,7 @@ def room_matches(viewer, room: Room) -> list[dict]:
     with cache["lock"]:
         cached = cache["rooms"].get(room.id)
     if cached is None or now - cached[0] >= ROOM_MATCHES_SECONDS:
-        cached = (now, _matches(viewer, room, room_context(room)))
+        cached = (now, _matches(_ANY_MEMBER, room, room_context(room)))
         with cache["lock"]:
             cache["rooms"][room.id] = cached
     return _for_viewer(cached[1], viewer)

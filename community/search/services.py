@@ -23,6 +23,7 @@ from community.errors import InvalidInput
 from community.extensions import db
 from community.organisations.models import Organisation, OrganisationTopic
 from community.pagination import Page
+from community.profiles import visibility
 from community.search.duplicates import collapse
 from community.search.words import QueryWords, surface_words
 from community.suggestions import engine as matching
@@ -179,17 +180,16 @@ def _visible_candidates(viewer, matches, with_topics: bool) -> list[Candidate]:
                 topics.setdefault(org_id, []).append(topic)
         select = db.select(Organisation.id, Organisation.name, Organisation.description,
                            Organisation.description_visibility, Organisation.land).filter(Organisation.id.in_(org_ids))
-        for org_id, name, description, visibility, land in db.session.execute(select):
-            text = description if visibility == "public" or members else ""
+        for org_id, name, description, description_visibility, land in db.session.execute(select):
+            text = description if description_visibility == "public" or members else ""
             rows[matching.record_id(matching.ORGANISATION, org_id)] = (name, text or "", tuple(topics.get(org_id, ())), land)
     for kind, model in matching.ENTRY_MODELS.items():
         if ids[kind]:
-            select = (db.select(model.id, model.title, model.body, model.visibility, model.topics, Organisation.land)
+            select = (db.select(model.id, model.title, model.body, model.topics, Organisation.land)
                       .join(Organisation, Organisation.id == model.organisation_id)
-                      .filter(model.id.in_(ids[kind]), model.status == "open"))
+                      .filter(model.id.in_(ids[kind]), model.status == "open", visibility.condition(model, viewer)))
             for row in db.session.execute(select):
-                if policy.can(viewer, "entry.view", row):
-                    rows[matching.record_id(kind, row.id)] = (row.title, row.body, tuple(row.topics or ()), row.land)
+                rows[matching.record_id(kind, row.id)] = (row.title, row.body, tuple(row.topics or ()), row.land)
     candidates = []
     for match in matches:
         row = rows.get(match.id)

@@ -17,6 +17,7 @@ from community import policy
 from community.errors import Conflict, NotFound
 from community.extensions import db
 from community.organisations.models import Organisation
+from community.profiles import visibility
 from community.suggestions import engine as matching
 from community.suggestions import proximity
 from community.suggestions.models import DISMISSED, SAVED, SuggestionFeedback
@@ -132,14 +133,15 @@ def _candidates(kind: str, ids, viewer, exclude_org: int, filters: dict) -> dict
         return {}
     model = matching.ENTRY_MODELS[kind]
     select = (db.select(model).join(model.organisation).options(contains_eager(model.organisation))
-              .filter(model.id.in_(ids), model.status == "open", model.organisation_id != exclude_org))
+              .filter(model.id.in_(ids), model.status == "open", model.organisation_id != exclude_org,
+                      visibility.condition(model, viewer)))
     for name, column in (("kind", Organisation.kind), ("land", Organisation.land),
                          ("population_class", Organisation.population_class)):
         if name in filters:
             select = select.filter(column == filters[name])
     entries = db.session.scalars(select).unique().all()
     return {e.id: e for e in entries
-            if policy.can(viewer, "entry.view", e) and ("topic" not in filters or filters["topic"] in e.topics)}
+            if "topic" not in filters or filters["topic"] in e.topics}
 
 
 def _feedback_keys(organisation_id: int, action: str) -> set[tuple[str, str]]:

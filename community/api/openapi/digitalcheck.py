@@ -4,15 +4,18 @@ from community.api.openapi.parts import (ID, TIMESTAMP, json_response, operation
 
 BAD_VALUES = {"400": json_response(
     "Bad values: `fields` names every unknown question id (`answers.<id>`), every value outside 0–4, every "
-    "unknown dimension or priority outside 1–3; or a body that is not JSON.", ref("Error"))}
+    "unknown dimension or priority outside 1–3, every unknown visibility of a need to adopt "
+    "(`needs.<key>.visibility`); or a body that is not JSON.", ref("Error"))}
 SCORE = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
 TEXT = {"type": "string"}
 
 
 def schemas() -> dict:
     from community.digitalcheck.services import questionnaire
+    from community.taxonomy import ENTRY_VISIBILITY_BY_SLUG
 
     known = questionnaire()
+    visibility = {"enum": list(ENTRY_VISIBILITY_BY_SLUG)}
     question_ids = sorted(known.questions)
     slugs = [dimension.slug for dimension in known.dimensions]
     per_dimension = lambda schema: {"type": "object", "properties": {slug: schema for slug in slugs},  # noqa: E731
@@ -53,7 +56,10 @@ def schemas() -> dict:
             "benchmark": per_dimension(stats),
             "proposed_needs": {"type": "array", "items": record({
                 "key": {"enum": question_ids}, "dimension": {"enum": slugs}, "title": TEXT, "text": TEXT,
-                "topics": {"type": "array", "items": TEXT}, "ozg_ids": {"type": "array", "items": ID}})},
+                "topics": {"type": "array", "items": TEXT}, "ozg_ids": {"type": "array", "items": ID},
+                "visibility": {**visibility, "description": "The visibility the need gets unless another is chosen: "
+                               "`organisation` for what reveals a weakness (security, data protection, emergency "
+                               "preparedness, staffing)."}})},
             "answers": {"type": "object", "additionalProperties": level},
             "priorities": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 3}},
             "share_with_centre": {"type": "boolean"}, "show_to_peers": {"type": "boolean"},
@@ -62,8 +68,12 @@ def schemas() -> dict:
         "AssessmentPage": page_schema("Assessment"),
         "AssessmentBody": body,
         "AssessmentAdopt": {"type": "object", "additionalProperties": False, "required": ["needs"], "properties": {
-            "needs": {"type": "array", "minItems": 1, "items": {"enum": question_ids},
-                      "description": "Keys of proposed_needs."},
+            "needs": {"type": "array", "minItems": 1, "items": {"oneOf": [
+                {"enum": question_ids},
+                {"type": "object", "additionalProperties": False, "required": ["key"], "properties": {
+                    "key": {"enum": question_ids}, "visibility": visibility}}]},
+                      "description": "Keys of proposed_needs, each alone (the proposal's visibility) or as "
+                                     "{key, visibility}. A bad visibility is 400 naming needs.<key>.visibility."},
             "edits": {"type": "object", "description": "key → {title, text}: the user's edits of a proposal.",
                       "additionalProperties": {"type": "object", "additionalProperties": False, "properties": {
                           "title": TEXT, "text": TEXT}}}}},

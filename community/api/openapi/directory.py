@@ -25,12 +25,18 @@ def _organisation_properties() -> dict:
     }
 
 
+VISIBILITY_HELP = ("Who sees it: `public` everyone, `members` everyone signed in, `organisation` only the "
+                   "organisation's members and, where it shares its Digital-Check with the competence centre, "
+                   "the centre's consultants. An entry the caller may not see answers 404.")
+
+
 def _entry_schema(kind: str) -> dict:
     return record({
         "id": ID,
         "kind": {"const": kind},
         "organisation_id": ID,
         **{name: stored_schema(rule) for name, rule in SCHEMAS[kind].fields.items()},
+        "visibility": {**stored_schema(SCHEMAS[kind].fields["visibility"]), "description": VISIBILITY_HELP},
         "created_at": TIMESTAMP,
         "updated_at": TIMESTAMP,
     })
@@ -60,6 +66,8 @@ def schemas() -> dict:
         found[f"{name}Page"] = page_schema(name)
         found[f"{name}Create"] = body_schema(SCHEMAS[kind], partial=False)
         found[f"{name}Update"] = body_schema(SCHEMAS[kind], partial=True)
+        for body in (found[f"{name}Create"], found[f"{name}Update"]):
+            body["properties"]["visibility"]["description"] = VISIBILITY_HELP
     return found
 
 
@@ -94,7 +102,7 @@ def _entry_paths(kind: str, paging: list) -> dict:
         },
         f"/{plural}/{{entry_id}}": {
             "parameters": [path_id("entry_id")],
-            "get": operation(f"get_{kind}", f"Show a {kind}", tag,
+            "get": operation(f"get_{kind}", f"Show a {kind} (404 when the caller may not see it)", tag,
                              responses({"200": json_response(f"The {kind}", ref(name))}, "401", "404")),
             "patch": operation(
                 f"update_{kind}", f"Change fields of one of your organisation's {plural}", tag,
