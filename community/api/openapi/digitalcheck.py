@@ -62,7 +62,7 @@ def schemas() -> dict:
         "AssessmentPage": page_schema("Assessment"),
         "AssessmentBody": body,
         "AssessmentAdopt": {"type": "object", "additionalProperties": False, "required": ["needs"], "properties": {
-            "needs": {"type": "array", "minItems": 1, "items": {"enum": question_ids},
+            "needs": {"type": "array", "minItems": 1, "maxItems": len(question_ids), "items": {"enum": question_ids},
                       "description": "Keys of proposed_needs."},
             "edits": {"type": "object", "description": "key → {title, text}: the user's edits of a proposal.",
                       "additionalProperties": {"type": "object", "additionalProperties": False, "properties": {
