@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from community import create_app  # noqa: E402
 from community.extensions import db  # noqa: E402
-from tests.factories import make_need, make_org, make_token, make_user, sign_in  # noqa: E402
+from tests.factories import make_need, make_offer, make_org, make_token, make_user, sign_in  # noqa: E402
 
 TARGET_MS = 200.0
 # Form routes with repeated fields: (endpoint, url arguments, list field, one item, other fields).
@@ -86,7 +86,8 @@ def api_cases(document: dict, ids: dict, limit: int) -> list:
             if not body:
                 continue
             schema = resolve(body["content"]["application/json"]["schema"], document)
-            url = "/api/v1" + path.format_map(ids)
+            url = "/api/v1" + path.format_map(
+                Placeholders({**ids, "entry_id": ids["offer_id"]}) if path.startswith("/offers") else ids)
             for name, prop in schema.get("properties", {}).items():
                 prop = resolve(prop, document)
                 types = prop.get("type")
@@ -125,10 +126,10 @@ def timed(client, method: str, url: str, repeat: int, **kwargs) -> tuple[float, 
 
 def world(client, token_headers):
     town = make_org(name="Gemeinde Musterdorf", land="09")
-    user = make_user(town)
+    user = make_user(town, is_org_admin=True)
     token = {"Authorization": f"Bearer {make_token(user)}"}
     token_headers.update(token)
-    need = make_need(town)
+    need, offer = make_need(town), make_offer(town)
     assessment = client.post("/api/v1/digital-check/assessments", json={}, headers=token).get_json()
     event = client.post("/api/v1/events", json={"title": "Schulung", "format": "online", "starts_at":
                         "2030-03-01T10:00", "ends_at": "2030-03-01T12:00", "capacity": 10,
@@ -136,12 +137,14 @@ def world(client, token_headers):
     case = client.post("/api/v1/consultations", json={
         "subject": "x", "description": "x", "topics": ["eakte"], "urgency": "normal",
         "preferred_format": "video"}, headers=token).get_json()
-    example = client.post("/api/v1/examples", json={"title": "x", "summary": "x", "problem": "x", "solution": "x",
-                                                    "topics": ["eakte"], "draft": True}, headers=token).get_json()
+    example = client.post("/api/v1/examples", json={"title": "Digitale Bauakte", "summary": "Kurz.",
+                                                    "problem": "Papier.", "solution": "Digital.", "topics": ["eakte"],
+                                                    "project_status": "completed",
+                                                    "draft": True}, headers=token).get_json()
     ids = {"organisation": town.id, "event": event.get("id", 1), "assessment": assessment.get("id", 1)}
     placeholders = {"org_id": town.id, "organisation_id": town.id, "need_id": need.id, "entry_id": need.id,
                     "assessment_id": ids["assessment"], "event_id": ids["event"], "case_id": case.get("id", 1),
-                    "example_id": example.get("id", 1), "id": need.id}
+                    "example_id": example.get("id", 1), "id": need.id, "offer_id": offer.id}
     return user, ids, placeholders
 
 

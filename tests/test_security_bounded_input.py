@@ -158,3 +158,12 @@ def test_every_list_a_client_sends_declares_max_items_in_the_openapi_document(cl
             if body:
                 missing += _arrays_without_max_items(body, document, f"{method} {path}", set())
     assert not missing, "Lists without maxItems: " + ", ".join(sorted(missing))
+
+
+def test_too_many_adopted_needs_in_the_form_are_an_error_message_not_a_500(client, town_member):
+    user, headers = town_member
+    created = client.post("/api/v1/digital-check/assessments", json={}, headers=headers).get_json()
+    sign_in(client, user)
+    response = client.post(f"/digital-check/{created['id']}/adopt", data={"needs": ["x"] * 200})
+    assert response.status_code == 302
+    assert "Choose at most" in client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
