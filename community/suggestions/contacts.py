@@ -57,10 +57,10 @@ STATE_LABELS = {
     NOT_RECEIVED: _l("Nobody has received this request yet"),
     WAITING: _l("pending, waiting for an answer"),
     FORWARDED: _l("Passed to the competence centre"),
-    ACCEPTED: _l("Accepted"),
-    DECLINED: _l("Declined"),
-    WITHDRAWN: _l("Withdrawn"),
-    EXPIRED: _l("Expired"),
+    ACCEPTED: _l("accepted"),
+    DECLINED: _l("declined"),
+    WITHDRAWN: _l("withdrawn"),
+    EXPIRED: _l("expired"),
 }
 
 
