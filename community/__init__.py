@@ -29,9 +29,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from community.operations.wiring import init_app as init_operations
 
     init_operations(app)  # logging first: what the rest logs at start is already JSON
-    from community.validation import IdConverter
+    from community.validation import BoundedRequest, IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before the routes: every <int:...> is bounded
+    app.request_class = BoundedRequest  # urlencoded forms bounded by MAX_FORM_PARTS like multipart ones
     _register_blueprints(app)
     _register_template_helpers(app)
 

@@ -98,14 +98,20 @@ def test_nachnutzen_shares_the_contact_rate_limit(limited_app):
     asker = make_user(home)
     token = {"Authorization": f"Bearer {make_token(asker)}"}
     statuses = []
+
+    def staffed():  # someone receives the request (an organisation without members is refused: 409)
+        organisation = make_org()
+        make_user(organisation)
+        return organisation
+
     for _ in range(2):
-        example = make_example(make_org())
+        example = make_example(staffed())
         statuses.append(client.post(f"/api/v1/examples/{example.id}/interest", json={"message": "Hallo"},
                                     headers=token).status_code)
     response = client.post("/api/v1/contact-requests", headers=token,
-                           json={"to_organisation_id": make_org().id, "message": "Hallo"})
+                           json={"to_organisation_id": staffed().id, "message": "Hallo"})
     sign_in(client, make_user(home))
-    page = client.post(f"/examples/{make_example(make_org()).id}/interest", data={"message": "Hallo"})
+    page = client.post(f"/examples/{make_example(staffed()).id}/interest", data={"message": "Hallo"})
     assert statuses == [201, 201] and response.status_code == 429 and page.status_code == 429
 
 

@@ -1,4 +1,5 @@
 """JSON shapes of organisations for the API; needs and offers use profiles.services.entry_to_dict."""
+from community.notifications.services import has_active_members
 from community.organisations.services import visible_profile
 from community.pagination import MAX_PER_PAGE
 from community.profiles.services import entry_to_dict, list_entries
@@ -35,6 +36,7 @@ def organisation_to_dict(org, viewer) -> dict:
 def organisation_detail(org, viewer) -> dict:
     """The organisation with its open needs and offers, as far as the viewer may see them."""
     data = organisation_to_dict(org, viewer)
+    data["active_members"] = has_active_members(org.id)  # whether anybody would receive a contact request
     for kind in ("need", "offer"):
         page = list_entries(org, kind, viewer, status="open", per_page=DETAIL_ENTRIES)
         data[f"{kind}s"] = [entry_to_dict(entry) for entry in page.items]

@@ -86,6 +86,7 @@ def contact_request_to_dict(item, viewer) -> dict:
         "id": item.id,
         "direction": contacts.direction_of(viewer, item),
         "status": item.status,
+        "state": contacts.state_of(item),
         "from_organisation": organisation_summary(item.from_org),
         "to_organisation": organisation_summary(item.to_org),
         "need_id": item.need_id,

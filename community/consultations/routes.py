@@ -10,6 +10,7 @@ from community.consultations.links import LINK_KINDS
 from community.pagination import page_args
 from community.profiles.models import Need
 from community.extensions import db
+from community.suggestions import contacts
 
 
 @bp.route("/")
@@ -24,8 +25,10 @@ def desk():
         filters, alerts = {}, list(error.fields.values())
     page, per_page = page_args(request.args.get("page"), request.args.get("per_page"), 20)
     cases = services.list_cases(current_user, filters, page, per_page)
+    is_consultant = policy.is_consultant(current_user)
+    forwarded = contacts.forwarded_requests() if is_consultant else []
     return render_template("consultations/desk.html", cases=cases, filters=filters, alerts=alerts,
-                           is_consultant=policy.is_consultant(current_user), statuses=workflow.STATUSES,
+                           is_consultant=is_consultant, forwarded=forwarded, statuses=workflow.STATUSES,
                            open_statuses=workflow.OPEN_STATUSES, urgencies=services.URGENCIES,
                            age_days=services.age_days, labels=services.LABELS)
 

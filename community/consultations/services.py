@@ -61,6 +61,8 @@ class DateTimeValue:
 class Links:
     """Recommendations: typed links {"kind", "id"} whose kinds are registered in consultations.links."""
 
+    max_items = MAX_RECOMMENDATIONS  # Schema refuses a longer list before any link is resolved
+
     def clean(self, value):
         if value in (None, ""):
             return []
@@ -68,19 +70,18 @@ class Links:
             raise ValueError(_l("Must be a list."))
         if len(value) > MAX_RECOMMENDATIONS:
             raise ValueError(_l("Choose at most %(n)s.", n=MAX_RECOMMENDATIONS))
-        cleaned = []
+        cleaned = {}
         for item in value:
             if not isinstance(item, dict) or set(item) != {"kind", "id"}:
                 raise ValueError(_l("Each recommendation is an object with kind and id."))
             kind, ident = item["kind"], item["id"]
-            if kind not in links.LINK_KINDS:
+            if not isinstance(kind, str) or kind not in links.LINK_KINDS:
                 raise ValueError(_l("Unknown value: %(value)s.", value=str(kind)[:50]))
             if isinstance(ident, bool) or not isinstance(ident, int) or not 1 <= ident <= MAX_ID \
                     or links.resolve(item) is None:
                 raise ValueError(_l("No %(kind)s with the id %(id)s.", kind=kind, id=str(ident)[:20]))
-            if {"kind": kind, "id": ident} not in cleaned:
-                cleaned.append({"kind": kind, "id": ident})
-        return cleaned
+            cleaned.setdefault((kind, ident), {"kind": kind, "id": ident})
+        return list(cleaned.values())
 
 
 TOPIC_SLUGS = [topic.slug for topic in TOPICS]

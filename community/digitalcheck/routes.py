@@ -180,7 +180,7 @@ def adopt(assessment_id: int):
         needs = services.adopt(current_user, assessment, chosen, edits)
     except InvalidInput as error:
         for message in dict.fromkeys([error.message, *error.fields.values()]):
-            flash(message, "error")
+            flash(str(message), "error")  # the session stores plain text, not the error's PlainText
         return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")
     flash(_l("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
     return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")

@@ -78,6 +78,13 @@ def validate(answers, priorities) -> tuple[dict, dict]:
         raise InvalidAnswers(_l("The answers are not valid."), {"answers": _l("Must be an object.")})
     if not isinstance(priorities, dict):
         raise InvalidAnswers(_l("The answers are not valid."), {"priorities": _l("Must be an object.")})
+    # Counted before any key is looked at: a body full of unknown ids is refused in one line, not
+    # answered with one message per id.
+    too_many = {name: _l("At most %(n)s entries.", n=limit)
+                for name, given, limit in (("answers", answers, len(known.questions)),
+                                           ("priorities", priorities, len(known.dimensions))) if len(given) > limit}
+    if too_many:
+        raise InvalidAnswers(_l("The answers are not valid."), too_many)
     # JSON has numbers, not integers: 2.0 is the level 2, as the document allows.
     answers = {key: _integral(value) for key, value in answers.items()}
     priorities = {key: _integral(value) for key, value in priorities.items()}
@@ -354,6 +361,9 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
     """Turn proposals into ordinary needs of the organisation, linked back to the assessment."""
     from community.profiles import services as profiles
 
+    limit = len(questionnaire().questions)  # at most one proposal per question
+    if isinstance(keys, list) and len(keys) > limit:
+        raise InvalidAnswers(_l("Some needs cannot be adopted."), {"needs": _l("Choose at most %(n)s.", n=limit)})
     if not policy.can(user, "digitalcheck.edit", assessment):
         raise PermissionDenied(_l("You may not adopt needs for this organisation."))
     if not isinstance(keys, list) or not keys:

@@ -8,10 +8,12 @@ from community import policy
 from community.errors import Conflict, InvalidInput
 from community.examples import bp, services
 from community.examples.rules import is_reviewer
+from community.notifications.services import has_active_members
 from community.pagination import page_args
 from community.profiles import catalogue
 from community.rendering import render_markdown
 from community.suggestions.ratelimit import contact_rate_limit
+from community.suggestions.models import FORWARDED
 
 LONG_FIELDS = ("summary", "problem", "solution", "results", "lessons")
 TEXT_FIELDS = ("title", *LONG_FIELDS, "costs", "duration_months", "project_status")
@@ -132,7 +134,8 @@ def _show(example, version, status=200, interest_errors=None, interest_message="
         "examples/show.html", example=example, version=version, html=html, labels=_labels(),
         helpful=services.helpful_counts([example.id]).get(example.id, 0),
         voted=services.has_voted(current_user, example), interest_errors=interest_errors or {},
-        interest_message=interest_message, is_reviewer=is_reviewer(current_user)), status
+        interest_message=interest_message, is_reviewer=is_reviewer(current_user),
+        active_members=has_active_members(example.organisation_id)), status
 
 
 @bp.route("/<int:example_id>")
@@ -151,13 +154,18 @@ def interest(example_id: int):
     example = services.get_example(current_user, example_id)
     message = request.form.get("message", "")
     try:
-        services.express_interest(current_user._get_current_object(), example, {"message": message})
+        sent = services.express_interest(current_user._get_current_object(), example, {
+            "message": message, "forward_to_centre": bool(request.form.get("forward_to_centre"))})
     except InvalidInput as error:
         return _show(example, services.version_for(current_user, example), 400, error.fields, message)
     except Conflict as error:  # answered on the page, not by a redirect: a refused request costs no budget
         flash(str(error.message), "error")
         return _show(example, services.version_for(current_user, example), 409)
-    flash(_l("Your request has been sent. Contact details are shared once the organisation accepts."), "success")
+    if sent.status == FORWARDED:
+        flash(_l("Nobody at %(organisation)s has received your request yet: the competence centre will pass it on.",
+                 organisation=example.organisation.name), "success")
+    else:
+        flash(_l("Your request has been sent. Contact details are shared once the organisation accepts."), "success")
     return redirect(url_for("suggestions.contact_list", direction="outgoing"))
 
 

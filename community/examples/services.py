@@ -81,7 +81,7 @@ FIELDS = {
 }
 EXAMPLE_SCHEMA = Schema(FIELDS)
 REVIEW_SCHEMA = Schema({"decision": OneOf(DECISIONS, required=True), "reason": Text(REASON_MAX, multiline=True)})
-INTEREST_SCHEMA = Schema({"message": Text(MESSAGE_MAX, required=True, multiline=True)})
+INTEREST_SCHEMA = Schema({"message": Text(MESSAGE_MAX, required=True, multiline=True), "forward_to_centre": Flag()})
 LIST_FILTERS = Schema({
     "q": Text(200),
     "topic": OneOf(TOPIC_SLUGS),
@@ -419,7 +419,8 @@ def express_interest(user, example: Example, data):
     title = example.published.get("title", "")
     message = (str(_l("About the good example “%(title)s”:", title=title)) + "\n\n" + values["message"])[:1000]
     try:
-        request = create_contact_request(user, {"to_organisation_id": example.organisation_id, "message": message})
+        request = create_contact_request(user, {"to_organisation_id": example.organisation_id, "message": message,
+                                                "forward_to_centre": values["forward_to_centre"]})
     except ValidationError as error:
         if isinstance(error, InvalidInput):
             raise

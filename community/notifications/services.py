@@ -87,9 +87,18 @@ def _reader_locale(preference: str | None) -> str:
     return preference if preference in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
+def _active_members(organisation_id: int):
+    return db.select(User.id).filter(User.organisation_id == organisation_id, User.deleted_at.is_(None))
+
+
+def has_active_members(organisation_id: int) -> bool:
+    """Whether anybody would receive what is sent to the organisation (its page, contact forms, API)."""
+    return db.session.scalar(db.select(_active_members(organisation_id).exists())) or False
+
+
 def organisation_member_ids(organisation_id: int, exclude_user_id: int | None = None) -> list[int]:
     """The active accounts of an organisation, for notifying "the organisation"."""
-    select = db.select(User.id).filter(User.organisation_id == organisation_id, User.deleted_at.is_(None))
+    select = _active_members(organisation_id)
     if exclude_user_id is not None:
         select = select.filter(User.id != exclude_user_id)
     return list(db.session.scalars(select))

@@ -49,7 +49,7 @@ def show_service_errors(form, error: ValidationError) -> list:
     """
     alerts = [str(error.message)]
     for name, message in error.fields.items():
-        if name in form and name != "csrf_token":
+        if name in form and name != "csrf_token" and form[name].type != "HiddenField":  # hidden: shows no error
             form[name].errors = [*form[name].errors, str(message)]
         else:
             alerts.append(str(message))

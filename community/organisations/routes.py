@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from community.errors import ValidationError
 from community.organisations import bp, services
 from community.organisations.forms import DirectoryFilterForm, ProfileForm, form_values, show_service_errors
+from community.notifications.services import has_active_members
 from community.pagination import MAX_PER_PAGE, page_args
 from community.profiles import catalogue
 from community.profiles import services as entries
@@ -56,6 +57,7 @@ def show(org_id: int):
     return render_template(
         "organisations/show.html", org=org, profile=services.visible_profile(current_user, org),
         sections=sections, ozg_names=catalogue.names, members_path=f"/organisations/{org.id}/members",
+        active_members=has_active_members(org.id),
     )
 
 

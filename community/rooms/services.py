@@ -186,8 +186,12 @@ def _invitees(user, values: dict) -> list[User]:
         if organisation is None:
             errors["organisation_id"] = _l("This organisation does not exist.")
         else:
-            people.update({u.id: u for u in db.session.scalars(db.select(User).filter(
-                User.organisation_id == organisation.id, User.deleted_at.is_(None)))})
+            members = {u.id: u for u in db.session.scalars(db.select(User).filter(
+                User.organisation_id == organisation.id, User.deleted_at.is_(None)))}
+            if not members:  # said before anything is sent: nobody would receive this invitation
+                errors["organisation_id"] = _l("%(name)s has no active member yet: nobody there would receive the "
+                                               "invitation.", name=organisation.name)
+            people.update(members)
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
     if not emails and values["organisation_id"] is None:

@@ -11,7 +11,9 @@ PENDING = "pending"
 ACCEPTED = "accepted"
 DECLINED = "declined"
 WITHDRAWN = "withdrawn"
-CONTACT_STATUSES = (PENDING, ACCEPTED, DECLINED, WITHDRAWN)
+EXPIRED = "expired"  # unanswered for CONTACT_EXPIRE_DAYS (suggestions/tasks.py)
+FORWARDED = "forwarded"  # to an organisation without active members: the competence centre passes it on
+CONTACT_STATUSES = (PENDING, ACCEPTED, DECLINED, WITHDRAWN, EXPIRED, FORWARDED)
 
 DISMISSED = "dismissed"
 SAVED = "saved"
@@ -93,6 +95,7 @@ class ContactRequest(TimestampMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
     room_id: Mapped[int | None] = mapped_column(db.ForeignKey("room.id", ondelete="SET NULL"))
+    reminded_at: Mapped[datetime | None] = mapped_column(db.DateTime)  # the one reminder to the receivers
 
     from_user = relationship("User", foreign_keys=[from_user_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])

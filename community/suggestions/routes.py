@@ -6,11 +6,13 @@ from flask_login import login_required
 from community.auth.current import acting_user
 from community.errors import Conflict, ValidationError
 from community.extensions import db
+from community.notifications.services import has_active_members
 from community.organisations.forms import form_values, show_service_errors
 from community.organisations.models import Organisation
 from community.pagination import page_args
 from community.suggestions import bp, contacts, services
 from community.suggestions.forms import ContactForm, DecisionForm, FeedbackForm, SuggestionFilterForm
+from community.suggestions.models import FORWARDED
 from community.suggestions.ratelimit import contact_rate_limit
 from community.validation import parse_id
 
@@ -61,8 +63,8 @@ def feedback(action: str):
 
 
 def _render_contact_form(form, organisation, alerts: list, status: int = 200):
-    return render_template("suggestions/contact_form.html", form=form, organisation=organisation,
-                           alerts=alerts), status
+    return render_template("suggestions/contact_form.html", form=form, organisation=organisation, alerts=alerts,
+                           active_members=organisation is None or has_active_members(organisation.id)), status
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
@@ -86,11 +88,16 @@ def new_contact():
     if not form.validate_on_submit():
         return _render_contact_form(form, organisation, [], 400 if request.method == "POST" else 200)
     try:
-        contacts.create_contact_request(user, form_values(form))
+        sent = contacts.create_contact_request(
+            user, {**form_values(form), "forward_to_centre": bool(request.form.get("forward_to_centre"))})
     except ValidationError as error:
         return _render_contact_form(form, organisation, show_service_errors(form, error), 422)
     except Conflict as error:
         return _render_contact_form(form, organisation, [error.message], 409)
+    if sent.status == FORWARDED:
+        flash(_("Nobody at %(organisation)s has received your request yet: the competence centre will pass it on.",
+                organisation=organisation.name), "success")
+        return redirect(url_for("suggestions.contact_list", direction=contacts.OUTGOING))
     flash(_("Your contact request has been sent to %(organisation)s.", organisation=organisation.name), "success")
     return redirect(url_for("suggestions.contact_list", direction=contacts.OUTGOING))
 
@@ -107,7 +114,8 @@ def contact_list():
             user, {"direction": direction},
             *page_args(request.args.get("page"), request.args.get("per_page"), current_app.config["PER_PAGE"]))
     return render_template("suggestions/contacts.html", page=page, direction=direction,
-                           details=lambda item: contacts.contact_details(user, item), form=DecisionForm(formdata=None))
+                           details=lambda item: contacts.contact_details(user, item), form=DecisionForm(formdata=None),
+                           state_of=contacts.state_of, state_labels=contacts.STATE_LABELS)
 
 
 DECISIONS = {

@@ -68,7 +68,7 @@ def schemas() -> dict:
         "AssessmentPage": page_schema("Assessment"),
         "AssessmentBody": body,
         "AssessmentAdopt": {"type": "object", "additionalProperties": False, "required": ["needs"], "properties": {
-            "needs": {"type": "array", "minItems": 1, "items": {"oneOf": [
+            "needs": {"type": "array", "minItems": 1, "maxItems": len(question_ids), "items": {"oneOf": [
                 {"enum": question_ids},
                 {"type": "object", "additionalProperties": False, "required": ["key"], "properties": {
                     "key": {"enum": question_ids}, "visibility": visibility}}]},

@@ -54,6 +54,8 @@ def schemas() -> dict:
         "Organisation": record(organisation),
         "OrganisationDetail": record({
             **organisation,
+            "active_members": {"type": "boolean", "description": "Whether the organisation has an active member, "
+                               "i.e. anybody would receive a contact request (else: `forward_to_centre`)."},
             "needs": {"type": "array", "items": ref("Need"), "maxItems": MAX_PER_PAGE},
             "offers": {"type": "array", "items": ref("Offer"), "maxItems": MAX_PER_PAGE},
         }),

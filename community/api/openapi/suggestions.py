@@ -59,6 +59,9 @@ def schemas() -> dict:
         "ContactRequest": record({
             "id": ID, "direction": {"enum": list(contact_services.DIRECTIONS)},
             "status": {"enum": list(CONTACT_STATUSES)},
+            "state": {"enum": list(contact_services.STATES), "description": "What the sender may honestly be told: "
+                      "`not_received` while the receiving organisation has no active member, `waiting` while "
+                      "its members can answer, `forwarded` when the competence centre passes it on; else the status."},
             "from_organisation": ref("OrganisationSummary"), "to_organisation": ref("OrganisationSummary"),
             "need_id": _NULLABLE_ID, "offer_id": _NULLABLE_ID, "message": {"type": "string"},
             "room_id": {**_NULLABLE_ID, "description": "The partner conversation opened by the acceptance."},
@@ -76,6 +79,10 @@ def schemas() -> dict:
                 "message": rule_schema(contact_services.CREATE_SCHEMA.fields["message"]),
                 "need_id": {**ID, "description": "A need of either organisation the request is about."},
                 "offer_id": {**ID, "description": "An offer of either organisation the request is about."},
+                "forward_to_centre": {"type": "boolean", "default": False, "description": (
+                    "For an organisation without active members (`active_members: false`): ask the competence "
+                    "centre to pass the request on (201, status `forwarded`). Without it such a request is 409 "
+                    "`no_recipient`; with members it is ignored.")},
             },
         },
     }
@@ -121,7 +128,12 @@ def paths(paging: list) -> dict:
                 "Contacts", {**responses({"201": {**json_response("The new request", ref("ContactRequest")),
                                                   "headers": {"Location": {"description": "URL of the new request",
                                                                            "schema": {"type": "string"}}}}},
-                                         "400", "401", "413", "422"), **conflict},
+                                         "400", "401", "413", "422"),
+                             "409": json_response(
+                                 "Your account has no organisation, or a request between the two organisations is "
+                                 "pending or accepted, or (code `no_recipient`) the organisation has no active member "
+                                 "and `forward_to_centre` was not asked for: nobody would receive the request.",
+                                 ref("Error"))},
                 requestBody=request_body("ContactRequestCreate"),
             ),
         },
