@@ -219,14 +219,20 @@ def _gemeinde(row: dict, district: str) -> Entry:
                  postcode=row.get("postcode") or "", district="" if org_type == KREISFREIE_STADT else district)
 
 
-def _seat_postcode(seat: str, members: list[dict]) -> str:
-    """The postcode of the Gemeinde named as seat, else of the largest member."""
+def _plain(name: str) -> str:
+    return name.split(",")[0].strip().lower()
+
+
+def _seat_postcode(seat: str, members: list[dict], land: list[dict]) -> str:
+    """The postcode of the Gemeinde named as seat (a Landkreis may sit in a kreisfreie Stadt outside
+    it, "Bamberg"), else of the largest member."""
+    wanted = _plain(seat)
+    for rows in (members, land):
+        for row in rows:
+            if wanted and _plain(row["name"]) == wanted and row.get("postcode"):
+                return row["postcode"]
     if not members:
         return ""
-    wanted = seat.split(",")[0].strip().lower()
-    for row in members:
-        if row["name"].split(",")[0].strip().lower() == wanted and row.get("postcode"):
-            return row["postcode"]
     largest = max(members, key=lambda row: _number(row.get("population", "")) or 0)
     return largest.get("postcode") or ""
 
@@ -236,12 +242,14 @@ def build(gemeinden: list[dict], verbaende: list[dict], kreise: list[dict]) -> R
     kreis_lands = {row["key"]: row.get("land") or row["key"][:2] for row in kreise}
     by_verband: dict[str, list[dict]] = {}
     by_kreis: dict[str, list[dict]] = {}
+    by_land: dict[str, list[dict]] = {}
     found: list[Entry] = []
     for row in gemeinden:
         if row["type_code"] not in GEMEINDE_TYPES:
             continue
         by_verband.setdefault(row["gemeindeverband"], []).append(row)
         by_kreis.setdefault(row["kreis"], []).append(row)
+        by_land.setdefault(row["land"], []).append(row)
         found.append(_gemeinde(row, kreis_names.get(row["kreis"], "")))
     for row in verbaende:
         if row["type_code"] not in VERBAND_PREFIXES:
@@ -251,8 +259,8 @@ def build(gemeinden: list[dict], verbaende: list[dict], kreise: list[dict]) -> R
             official_key=row["key"], ags=None, name=_verband_name(row["name"], row["type_code"]),
             org_type=VERBANDSGEMEINDE, land=row["key"][:2],
             population=sum(_number(member.get("population", "")) or 0 for member in members) or None,
-            postcode=_seat_postcode(row.get("seat", ""), members), seat=row.get("seat", ""),
-            district=kreis_names.get(row["kreis"], "")))
+            postcode=_seat_postcode(row.get("seat", ""), members, by_land.get(row["key"][:2], [])),
+            seat=row.get("seat", ""), district=kreis_names.get(row["kreis"], "")))
     for row in kreise:
         if row["type_code"] in CITY_KREIS_TYPES:
             continue
@@ -261,6 +269,7 @@ def build(gemeinden: list[dict], verbaende: list[dict], kreise: list[dict]) -> R
             official_key=row["key"], ags=row["key"], name=kreis_names[row["key"]], org_type=LANDKREIS,
             land=kreis_lands[row["key"]],
             population=sum(_number(member.get("population", "")) or 0 for member in members) or None,
-            postcode=_seat_postcode(row.get("seat", ""), members), seat=row.get("seat", "")))
+            postcode=_seat_postcode(row.get("seat", ""), members, by_land.get(kreis_lands[row["key"]], [])),
+            seat=row.get("seat", "")))
     dates = {row.get("reference_date") for row in gemeinden if row.get("reference_date")}
     return Register(_date(max(dates)) if dates else None, tuple(sorted(found, key=lambda e: e.official_key)))

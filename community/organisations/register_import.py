@@ -83,7 +83,7 @@ def import_register(register: Register, is_demo: bool = False, keep: Iterable[st
     with db.session.no_autoflush:
         new = {}
         for key, entry in entries.items():
-            org = by_key.get(key) or (by_ags.get(entry.ags) if entry.ags else None)
+            org = by_key.get(key) or (by_key.get(entry.ags) or by_ags.get(entry.ags) if entry.ags else None)
             if org is None:
                 new[key] = entry
                 continue

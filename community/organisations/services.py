@@ -60,13 +60,33 @@ def _check_consistency(kind: str, values: dict) -> None:
     if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         errors["contact_email"] = _l("Enter a valid email address.")
     if key and "official_key" not in errors:
-        clash = db.session.execute(
-            db.select(Organisation.id).filter_by(official_key=key)
-        ).scalar_one_or_none()
-        if clash is not None and clash != values.get("_id"):
-            errors["official_key"] = _l("Another organisation already has this official key.")
+        holder = key_holder(key)
+        if holder is not None and holder.id != values.get("_id"):
+            errors["official_key"] = _l("%(name)s already has this official key; ask to join it instead.",
+                                        name=holder.name)
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+
+
+def key_conditions(key: str) -> list:
+    """SQL conditions for the organisation an official key names: the key itself, or the AGS it holds.
+
+    An 8-digit AGS names the Gemeinde whose 12-digit ARS holds it (ARS = AGS with the Verband inserted),
+    a 5-digit key the Kreis, or the kreisfreie Stadt that is its own Kreis (AGS Kreis + "000")."""
+    conditions = [Organisation.official_key == key]
+    if len(key) in (5, 8):
+        conditions.append(Organisation.ags == key)
+    if len(key) == 5:
+        conditions.append(Organisation.ags == key + "000")
+    if len(key) == 12:
+        conditions.append(Organisation.ags == key[:5] + key[9:])
+    return conditions
+
+
+def key_holder(key: str) -> Organisation | None:
+    """The organisation that already has this official key or AGS, if any."""
+    return db.session.scalars(db.select(Organisation).filter(db.or_(*key_conditions(key)))
+                              .order_by(Organisation.id).limit(1)).first()
 
 
 def _apply(org: Organisation, values: dict) -> None:
