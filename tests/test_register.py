@@ -12,7 +12,7 @@ from community.organisations.register_import import import_register
 from community.organisations.services import create_organisation
 from community.errors import ValidationError
 from community.profiles.models import Need
-from tests.factories import make_need, make_org, make_user
+from tests.factories import make_need, make_org, make_token, make_user
 
 
 def gemeinde(ags, name, population, postcode, type_code="64", verband="0001", date="2025-11-30"):
@@ -176,3 +176,61 @@ def test_flask_import_register_refuses_an_unreadable_file_with_a_message(app, ru
 
     assert result.exit_code != 0
     assert "could not be read" in result.output
+
+
+# --- finding by name, AGS or postcode in the API ------------------------------------------------------
+
+BAMBERG_REGISTER = register.build(
+    [{**gemeinde("09461000", "Bamberg", 77150, "96031", type_code="61", verband="0000")},
+     gemeinde("09471111", "Altendorf", 4000, "96146")],
+    [VERBAND], [KREIS, {"key": "09461", "name": "Bamberg", "type_code": "41", "land": "09", "seat": "Bamberg",
+                        "reference_date": "2025-11-30"}])
+
+
+@pytest.mark.parametrize("query, names", [
+    ("Bamberg", {"Stadt Bamberg", "Landkreis Bamberg"}),
+    ("09461000", {"Stadt Bamberg"}),  # the AGS of 8 digits
+    ("094610000000", {"Stadt Bamberg"}),  # the ARS of 12
+    ("09461", {"Stadt Bamberg"}),  # the Kreis key of a kreisfreie Stadt
+    ("09471", {"Landkreis Bamberg"}),
+    ("09471111", {"Gemeinde Altendorf"}),
+    ("96031", {"Stadt Bamberg", "Landkreis Bamberg"}),  # the postcode of the seats
+])
+def test_the_api_finds_an_organisation_by_name_ags_or_postcode(client, query, names):
+    import_register(BAMBERG_REGISTER)
+    user = make_user(make_org(name="Beispiel GmbH", kind="company", org_type="hersteller"))
+
+    response = client.get("/api/v1/organisations", query_string={"q": query, "kind": "municipality", "land": "09"},
+                          headers={"Authorization": f"Bearer {make_token(user)}"})
+
+    assert response.status_code == 200
+    assert {item["name"] for item in response.get_json()["items"]} == names
+
+
+def test_the_api_gives_each_organisation_its_keys_type_population_and_postcode(client):
+    import_register(BAMBERG_REGISTER)
+    user = make_user(make_org(name="Beispiel GmbH", kind="company", org_type="hersteller"))
+
+    response = client.get("/api/v1/organisations", query_string={"q": "09461000"},
+                          headers={"Authorization": f"Bearer {make_token(user)}"})
+
+    item = response.get_json()["items"][0]
+    assert {name: item[name] for name in ("official_key", "ags", "org_type", "population", "postcode")} == {
+        "official_key": "094610000000", "ags": "09461000", "org_type": "kreisfreie_stadt", "population": 77150,
+        "postcode": "96031"}
+    assert item["population_class"] == "20k-100k"
+
+
+def test_the_register_owns_name_key_type_and_size_of_a_municipality(client):
+    import_register(BAMBERG_REGISTER)
+    bamberg = by_key()["094610000000"]
+    admin = make_user(bamberg, is_org_admin=True)
+
+    response = client.patch("/api/v1/profile", json={"name": "Weltstadt Bamberg", "population_class": "gt500k"},
+                            headers={"Authorization": f"Bearer {make_token(admin)}"})
+
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"name", "population_class"}
+    response = client.patch("/api/v1/profile", json={"description": "Welterbestadt."},
+                            headers={"Authorization": f"Bearer {make_token(admin)}"})
+    assert response.status_code == 200

@@ -20,7 +20,8 @@ from community.joining.models import APPROVED, DECLINED, PENDING, WITHDRAWN, Dis
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import mark_handled, notify
-from community.organisations.models import Invite, Organisation
+from community.organisations.models import REGISTER_DISSOLVED, Invite, Organisation
+from community.organisations.services import name_key_or_postcode
 from community.profiles.models import Need, Offer
 from community.rooms.models import Room
 from community.signals import organisation_changed, records_bulk_changed
@@ -50,16 +51,19 @@ def _like(text: str) -> str:
 
 
 def search_register(query) -> list[Organisation]:
-    """Organisations by name, official key (AGS, ARS, Kreis key) or postcode; exact matches first."""
+    """Organisations by name, official key (AGS of 5 or 8 digits, ARS of 12, ...) or postcode; exact
+    matches first."""
     query = (query or "").strip() if isinstance(query, str) else ""
     if len(query) > QUERY_MAX:
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"q": _l("Must be at most %(n)s characters long.", n=QUERY_MAX)})
     if len(query) < 2:
         return []
-    select = db.select(Organisation)
+    # A municipality merged into another is found under its successor, not joined any more.
+    select = db.select(Organisation).filter(db.or_(Organisation.register_state.is_(None),
+                                                   Organisation.register_state != REGISTER_DISSOLVED))
     if OFFICIAL_KEY_OR_POSTCODE.match(query):
-        select = select.filter(db.or_(Organisation.official_key == query, Organisation.postcode == query))
+        select = select.filter(name_key_or_postcode(query))
         return list(db.session.scalars(select.order_by(Organisation.name, Organisation.id).limit(RESULTS_MAX)))
     lowered = query.lower()
     rank = db.case((db.func.lower(Organisation.name) == lowered, 0),

@@ -130,6 +130,7 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     policy.require(user, "organisation.edit", org)
     values = PROFILE_SCHEMA.clean(data, partial=partial)
     _check_consistency(org.kind, {**values, "_id": org.id})
+    _keep_register_fields(org, values)
     if "description" in values and any(hold(org, values["description"]) for hold in _description_holds):
         del values["description"]  # hidden by moderation: the new text waits for review
     if org.verified and changes_identity(org, values) and not policy.can(user, "organisation.verify", org):
@@ -140,6 +141,20 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     db.session.commit()
     organisation_changed.send(org)
     return org
+
+
+# What the official register says of a municipality: it changes with the register (flask import-register),
+# so peers compared by type and size stay comparable.
+REGISTER_FIELDS = ("name", "official_key", "org_type", "land", "population_class")
+
+
+def _keep_register_fields(org: Organisation, values: dict) -> None:
+    if org.register_state is None:
+        return
+    changed = {name: _l("Taken from the official municipal register; it changes only with the register.")
+               for name in REGISTER_FIELDS if name in values and (values[name] or None) != (getattr(org, name) or None)}
+    if changed:
+        raise ValidationError(_l("Please correct the marked fields."), fields=changed)
 
 
 def changes_identity(org: Organisation, values: dict) -> bool:
@@ -215,6 +230,19 @@ def clean_directory_filters(args) -> dict:
     return _clean_query(DIRECTORY_FILTERS, args)
 
 
+KEY_OR_POSTCODE = re.compile(r"^\d{2,12}$")
+
+
+def name_key_or_postcode(query: str):
+    """SQL condition: digits are an official key (AGS of 5 or 8, ARS of 12 digits, ...) or a postcode,
+    anything else a part of the name."""
+    query = query.strip()
+    if KEY_OR_POSTCODE.match(query):
+        return db.or_(*key_conditions(query), Organisation.postcode == query)
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Organisation.name.ilike(pattern, escape="\\")
+
+
 def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
     """Organisations matching cleaned filters, by name; topics are eager-loaded (no N+1)."""
     select = db.select(Organisation)
@@ -231,6 +259,5 @@ def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
             Organisation.id.in_(db.select(OrganisationTopic.organisation_id).filter_by(topic=filters["topic"]))
         )
     if filters.get("q"):
-        pattern = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        select = select.filter(Organisation.name.ilike(pattern, escape="\\"))
+        select = select.filter(name_key_or_postcode(filters["q"]))
     return paginate(select.order_by(Organisation.name, Organisation.id), page, per_page)
