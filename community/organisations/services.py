@@ -31,6 +31,7 @@ PROFILE_SCHEMA = Schema({
     "org_type": OneOf(sorted({slug for slugs in ORG_TYPE_SLUGS.values() for slug in slugs}), default=""),
     "official_key": Text(12),
     "land": OneOf(LAND_BY_SLUG),
+    "postcode": Text(5),
     "population_class": OneOf(POPULATION_CLASS_BY_SLUG),
     "description": Text(DESCRIPTION_MAX, multiline=True),
     "description_visibility": OneOf(VISIBILITY_BY_SLUG, default="public"),
@@ -53,6 +54,9 @@ def _check_consistency(kind: str, values: dict) -> None:
         errors["official_key"] = _l("An official key has 2, 5, 8, 9 or 12 digits.")
     if kind != MUNICIPALITY and values.get("population_class"):
         errors["population_class"] = _l("Only municipalities have a population class.")
+    postcode = values.get("postcode")
+    if postcode and not re.match(r"^\d{5}$", postcode):
+        errors["postcode"] = _l("A postcode has 5 digits.")
     website = values.get("website")
     if website and not re.match(WEBSITE_PATTERN, website):
         errors["website"] = _l("Enter a web address starting with http:// or https://.")
@@ -97,6 +101,66 @@ def _apply(org: Organisation, values: dict) -> None:
             org.official_key = value or None
         else:
             setattr(org, name, value)
+
+
+# Words that say what a body is rather than which one: "Gemeinde Affing" and "Affing" are one place.
+TITLE_WORDS = re.compile(r"\b(gemeinde|stadt|markt|landkreis|kreis|amt|samtgemeinde|verbandsgemeinde|"
+                         r"hansestadt|große kreisstadt|kreisstadt|landeshauptstadt|marktgemeinde)\b")
+SAME_NAME_MAX = 10
+
+
+def core_name(name: str) -> str:
+    """A name without titles, punctuation and case, for comparing two organisations' names."""
+    name = TITLE_WORDS.sub(" ", name.lower())
+    return " ".join(re.sub(r"[^\w]+", " ", name).split())
+
+
+class PossibleDuplicate(ValidationError):
+    """A new organisation looks like one that exists: same name in the same Land, or same postcode."""
+
+    def __init__(self, message, fields: dict, matches: list[Organisation]):
+        super().__init__(message, fields=fields)
+        self.matches = matches
+
+
+def _same_name(name: str, land: str | None) -> list[Organisation]:
+    core = core_name(name)
+    if len(core) < 2:
+        return []
+    longest = max(core.split(), key=len)
+    pattern = "%" + longest.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    candidates = db.session.scalars(db.select(Organisation).filter(
+        Organisation.land.is_(None) if land is None else Organisation.land == land,
+        Organisation.name.ilike(pattern, escape="\\")).order_by(Organisation.name, Organisation.id).limit(200))
+    return [org for org in candidates if core_name(org.name) == core][:SAME_NAME_MAX]
+
+
+def existing_matches(values: dict) -> tuple[Organisation | None, list[Organisation]]:
+    """Before an organisation is created: the one holding its official key, and those of the same name
+    in the same Land or (for the same kind) at the same postcode."""
+    key = values.get("official_key")
+    holder = key_holder(key) if key else None
+    found = {}
+    if values.get("name"):
+        found.update((org.id, org) for org in _same_name(values["name"], values.get("land")))
+    if values.get("postcode") and values.get("kind"):
+        found.update((org.id, org) for org in db.session.scalars(db.select(Organisation).filter_by(
+            postcode=values["postcode"], kind=values["kind"]).order_by(Organisation.name).limit(SAME_NAME_MAX)))
+    found.pop(holder.id if holder else None, None)
+    return holder, [org for org in found.values() if not org.is_dissolved]
+
+
+def check_not_registered(values: dict, distinct_reason: str) -> None:
+    """A new organisation must not be one that exists. Its official key is refused outright (see
+    _check_consistency); the same name in the same Land, or the same postcode, needs a reason why it is
+    a different organisation, which the platform's admins see."""
+    _holder, matches = existing_matches(values)
+    if matches and not distinct_reason.strip():
+        raise PossibleDuplicate(
+            _l("Please correct the marked fields."),
+            fields={"distinct_reason": _l("An organisation of this name or postcode exists already. Ask to join "
+                                          "it, or say why yours is a different organisation.")},
+            matches=matches)
 
 
 def validate_new_organisation(data: dict) -> dict:
@@ -145,7 +209,7 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
 
 # What the official register says of a municipality: it changes with the register (flask import-register),
 # so peers compared by type and size stay comparable.
-REGISTER_FIELDS = ("name", "official_key", "org_type", "land", "population_class")
+REGISTER_FIELDS = ("name", "official_key", "org_type", "land", "population_class", "postcode")
 
 
 def _keep_register_fields(org: Organisation, values: dict) -> None:
