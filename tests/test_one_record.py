@@ -71,6 +71,7 @@ def test_a_different_organisation_of_the_same_name_needs_a_reason_which_the_admi
     page = client.get("/admin/join-requests").get_data(as_text=True)
     assert "Wir sind der Zweckverband, nicht die Stadt." in page
     assert "A merge keeps Stadt Bamberg and moves the members, needs, offers and requests of Bamberg to it" in page
+    assert "Wir sind der Zweckverband, nicht die Stadt." in client.get("/admin/organisations").get_data(as_text=True)
 
 
 def test_an_official_key_already_taken_is_refused_naming_the_organisation_and_offering_to_join(client):
