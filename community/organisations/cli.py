@@ -1,4 +1,4 @@
-"""`flask import-organisations FILE` (bulk import with needs and offers) and `flask import-register` (the official register)."""
+"""`flask import-organisations FILE` (organisations with needs and offers) and `flask import-register`."""
 import time
 from contextlib import contextmanager
 

@@ -64,11 +64,13 @@ def _update(org: Organisation, entry: Entry, register: Register, report: Report)
     report.updated += 1
 
 
-def import_register(register: Register, is_demo: bool = False, keep: Iterable[str] | None = None) -> Report:
+def import_register(register: Register, is_demo: bool = False, keep: Iterable[str] | None = None,
+                    announce: bool = True) -> Report:
     """Create or update the register's organisations in one transaction; see the module's docstring.
 
     `keep` limits a first import to these official keys (the demo's small slice for tests); keys
-    outside it are neither created nor dissolved.
+    outside it are neither created nor dissolved. `announce=False` leaves telling the matching engine
+    to the caller (a benchmark that fills a database first).
     """
     entries = {entry.official_key: entry for entry in register.entries}
     if keep is not None:
@@ -106,7 +108,8 @@ def import_register(register: Register, is_demo: bool = False, keep: Iterable[st
         db.session.execute(sa.insert(Organisation), rows[start:start + BATCH_SIZE])
     report.created = len(rows)
     db.session.commit()
-    records_bulk_changed.send("register")
+    if announce:
+        records_bulk_changed.send("register")
     return report
 
 

@@ -298,13 +298,14 @@ KEY_OR_POSTCODE = re.compile(r"^\d{2,12}$")
 
 
 def name_key_or_postcode(query: str):
-    """SQL condition: digits are an official key (AGS of 5 or 8, ARS of 12 digits, ...) or a postcode,
-    anything else a part of the name."""
+    """SQL condition: a part of the name; digits also an official key (AGS of 5 or 8, ARS of 12 digits,
+    ...) or a postcode."""
     query = query.strip()
-    if KEY_OR_POSTCODE.match(query):
-        return db.or_(*key_conditions(query), Organisation.postcode == query)
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return Organisation.name.ilike(pattern, escape="\\")
+    by_name = Organisation.name.ilike(pattern, escape="\\")
+    if KEY_OR_POSTCODE.match(query):
+        return db.or_(by_name, *key_conditions(query), Organisation.postcode == query)
+    return by_name
 
 
 def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
