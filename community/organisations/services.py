@@ -295,17 +295,19 @@ def clean_directory_filters(args) -> dict:
 
 
 KEY_OR_POSTCODE = re.compile(r"^\d{2,12}$")
+WHOLE_KEY_LENGTHS = (5, 8, 9, 12)
 
 
 def name_key_or_postcode(query: str):
     """SQL condition: a part of the name; digits also an official key (AGS of 5 or 8, ARS of 12 digits,
-    ...) or a postcode."""
+    ...) or a postcode. A whole key or postcode (5, 8, 9 or 12 digits) is looked up by its indexes only:
+    no name holds one, and a name scan would read every row of the register for it."""
     query = query.strip()
+    by_key = [*key_conditions(query), Organisation.postcode == query] if KEY_OR_POSTCODE.match(query) else []
+    if len(query) in WHOLE_KEY_LENGTHS and by_key:
+        return db.or_(*by_key)
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    by_name = Organisation.name.ilike(pattern, escape="\\")
-    if KEY_OR_POSTCODE.match(query):
-        return db.or_(by_name, *key_conditions(query), Organisation.postcode == query)
-    return by_name
+    return db.or_(Organisation.name.ilike(pattern, escape="\\"), *by_key)
 
 
 def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
