@@ -234,3 +234,19 @@ def test_the_register_owns_name_key_type_and_size_of_a_municipality(client):
     response = client.patch("/api/v1/profile", json={"description": "Welterbestadt."},
                             headers={"Authorization": f"Bearer {make_token(admin)}"})
     assert response.status_code == 200
+
+
+def test_an_undescribed_municipality_of_the_register_joins_the_matching_index_once_it_says_something(app):
+    from community.suggestions import engine
+
+    import_register(edition(gemeinde("09471111", "Altendorf", 4000, "96146")))
+    altendorf = by_key()["094710001111"]
+    registered = make_org(name="Beispiel GmbH", kind="company", org_type="hersteller", topics=[])
+
+    indexed = {record.id for record in engine.database_records()[1]}
+    assert f"organisation:{altendorf.id}" not in indexed
+    assert f"organisation:{registered.id}" in indexed  # registered by people: indexed as before
+
+    altendorf.description = "Wir digitalisieren das Bürgerbüro."
+    db.session.commit()
+    assert f"organisation:{altendorf.id}" in {record.id for record in engine.database_records()[1]}
