@@ -10,8 +10,12 @@ same for 20 and 100 rows per page, so there is no query per row (no N+1).
 On PostgreSQL it then times the name searches without and with the pg_trgm GIN index
 (ix_organisation_name_trgm, migration 4c1f2e9a7b30) and prints both and the ratio.
 
-Run: .venv/bin/python bench/directory_speed.py [--organisations 100000] [--repeat 30] [--sqlite-only]
-     [--postgres-only]
+With --register the official register of 2025 (12,209 municipalities with AGS, population and postcode,
+community/organisations/data/gv100ad/) is loaded first and the synthetic organisations come on top;
+`--register --organisations 1000` is the real directory, `--organisations 13000` the same size without it.
+
+Run: .venv/bin/python bench/directory_speed.py [--organisations 100000] [--register] [--repeat 30]
+     [--sqlite-only] [--postgres-only]
 """
 import argparse
 import random
@@ -28,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from community import create_app  # noqa: E402
 from community.extensions import db  # noqa: E402
+from community.organisations import register  # noqa: E402
 from community.organisations.models import Organisation, OrganisationTopic  # noqa: E402
+from community.organisations.register_import import import_register  # noqa: E402
 from community.profiles.models import Need, Offer  # noqa: E402
 from community.taxonomy import LAENDER, ORG_TYPES, POPULATION_CLASSES, TOPICS  # noqa: E402
 from bench.scratch import scratch_postgres  # noqa: E402
@@ -44,15 +50,19 @@ CASES = (
     ("q=4711 (rare name part)", "q=4711"),
     ("verified=1", "verified=1"),
     ("no filter, 100 per page", "per_page=100"),
+    ("q=Bamberg (a register name)", "q=Bamberg"),
+    ("q=09461000 (an AGS)", "q=09461000"),
+    ("q=96047 (a postcode)", "q=96047"),
+    ("kind=municipality & land=09", "kind=municipality&land=09"),
 )
 NAME_PARTS = ("Nord", "Süd", "Ost", "West", "Berg", "Tal", "Wald", "Feld", "Bach", "Au", "Haus", "Burg",
               "Dorf", "Heim", "Stein", "Brück", "Mühl", "Kirch", "Linden", "Eich")
 BATCH = 10_000
 
 
-def organisation_rows(count: int, rng: random.Random):
+def organisation_rows(count: int, rng: random.Random, first_id: int = 1):
     start = datetime(2020, 1, 1)
-    for org_id in range(1, count + 1):
+    for org_id in range(first_id, first_id + count):
         roll = rng.random()
         kind = "municipality" if roll < 0.8 else "company" if roll < 0.9 else "state" if roll < 0.95 else "federal"
         name = f"{rng.choice(NAME_PARTS)}{rng.choice(NAME_PARTS).lower()} {org_id}"
@@ -89,23 +99,29 @@ def insert_in_batches(model, rows) -> None:
         db.session.execute(sa.insert(model), batch)
 
 
-def fill(count: int) -> None:
+def fill(count: int, with_register: bool = False) -> int:
+    """Synthetic organisations (after the register's, with_register); returns how many there are."""
     rng = random.Random(20241125)
     db.drop_all()
     db.create_all()
-    insert_in_batches(Organisation, organisation_rows(count, rng))
+    first = 1
+    if with_register:
+        first += import_register(register.bundled(), announce=False).created
+    insert_in_batches(Organisation, organisation_rows(count, rng, first))
+    total = first - 1 + count
     topic_rows = (
         {"organisation_id": org_id, "topic": slug}
-        for org_id in range(1, count + 1)
+        for org_id in range(first, total + 1)
         for slug in rng.sample([topic.slug for topic in TOPICS], rng.randint(1, 3))
     )
     insert_in_batches(OrganisationTopic, topic_rows)
-    insert_in_batches(Need, entry_rows(count * 3 // 10, count, rng, {"urgency": "medium"}))
-    insert_in_batches(Offer, entry_rows(count // 5, count, rng, {"offer_kind": "service"}))
+    insert_in_batches(Need, entry_rows(total * 3 // 10, total, rng, {"urgency": "medium"}))
+    insert_in_batches(Offer, entry_rows(total // 5, total, rng, {"offer_kind": "service"}))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
+    return total
 
 
 NAME_SEARCHES = [case for case in CASES if case[1].startswith("q=")]
@@ -136,13 +152,15 @@ def time_cases(app, repeat: int, cases=CASES) -> list[tuple]:
     return results
 
 
-def run(name: str, url: str, count: int, repeat: int) -> None:
+def run(name: str, url: str, count: int, repeat: int, with_register: bool = False) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {},
                       "SECRET_KEY": "bench", "RATE_LIMITS_ENABLED": False})
     with app.app_context():
         started = time.perf_counter()
-        fill(count)
-        print(f"\n{name}: {count:,} organisations loaded in {time.perf_counter() - started:.1f} s")
+        total = fill(count, with_register)
+        what = f"{total:,} organisations ({total - count:,} of the register)" if with_register else \
+            f"{total:,} organisations"
+        print(f"\n{name}: {what} loaded in {time.perf_counter() - started:.1f} s")
         print(f"{'case':<28} {'rows':>5} {'p50 ms':>8} {'p95 ms':>8}  SQL statements/request")
         for label, rows, p50, p95, counts in time_cases(app, repeat):
             print(f"{label:<28} {rows:>5} {p50:>8.1f} {p95:>8.1f}  {', '.join(map(str, counts))}")
@@ -175,6 +193,7 @@ def compare_trigram_index(app, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organisations", type=int, default=100_000)
+    parser.add_argument("--register", action="store_true", help="load the official register of 2025 first")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
@@ -182,12 +201,14 @@ def main() -> None:
     args = parser.parse_args()
     if not args.postgres_only:
         with tempfile.TemporaryDirectory() as tmp:
-            run("SQLite", f"sqlite:///{Path(tmp) / 'directory.sqlite'}", args.organisations, args.repeat)
+            run("SQLite", f"sqlite:///{Path(tmp) / 'directory.sqlite'}", args.organisations, args.repeat,
+                args.register)
     if args.sqlite_only:
         return
     try:
         with scratch_postgres(args.postgres, SCRATCH_DATABASE) as url:
-            run(f"PostgreSQL (scratch database {SCRATCH_DATABASE})", url, args.organisations, args.repeat)
+            run(f"PostgreSQL (scratch database {SCRATCH_DATABASE})", url, args.organisations, args.repeat,
+                args.register)
     except sa.exc.OperationalError as exc:
         print(f"\nPostgreSQL not reachable at {args.postgres}: {exc.__class__.__name__}; skipped")
 

@@ -10,9 +10,9 @@ def register_cli(app: Flask) -> None:
     from community.digitalcheck.cli import digital_check_group
     from community.events.cli import events_group
     from community.operations.cli import bootstrap
-    from community.organisations.cli import import_organisations
+    from community.organisations.cli import import_organisations, import_register
     from community.suggestions.cli import matching_group
 
-    for command in (users, seed_demo, import_organisations, matching_group, jobs_group, mail_group,
+    for command in (users, seed_demo, import_organisations, import_register, matching_group, jobs_group, mail_group,
                     digital_check_group, events_group, bootstrap):
         app.cli.add_command(command)

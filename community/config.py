@@ -104,6 +104,9 @@ class Config:
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
     DEMO_MODE = _flag("DEMO_MODE", False)
+    # How many organisations of the official register `flask seed-demo` writes: 0 means all of them (about
+    # 12,200); tests take a slice, always with every municipality the demo gives needs and people.
+    DEMO_REGISTER_SLICE = int(os.environ.get("DEMO_REGISTER_SLICE", "0"))
     # Only a public body may show KERN's Kopfzeile ("Official website – ..."); a private operator must not.
     OPERATOR_IS_PUBLIC_BODY = _flag("OPERATOR_IS_PUBLIC_BODY", False)
     OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "")
@@ -169,6 +172,7 @@ class TestConfig(Config):
     PUBLIC_URL = "http://localhost"
     TRUSTED_HOSTS_EXTRA = ""
     MATCHING_BACKGROUND_REFIT = False  # rebuild inline, so a test never races a thread
+    DEMO_REGISTER_SLICE = 1_000  # the demo's municipalities with needs and a few more: seeds in seconds
     PRESENCE_INTERVAL = 0.0  # every join and leave announced at once
     SOCKET_AFTER_ACK_BACKGROUND = False  # the test client reads a `match` right after the ack
     # Jobs stay in this process's memory: nothing is delivered unless a test runs the queue.

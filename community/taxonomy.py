@@ -51,13 +51,17 @@ ORG_KINDS = (
 ORG_KIND_BY_SLUG = _index(ORG_KINDS)
 PUBLIC_BODY_KINDS = frozenset({MUNICIPALITY, STATE, FEDERAL})
 
+# Municipality types, derived from the official register (community/organisations/register.py); the
+# Digital-Check compares peers by them.
+GEMEINDE, STADT, KREISFREIE_STADT, VERBANDSGEMEINDE, LANDKREIS = (
+    "gemeinde", "stadt", "kreisfreie_stadt", "verbandsgemeinde", "landkreis")
 ORG_TYPES = {
     MUNICIPALITY: (
-        Choice("gemeinde", _l("Municipality (Gemeinde)")),
-        Choice("stadt", _l("Town or city")),
-        Choice("kreisfreie_stadt", _l("District-free city")),
-        Choice("verbandsgemeinde", _l("Association of municipalities (Verbandsgemeinde/Amt)")),
-        Choice("landkreis", _l("District (Landkreis)")),
+        Choice(GEMEINDE, _l("Municipality (Gemeinde)")),
+        Choice(STADT, _l("Town or city")),
+        Choice(KREISFREIE_STADT, _l("District-free city")),
+        Choice(VERBANDSGEMEINDE, _l("Association of municipalities (Verbandsgemeinde/Amt)")),
+        Choice(LANDKREIS, _l("District (Landkreis)")),
     ),
     STATE: (
         Choice("ministerium", _l("Ministry")),
@@ -114,6 +118,19 @@ POPULATION_CLASSES = (
     Choice("gt500k", _l("over 500,000")),
 )
 POPULATION_CLASS_BY_SLUG = _index(POPULATION_CLASSES)
+# Upper bounds (exclusive) of the classes above; the last class has none.
+POPULATION_CLASS_BOUNDS = (5_000, 20_000, 100_000, 500_000)
+
+
+def population_class_of(population: int | None) -> str | None:
+    """The class of a real population figure (the register's); None where there is no figure."""
+    if population is None:
+        return None
+    for bound, choice in zip(POPULATION_CLASS_BOUNDS, POPULATION_CLASSES):
+        if population < bound:
+            return choice.slug
+    return POPULATION_CLASSES[-1].slug
+
 
 URGENCIES = (
     Choice("low", _l("low")),

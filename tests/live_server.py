@@ -48,6 +48,8 @@ class LiveServer:
             "RATE_LIMITS_ENABLED": "0",
             "DEMO_MODE": "0",
             "MATCHING_INDEX_DIR": str(data_dir / "matching"),
+            # The demo's municipalities and a few more of the register, not all 12,000: seeds in seconds.
+            "DEMO_REGISTER_SLICE": "1000",
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None

@@ -312,7 +312,7 @@ def test_when_the_only_member_leaves_the_platform_takes_over_the_organisation(cl
     assert "Markt Alleinhausen has no members any more" in notice.display_text
     newcomer = make_user(None)
     sign_in(client, newcomer)
-    client.post(f"/register/join/{org.id}")
+    client.post(f"/register/join/{org.id}", data={"function": "Bürgermeisterin"})
     request = db.session.scalars(db.select(JoinRequest).filter_by(user_id=newcomer.id)).one()
     sign_in(client, platform)
     client.post(f"/join-requests/{request.id}/approve")

@@ -11,7 +11,7 @@ NEW_PASSWORD = "Neues-Passwort-2025"
 
 def account(**overrides) -> dict:
     data = {"name": "Anna Muster", "email": "anna@example.org", "password": NEW_PASSWORD,
-            "password_confirmation": NEW_PASSWORD}
+            "password_confirmation": NEW_PASSWORD, "function": "Leitung Hauptamt"}
     data.update(overrides)
     return data
 

@@ -14,10 +14,11 @@ from flask import Flask
 from community import create_app
 from community.auth.models import ApiToken, User
 from community.auth.services import find_user_by_email
+from community.examples.models import Example
 from community.extensions import db
 from community.organisations.models import Organisation
 from community.profiles.models import Need, Offer
-from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG
+from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG, population_class_of
 from tests.conftest import config_with, truncate_all
 from tests.factories import enrol_at_sign_in, make_token, make_user
 
@@ -80,22 +81,39 @@ def snapshot() -> tuple[list, list, list]:
     return names, needs, sorted(user.email for user in demo_users())
 
 
-def test_every_kreis_and_many_gemeinden_are_municipalities(demo):
+def test_every_kreis_and_kreisfreie_stadt_of_the_2025_register_and_many_gemeinden_are_municipalities(demo):
     municipalities = organisations(kind="municipality")
-    kreise = [org for org in municipalities if len(org.official_key) == 5]
+    types = Counter(org.org_type for org in municipalities)
 
-    assert len(municipalities) > 400
-    assert len(kreise) == 401
-    assert Counter(org.org_type for org in kreise) == {"landkreis": 294, "kreisfreie_stadt": 107}
+    # The register of 30.11.2025: 294 Kreise (Landkreise, Kreise, the Regionalverband) with their 5-digit
+    # key, and 106 kreisfreie Städte, each one organisation with its Gemeinde's 12-digit key.
+    assert types["landkreis"] == 294
+    assert types["kreisfreie_stadt"] == 106
+    assert types["gemeinde"] + types["stadt"] + types["verbandsgemeinde"] >= 480
+    assert {len(org.official_key) for org in municipalities} == {5, 9, 12}
     assert {org.land for org in municipalities} == set(LAND_BY_SLUG)
 
 
-def test_register_names_are_tidied_for_display(demo):
-    names = {org.official_key: org.name for org in organisations(kind="municipality")}
+def test_municipalities_carry_the_registers_figures_and_a_class_from_their_real_population(demo):
+    municipalities = {org.official_key: org for org in organisations(kind="municipality")}
+    bamberg = municipalities["094610000000"]
 
-    assert names["01001"] == "Stadt Flensburg"
-    assert names["09162"] == "Landeshauptstadt München"
-    assert not [name for name in names.values() if ", " in name]
+    assert (bamberg.name, bamberg.ags, bamberg.population, bamberg.postcode) == ("Stadt Bamberg", "09461000", 77150,
+                                                                                 "96031")
+    assert bamberg.population_class == "20k-100k"
+    assert municipalities["09471"].name == "Landkreis Bamberg"
+    assert all(org.population and org.postcode and org.register_state == "current"
+               for org in municipalities.values())
+    assert all(org.population_class == population_class_of(org.population) for org in municipalities.values())
+
+
+def test_demo_texts_fit_the_kind_of_body_that_wrote_them(demo):
+    town_words = ("Stadtverwaltung", "Rathaus", "Gemeinderat", "Innenstadt")
+    for org in organisations(kind="municipality", org_type="landkreis"):
+        texts = [org.description, *(need.body for need in org.needs), *(offer.body for offer in org.offers)]
+        texts += [f"{example.title} {example.summary} {example.problem}" for example in
+                  db.session.scalars(db.select(Example).filter_by(organisation_id=org.id))]
+        assert not [word for word in town_words for text in texts if word in text], org.name
 
 
 def test_all_sixteen_laender_are_state_bodies_offering_funding_programmes(demo):
@@ -113,8 +131,11 @@ def test_real_it_service_providers_are_companies_with_two_to_five_offers(demo):
     assert {2, 5} <= set(entries_per_organisation(Offer, "company")) <= {2, 3, 4, 5}
 
 
-def test_every_municipality_has_one_to_three_needs(demo):
-    assert set(entries_per_organisation(Need, "municipality")) == {1, 2, 3}
+def test_municipalities_with_demo_needs_have_one_to_three_and_the_rest_of_the_register_none(demo):
+    needs = entries_per_organisation(Need, "municipality")
+
+    assert set(needs) == {0, 1, 2, 3}
+    assert len([count for count in needs if count]) >= 294 + 106 + 480
 
 
 def test_needs_and_offers_cover_every_topic(demo):

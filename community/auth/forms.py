@@ -1,7 +1,7 @@
 """Forms of login, registration and password reset, and the mapping of service errors onto forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from community.errors import ValidationError
@@ -41,6 +41,13 @@ class RegisterForm(FlaskForm):
     organisation_kind = SelectField(_l("Kind of organisation"), validate_choice=False)
     organisation_type = SelectField(_l("Type"), validate_choice=False)
     organisation_land = SelectField(_l("State (Bundesland)"), validate_choice=False)
+    organisation_key = StringField(_l("Official key (AGS or ARS), if it has one"),
+                                   render_kw={"maxlength": 12, "inputmode": "numeric"})
+    organisation_postcode = StringField(_l("Postcode"), render_kw={"maxlength": 5, "inputmode": "numeric",
+                                                                   "autocomplete": "postal-code"})
+    different_organisation = BooleanField(_l("It is a different organisation"))
+    distinct_reason = TextAreaField(_l("Why is it a different organisation?"),
+                                    render_kw={"rows": 3, "maxlength": 1000})
     invite = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -48,9 +55,11 @@ class RegisterForm(FlaskForm):
         self.organisation_kind.choices = _choices(ORG_KINDS, _l("Please choose"))
         # Grouped by kind, so the list explains itself without script; the service checks the pair.
         self.organisation_type.choices = [SelectChoice("", _l("Please choose"))] + [
-            SelectChoice(choice.slug, choice.label, optgroup=str(kind.label))
+            SelectChoice(choice.slug, choice.label, render_kw={"data-kind": kind.slug}, optgroup=str(kind.label))
             for kind in ORG_KINDS for choice in ORG_TYPES[kind.slug]
         ]
+        # static/js/register.js offers only the types of the chosen kind.
+        self.organisation_type.render_kw = {"data-types-of": self.organisation_kind.id}
         self.organisation_land.choices = _choices(LAENDER, _l("None (federal or nationwide)"))
 
 

@@ -14,6 +14,7 @@ from community.errors import ServiceError, ValidationError
 from community.extensions import db, limiter
 from community.links import public_url, safe_next
 from community.members.invites import open_invite
+from community.organisations.services import existing_matches
 from community.signals import sign_in_refused
 
 PENDING = "pending_sign_in"
@@ -192,8 +193,23 @@ def logout():
 def _register_data(form: RegisterForm) -> dict:
     names = ["name", "email", "password", "password_confirmation"]
     if not form.invite.data:
-        names += ["organisation_name", "organisation_kind", "organisation_type", "organisation_land"]
-    return {name: getattr(form, name).data for name in names}
+        names += ["organisation_name", "organisation_kind", "organisation_type", "organisation_land",
+                  "organisation_key", "organisation_postcode"]
+    data = {name: getattr(form, name).data for name in names}
+    if not form.invite.data:
+        data["distinct_reason"] = form.distinct_reason.data if form.different_organisation.data else ""
+    return data
+
+
+def _join_offers(form: RegisterForm) -> list:
+    """The organisations someone registering may mean: the holder of the key, same name and Land, same
+    postcode; each is offered to join."""
+    if form.invite.data:
+        return []
+    values = {org_field: (getattr(form, form_field).data or "").strip() or None
+              for form_field, org_field in services.ORGANISATION_FIELDS.items()}
+    holder, others = existing_matches(values)
+    return [holder, *others] if holder else others
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -209,18 +225,19 @@ def register():
         invite = open_invite(form.invite.data)
         if request.method == "GET" and invite.email:
             form.email.data = invite.email
-    status = 200
+    status, matches = 200, []
     if form.validate_on_submit():
         try:
             user = services.register_user(_register_data(form), invite_token=form.invite.data or None)
         except ValidationError as error:
             add_errors(form, error)
             status = error.status
+            matches = _join_offers(form)
         else:
             login_user(user)
             flash(_("Welcome to Kommunalnetz, %(name)s.", name=user.name), "success")
             return redirect(url_for("organisations.show", org_id=user.organisation_id))
-    return render_template("auth/register.html", form=form, invite=invite,
+    return render_template("auth/register.html", form=form, invite=invite, matches=matches,
                            password_min=services.PASSWORD_MIN), status
 
 

@@ -23,7 +23,7 @@ from community.links import public_url
 from community.members.invites import claim_invite, open_invite
 from community.models_base import utcnow
 from community.signals import sessions_ended
-from community.organisations.services import create_organisation, validate_new_organisation
+from community.organisations.services import check_not_registered, create_organisation, validate_new_organisation
 from community.operations.metrics import count_login_failure
 from community.taxonomy import MUNICIPALITY, ROLES, STATE
 from community.validation import Schema, Text
@@ -32,6 +32,7 @@ NAME_MAX = 120
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
+DISTINCT_REASON_MAX = 1_000
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Registration form field -> field of community.organisations.services.CREATE_SCHEMA.
 ORGANISATION_FIELDS = {
@@ -39,6 +40,8 @@ ORGANISATION_FIELDS = {
     "organisation_kind": "kind",
     "organisation_type": "org_type",
     "organisation_land": "land",
+    "organisation_key": "official_key",
+    "organisation_postcode": "postcode",
 }
 FORM_FIELD_OF = {org_field: form_field for form_field, org_field in ORGANISATION_FIELDS.items()}
 KINDS_WITH_LAND = {MUNICIPALITY, STATE}
@@ -206,6 +209,7 @@ def register_user(data: dict, invite_token: str | None = None) -> User:
     """
     data = dict(data)
     org_data = {ORGANISATION_FIELDS[name]: data.pop(name) for name in list(data) if name in ORGANISATION_FIELDS}
+    distinct_reason = Text(DISTINCT_REASON_MAX).clean(data.pop("distinct_reason", "")) or ""
     invite = open_invite(invite_token) if invite_token else None
     errors: dict = {}
     values = _clean_account(data, errors)
@@ -215,8 +219,14 @@ def register_user(data: dict, invite_token: str | None = None) -> User:
         errors["email"] = _l("This invitation is for a different email address.")
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+    if invite is None:
+        # Before anything is created: an organisation of this name in this Land, or at this postcode,
+        # is offered to join; creating another one takes a reason the platform's admins see.
+        check_not_registered(validate_new_organisation(org_data), distinct_reason)
 
     organisation = invite.organisation if invite else create_organisation(org_data, commit=False)
+    if invite is None:
+        organisation.distinct_reason = distinct_reason
     user = _new_user(values, organisation)
     if invite is not None:
         db.session.flush()

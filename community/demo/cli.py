@@ -51,7 +51,8 @@ def seed_demo(once: bool, reset: bool, seed_value: int, accounts_file: Path | No
         "Seeded %(municipalities)s municipalities, %(states)s state bodies, %(federal)s federal bodies, "
         "%(companies)s companies, %(needs)s needs, %(offers)s offers and %(accounts)s accounts "
         "in %(seconds).1f s (seed %(seed)s).",
-        municipalities=world.count(MUNICIPALITY), states=world.count(STATE), federal=world.count(FEDERAL),
+        municipalities=world.count(MUNICIPALITY) + (world.register_report.created if world.register_report else 0),
+        states=world.count(STATE), federal=world.count(FEDERAL),
         companies=world.count(COMPANY), needs=world.count("needs"), offers=world.count("offers"),
         accounts=len(world.accounts), seconds=time.perf_counter() - started, seed=seed_value,
     ))

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from community.demo import content, registers
+from community.organisations import register
 from community.taxonomy import COMPANY, FEDERAL, LAENDER, MUNICIPALITY, STATE
 
-GEMEINDEN_SAMPLE = 480  # of ~4,350 eligible; enough to feel alive, few enough to seed fast
+GEMEINDEN_SAMPLE = 480  # of ~11,800 Gemeinden and Gemeindeverbände: those with needs; the rest stay empty
 GEMEINDEN_MIN_PER_LAND = 8
 NEEDS_PER_MUNICIPALITY = {1: 4, 2: 4, 3: 2}  # number of needs: weight
 EXPERIENCE_SHARE = 1 / 3
@@ -40,18 +41,8 @@ REGIONAL_COMPANIES = (
 )
 REGIONAL_OFFERS = (2, 3)
 
-# The register has no population figures; classes are drawn per type with these weights.
-POPULATION_WEIGHTS = {
-    "landkreis": {"20k-100k": 1, "100k-500k": 9},
-    "kreisfreie_stadt": {"20k-100k": 4, "100k-500k": 6},
-    "stadt": {"lt5k": 1, "5k-20k": 6, "20k-100k": 3},
-    "verbandsgemeinde": {"lt5k": 1, "5k-20k": 7, "20k-100k": 2},
-    "gemeinde": {"lt5k": 11, "5k-20k": 8, "20k-100k": 1},
-}
-# Cities and districts widely known to have more than 500,000 inhabitants.
-OVER_500K = {"02000", "03241", "04011", "05111", "05113", "05315", "05334", "05382", "05562", "05913",
-             "06412", "08111", "08226", "09162", "09564", "11000", "14612", "14713"}
 GEMEINDE_KIND_LABELS = {"gemeinde": "Gemeinde", "stadt": "Stadt", "verbandsgemeinde": "Gemeindeverband"}
+GEMEINDE_TYPES = frozenset(GEMEINDE_KIND_LABELS)
 
 
 @dataclass
@@ -70,6 +61,7 @@ class DemoWorld:
     needed_themes: set[str] = field(default_factory=set)  # keys of the themes some need is about
     password: str = ""  # of the demo accounts, set by seed.create_accounts
     accounts: list = field(default_factory=list)  # (DemoAccount, organisation name), likewise
+    register_report: object = None  # of the official register's import, set by seed.write_register
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
@@ -131,58 +123,62 @@ def plan_federal_bodies(world: DemoWorld) -> None:
             website=body.get("website", ""), description=body["description"])))
 
 
-def _population_class(rng: random.Random, place: registers.Place) -> str:
-    if place.key in OVER_500K:
-        return "gt500k"
-    weights = POPULATION_WEIGHTS[place.org_type]
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _sample_gemeinden(rng: random.Random) -> list[registers.Place]:
+def _sample_gemeinden(rng: random.Random) -> list[register.Entry]:
     """A deterministic sample across all Länder, roughly proportional to their number of Gemeinden."""
-    by_land: dict[str, list[registers.Place]] = {}
-    for place in registers.gemeinden():
-        by_land.setdefault(place.land, []).append(place)
-    total = sum(len(places) for places in by_land.values())
+    by_land: dict[str, list[register.Entry]] = {}
+    for entry in register.bundled().entries:
+        if entry.org_type in GEMEINDE_TYPES:
+            by_land.setdefault(entry.land, []).append(entry)
+    total = sum(len(entries) for entries in by_land.values())
     sample = []
     for land in sorted(by_land):
-        places = by_land[land]
-        quota = max(GEMEINDEN_MIN_PER_LAND, round(GEMEINDEN_SAMPLE * len(places) / total))
-        sample += rng.sample(places, min(quota, len(places)))
+        entries = by_land[land]
+        quota = max(GEMEINDEN_MIN_PER_LAND, round(GEMEINDEN_SAMPLE * len(entries) / total))
+        sample += rng.sample(entries, min(quota, len(entries)))
     return sample
 
 
-def _description(place: registers.Place) -> str:
-    land = registers.laender()[place.land]
-    if place.org_type == "kreisfreie_stadt":
-        return f"Kreisfreie Stadt in {land}."
-    if place.org_type == "landkreis":
-        return f"Kreis in {land}, Verwaltungssitz {place.seat}."
-    article = "in der" if place.district.startswith(("Region ", "Städteregion ")) else "im"
-    seat = f" Verwaltungssitz {place.seat}." if place.seat else ""
-    return f"{GEMEINDE_KIND_LABELS[place.org_type]} {article} {place.district}, {land}.{seat}"
+def _inhabitants(population: int | None) -> str:
+    if not population:
+        return ""
+    return f" {population:,} Einwohnerinnen und Einwohner (31.12.2024).".replace(",", ".")
 
 
-def _municipality(world: DemoWorld, place: registers.Place) -> DemoOrganisation:
+def _description(entry: register.Entry) -> str:
+    land = registers.laender()[entry.land]
+    people = _inhabitants(entry.population)
+    if entry.org_type == "kreisfreie_stadt":
+        return f"Kreisfreie Stadt in {land}.{people}"
+    if entry.org_type == "landkreis":
+        return f"Kreis in {land}, Verwaltungssitz {entry.seat}.{people}"
+    article = "in der" if entry.district.startswith(("Region ", "Städteregion ")) else "im"
+    seat = f" Verwaltungssitz {entry.seat}." if entry.seat else ""
+    return f"{GEMEINDE_KIND_LABELS[entry.org_type]} {article} {entry.district}, {land}.{seat}{people}"
+
+
+def _municipality(world: DemoWorld, entry: register.Entry) -> DemoOrganisation:
     rng, writer = world.rng, world.writer
-    suitable = [theme for theme in content.themes() if theme.suits(place.org_type) and theme.needs]
+    suitable = [theme for theme in content.themes() if theme.suits(entry.org_type) and theme.needs]
     count = rng.choices(list(NEEDS_PER_MUNICIPALITY), weights=list(NEEDS_PER_MUNICIPALITY.values()))[0]
     need_themes = rng.sample(suitable, count)
     world.needed_themes.update(theme.key for theme in need_themes)
-    needs = [writer.need(theme, place.name, place.land) for theme in need_themes]
+    needs = [writer.need(theme, entry.name, entry.land) for theme in need_themes]
     offers = []
     if rng.random() < EXPERIENCE_SHARE:
         sharable = [theme for theme in suitable if theme.experiences and theme not in need_themes]
-        offers.append(writer.experience(rng.choice(sharable), place.name, place.land))
-    record = _record(MUNICIPALITY, place.name, place.org_type, needs=needs, offers=offers,
-                     official_key=place.key, land=place.land,
-                     population_class=_population_class(rng, place), description=_description(place))
+        offers.append(writer.experience(rng.choice(sharable), entry.name, entry.land))
+    record = _record(MUNICIPALITY, entry.name, entry.org_type, needs=needs, offers=offers,
+                     official_key=entry.official_key, land=entry.land,
+                     population_class=entry.population_class, description=_description(entry))
     return DemoOrganisation(record, verified=rng.random() >= UNVERIFIED_MUNICIPALITY_SHARE)
 
 
 def plan_municipalities(world: DemoWorld) -> None:
-    """All 401 Kreise and kreisfreie Städte and a sample of Gemeinden, each with 1-3 needs."""
-    planned = [_municipality(world, place) for place in (*registers.kreise(), *_sample_gemeinden(world.rng))]
+    """Every Kreis and kreisfreie Stadt of the register and a sample of Gemeinden, each with 1-3 needs.
+
+    The other municipalities of the register are written without needs (seed.write_register)."""
+    kreise = [entry for entry in register.bundled().entries if entry.org_type not in GEMEINDE_TYPES]
+    planned = [_municipality(world, entry) for entry in (*kreise, *_sample_gemeinden(world.rng))]
     # Every theme is needed somewhere, so the matching shows each kind of offer at work.
     for theme in content.themes():
         if theme.needs and theme.key not in world.needed_themes:

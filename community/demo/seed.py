@@ -9,6 +9,7 @@ features add their own section (forum threads, rooms, ...) to SECTIONS, after th
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.security import generate_password_hash
 
@@ -20,11 +21,12 @@ from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
 from community.events.demo import seed_events
 from community.extensions import db
 from community.models_base import utcnow
-from community.organisations import importer
+from community.organisations import importer, register, register_import
 from community.organisations.models import Organisation
 from community.profiles.models import Need, Offer
 from community.rooms.services import ensure_topic_rooms
 from community.signals import records_bulk_changed
+from community.taxonomy import MUNICIPALITY
 
 DEFAULT_SEED = 1
 AGE_DAYS = (20, 400)  # organisations joined this many days ago
@@ -80,7 +82,25 @@ def write_organisations(world: plan.DemoWorld) -> None:
             entry.created_at = entry.updated_at = org.created_at + (now - org.created_at) * rng.random()
         planned.written = org
 
-    importer.write(items, on_organisation=mark)
+    importer.write(items, on_organisation=mark, announce=False)  # write_register announces both
+
+
+def _register_slice(planned: set[str], entries, size: int) -> set[str] | None:
+    """The planned municipalities and every n-th other one, about `size` in all; None for all."""
+    if not size:
+        return None
+    others = [entry.official_key for entry in entries if entry.official_key not in planned]
+    step = max(1, -(-len(others) // max(1, size - len(planned))))
+    return planned | set(others[::step])
+
+
+def write_register(world: plan.DemoWorld) -> None:
+    """The rest of the official register, without needs; and the register's figures (AGS, population,
+    postcode) for the planned municipalities. Tests take a slice (DEMO_REGISTER_SLICE)."""
+    found = register.bundled()
+    planned = {org.record["official_key"] for org in world.of(MUNICIPALITY)}
+    keep = _register_slice(planned, found.entries, current_app.config.get("DEMO_REGISTER_SLICE", 0))
+    world.register_report = register_import.import_register(found, is_demo=True, keep=keep)
 
 
 def create_accounts(world: plan.DemoWorld) -> None:
@@ -137,6 +157,7 @@ SECTIONS = (
     plan.plan_municipalities,
     plan.plan_companies,
     write_organisations,
+    write_register,
     create_accounts,
     create_topic_rooms,
     create_forum_threads,

@@ -84,7 +84,10 @@ def seed_assessments(rng, organisations, now=None) -> int:
 
 
 def seed_digital_checks(world) -> None:
-    """The seed-demo section: every demo municipality gets a submitted check."""
+    """The seed-demo section: every municipality the demo gives people and needs gets a submitted check
+    (not the rest of the official register, which nobody has joined)."""
+    planned = {org.written.id for org in world.organisations if org.written is not None}
     organisations = db.session.scalars(sa.select(Organisation).where(
-        Organisation.is_demo.is_(True), Organisation.kind.in_(KINDS)).order_by(Organisation.id)).all()
+        Organisation.is_demo.is_(True), Organisation.kind.in_(KINDS), Organisation.id.in_(planned))
+        .order_by(Organisation.id)).all()
     seed_assessments(world.rng, organisations)

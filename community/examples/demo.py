@@ -55,7 +55,11 @@ def seed_examples(world) -> list[Example]:
     companies = [planned.written for planned in world.of("company") if getattr(planned, "written", None)]
     now, used, examples = utcnow(), {}, []
     for number, data in enumerate(demo_examples()):
-        candidates = by_class.get(data["population_class"]) or fallback
+        # An example that speaks of a town hall or a Gemeinderat is written by a body that has one.
+        fits = set(data.get("for") or ()) or None
+        candidates = [org for org in by_class.get(data["population_class"]) or fallback
+                      if fits is None or org.org_type in fits] or \
+            [org for org in fallback if fits is None or org.org_type in fits] or fallback
         if not candidates:
             break
         org = candidates[used.setdefault(data["population_class"], 0) % len(candidates)]

@@ -4,7 +4,17 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 
 
-class JoinRegisterForm(FlaskForm):
+FUNCTION_HELP = _l("For example: IT lead, Hauptamt, Bürgerbüro. The organisation's administrators decide on "
+                    "your request with it.")
+
+
+class JoinForm(FlaskForm):
+    """A signed-in person asks to join: what they do there."""
+
+    function = StringField(_l("Your function in this organisation"), render_kw={"required": True, "maxlength": 120})
+
+
+class JoinRegisterForm(JoinForm):
     """An account for someone joining an organisation that exists: no organisation fields."""
 
     name = StringField(_l("Your name"), render_kw={"autocomplete": "name", "required": True, "maxlength": 120})

@@ -19,6 +19,8 @@ class JoinRequest(TimestampMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"),
                                                  nullable=False)
     status: Mapped[str] = mapped_column(db.String(10), default=PENDING, nullable=False)
+    # The applicant's function in the organisation: the admins decide on it.
+    function: Mapped[str] = mapped_column(db.String(120), default="", nullable=False, server_default="")
     decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(db.DateTime)
 

@@ -9,7 +9,7 @@ from community.auth.services import PASSWORD_MIN
 from community.errors import ValidationError
 from community.extensions import limiter
 from community.joining import bp, services
-from community.joining.forms import ActionForm, JoinRegisterForm
+from community.joining.forms import FUNCTION_HELP, ActionForm, JoinForm, JoinRegisterForm
 from community.organisations.services import get_organisation
 from community.validation import parse_id
 
@@ -29,14 +29,14 @@ def find():
 def join(org_id: int):
     org = get_organisation(org_id)
     signed_in = current_user.is_authenticated
-    form = ActionForm() if signed_in else JoinRegisterForm()
+    form = JoinForm() if signed_in else JoinRegisterForm()
     status = 200
     if form.validate_on_submit():
         try:
             if signed_in:
-                services.request_to_join(acting_user(), org)
+                services.request_to_join(acting_user(), org, form.function.data)
             else:
-                fields = ("name", "email", "password", "password_confirmation")
+                fields = ("name", "email", "password", "password_confirmation", "function")
                 user, _request = services.register_and_join({name: getattr(form, name).data for name in fields},
                                                             org.id)
                 login_user(user)
@@ -48,7 +48,7 @@ def join(org_id: int):
                     organisation=org.name), "success")
             return redirect(url_for(".mine"))
     return render_template("joining/join.html", org=org, form=form, signed_in=signed_in,
-                           password_min=PASSWORD_MIN), status
+                           password_min=PASSWORD_MIN, function_help=FUNCTION_HELP), status
 
 
 @bp.route("/join-requests/mine")

@@ -20,11 +20,13 @@ from community.joining.models import APPROVED, DECLINED, PENDING, WITHDRAWN, Dis
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import mark_handled, notify
-from community.organisations.models import Invite, Organisation
+from community.organisations.models import REGISTER_DISSOLVED, Invite, Organisation
+from community.organisations.services import core_name, name_key_or_postcode
 from community.profiles.models import Need, Offer
 from community.rooms.models import Room
 from community.signals import organisation_changed, records_bulk_changed
 from community.suggestions.models import ContactRequest
+from community.validation import Schema, Text
 
 JOIN_REQUEST, JOIN_DECIDED = "join_request", "join_decided"
 NOTIFICATION_KINDS = (JOIN_REQUEST, JOIN_DECIDED)
@@ -33,16 +35,7 @@ for _kind in NOTIFICATION_KINDS:
 QUERY_MAX = 100
 RESULTS_MAX = 20
 SIMILARITY = 0.85
-# Words that say what a body is rather than which one: "Gemeinde Affing" and "Affing" are one place.
-TITLE_WORDS = re.compile(r"\b(gemeinde|stadt|markt|landkreis|kreis|amt|samtgemeinde|verbandsgemeinde|"
-                         r"hansestadt|große kreisstadt|kreisstadt|landeshauptstadt|marktgemeinde)\b")
 OFFICIAL_KEY_OR_POSTCODE = re.compile(r"^\d{2,12}$")
-
-
-def core_name(name: str) -> str:
-    """A name without titles, punctuation and case, for comparing two organisations' names."""
-    name = TITLE_WORDS.sub(" ", name.lower())
-    return " ".join(re.sub(r"[^\w]+", " ", name).split())
 
 
 def _like(text: str) -> str:
@@ -50,16 +43,19 @@ def _like(text: str) -> str:
 
 
 def search_register(query) -> list[Organisation]:
-    """Organisations by name, official key (AGS, ARS, Kreis key) or postcode; exact matches first."""
+    """Organisations by name, official key (AGS of 5 or 8 digits, ARS of 12, ...) or postcode; exact
+    matches first."""
     query = (query or "").strip() if isinstance(query, str) else ""
     if len(query) > QUERY_MAX:
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"q": _l("Must be at most %(n)s characters long.", n=QUERY_MAX)})
     if len(query) < 2:
         return []
-    select = db.select(Organisation)
+    # A municipality merged into another is found under its successor, not joined any more.
+    select = db.select(Organisation).filter(db.or_(Organisation.register_state.is_(None),
+                                                   Organisation.register_state != REGISTER_DISSOLVED))
     if OFFICIAL_KEY_OR_POSTCODE.match(query):
-        select = select.filter(db.or_(Organisation.official_key == query, Organisation.postcode == query))
+        select = select.filter(name_key_or_postcode(query))
         return list(db.session.scalars(select.order_by(Organisation.name, Organisation.id).limit(RESULTS_MAX)))
     lowered = query.lower()
     rank = db.case((db.func.lower(Organisation.name) == lowered, 0),
@@ -83,13 +79,21 @@ def _decider_ids(org: Organisation) -> list[int]:
     return list(db.session.scalars(db.select(User.id).filter(User.role == "admin", User.deleted_at.is_(None))))
 
 
-def request_to_join(user, org: Organisation) -> JoinRequest:
+FUNCTION_MAX = 120
+JOIN_SCHEMA = Schema({"function": Text(FUNCTION_MAX, required=True, min_length=2)})
+
+
+def request_to_join(user, org: Organisation, function) -> JoinRequest:
+    """Ask to join `org`; `function` is what the person does there, since its admins decide on it."""
     if user.organisation_id is not None:
         raise Conflict(_l("You already belong to an organisation. Ask one of its administrators to remove "
                           "you before you join another one."))
     if pending_request_of(user) is not None:
         raise Conflict(_l("You have already asked to join an organisation; wait for the answer or withdraw it."))
-    join_request = JoinRequest(user_id=user.id, organisation_id=org.id, status=PENDING)
+    function = JOIN_SCHEMA.clean({"function": function})["function"]
+    join_request = JoinRequest(user_id=user.id, organisation_id=org.id, status=PENDING, function=function)
+    if not user.job_title:
+        user.job_title = function
     db.session.add(join_request)
     db.session.commit()
     notify(_decider_ids(org), JOIN_REQUEST, N_("%(name)s asks to join %(organisation)s."),
@@ -100,8 +104,10 @@ def request_to_join(user, org: Organisation) -> JoinRequest:
 def register_and_join(data: dict, org_id) -> tuple[User, JoinRequest]:
     """A new account without an organisation and its request to join an existing one."""
     org = get_or_not_found(Organisation, org_id, _l("This organisation does not exist."))
+    data = dict(data)
+    function = JOIN_SCHEMA.clean({"function": data.pop("function", None)})["function"]
     user = create_user(data, None)
-    return user, request_to_join(user, org)
+    return user, request_to_join(user, org, function)
 
 
 def get_join_request(user, request_id) -> JoinRequest:
@@ -186,8 +192,10 @@ def _look_alike(org: Organisation) -> list[Organisation]:
     if len(core) < 2:
         return []
     longest = max(core.split(), key=len)
+    # Only the same kind and type: "Stadt Bamberg" is not a duplicate of "Landkreis Bamberg".
     others = db.session.scalars(db.select(Organisation).filter(
-        Organisation.id != org.id, Organisation.land.is_(org.land) if org.land is None
+        Organisation.id != org.id, Organisation.kind == org.kind, Organisation.org_type == org.org_type,
+        Organisation.land.is_(org.land) if org.land is None
         else Organisation.land == org.land, Organisation.name.ilike(_like(longest), escape="\\")).limit(200))
     return [other for other in others
             if difflib.SequenceMatcher(None, core, core_name(other.name)).ratio() >= SIMILARITY]

@@ -89,6 +89,8 @@ class ProfileForm(FlaskForm):
     org_type = SelectField(_l("Type"), validate_choice=False)
     official_key = StringField(_l("Official key (AGS/ARS)"), render_kw={"maxlength": 12, "inputmode": "numeric"})
     land = SelectField(_l("Federal state"), choices=choices(LAENDER, _l("None")), validate_choice=False)
+    postcode = StringField(_l("Postcode"), render_kw={"maxlength": 5, "inputmode": "numeric",
+                                                      "autocomplete": "postal-code"})
     population_class = SelectField(_l("Population"), choices=choices(POPULATION_CLASSES, _l("Not stated")),
                                    validate_choice=False)
     description = TextAreaField(_l("Description"), render_kw={"rows": 8, "maxlength": 10_000})

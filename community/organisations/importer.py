@@ -266,8 +266,10 @@ def check(parsed: ParsedFile, progress: Progress = _no_progress) -> list[Problem
 
 
 def write(items: Iterable[OrganisationItem], progress: Progress = _no_progress,
-          on_organisation: Callable | None = None) -> Summary:
+          on_organisation: Callable | None = None, announce: bool = True) -> Summary:
     """Create checked items in one transaction; `on_organisation(index, org, entries)` may add to them.
+
+    `announce=False` leaves telling the matching engine to the caller, who writes more right after.
 
     Should the database have changed since check() (another import took an official key), nothing
     is written and ImportFailed names the row.
@@ -300,5 +302,6 @@ def write(items: Iterable[OrganisationItem], progress: Progress = _no_progress,
     except Exception:
         db.session.rollback()
         raise
-    records_bulk_changed.send("importer")
+    if announce:
+        records_bulk_changed.send("importer")
     return Summary(counts["organisation"], counts["need"], counts["offer"])

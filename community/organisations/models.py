@@ -1,5 +1,5 @@
 """Organisations, their topics and member invitations."""
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.extensions import db
 from community.models_base import TimestampMixin, only_on
 from community.taxonomy import PUBLIC_BODY_KINDS
+
+
+REGISTER_CURRENT, REGISTER_DISSOLVED = "current", "dissolved"
 
 
 class OrganisationTopic(db.Model):
@@ -36,8 +39,18 @@ class Organisation(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(db.String(200), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(db.String(20), nullable=False)
     org_type: Mapped[str] = mapped_column(db.String(32), default="", nullable=False)
-    # Official key: AGS (8 digits) or ARS (12 digits) for municipalities, Kreis key (5 digits).
+    # Official key: the ARS of the register (12 digits for a Gemeinde, 9 for a Gemeindeverband, 5 for a
+    # Kreis), the Land key (2 digits) for a state body. One organisation per key: the unique index says so.
     official_key: Mapped[str | None] = mapped_column(db.String(12), unique=True)
+    # The AGS: 8 digits for a Gemeinde, 5 for a Kreis (a Gemeindeverband has none).
+    ags: Mapped[str | None] = mapped_column(db.String(8), index=True)
+    population: Mapped[int | None] = mapped_column(db.Integer)
+    # Where the row comes from the official register: its Gebietsstand, and whether that register still
+    # lists it (REGISTER_CURRENT) or no longer does (REGISTER_DISSOLVED: merged away, kept for its members).
+    register_state: Mapped[str | None] = mapped_column(db.String(10))
+    register_date: Mapped[date | None] = mapped_column(db.Date)
+    # Why the person who registered it says it is not the organisation of the same name in the same Land.
+    distinct_reason: Mapped[str] = mapped_column(db.Text, default="", nullable=False, server_default="")
     land: Mapped[str | None] = mapped_column(db.String(2))
     postcode: Mapped[str] = mapped_column(db.String(5), default="", nullable=False, server_default="", index=True)
     population_class: Mapped[str | None] = mapped_column(db.String(12), index=True)
@@ -69,6 +82,10 @@ class Organisation(TimestampMixin, db.Model):
     @property
     def is_public_body(self) -> bool:
         return self.kind in PUBLIC_BODY_KINDS
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.register_state == REGISTER_DISSOLVED
 
     @property
     def shows_verified_badge(self) -> bool:

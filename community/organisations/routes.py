@@ -75,7 +75,10 @@ def edit(org_id: int):
     if form.validate_on_submit():
         was_verified = org.verified
         try:
-            services.update_organisation(current_user, org, form_values(form))
+            values = form_values(form)
+            if org.register_state is not None:  # shown, not offered: the register owns them
+                values.update({name: getattr(org, name) or "" for name in services.REGISTER_FIELDS})
+            services.update_organisation(current_user, org, values)
         except ValidationError as error:
             alerts = show_service_errors(form, error)
         else:

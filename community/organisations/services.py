@@ -31,6 +31,7 @@ PROFILE_SCHEMA = Schema({
     "org_type": OneOf(sorted({slug for slugs in ORG_TYPE_SLUGS.values() for slug in slugs}), default=""),
     "official_key": Text(12),
     "land": OneOf(LAND_BY_SLUG),
+    "postcode": Text(5),
     "population_class": OneOf(POPULATION_CLASS_BY_SLUG),
     "description": Text(DESCRIPTION_MAX, multiline=True),
     "description_visibility": OneOf(VISIBILITY_BY_SLUG, default="public"),
@@ -53,6 +54,9 @@ def _check_consistency(kind: str, values: dict) -> None:
         errors["official_key"] = _l("An official key has 2, 5, 8, 9 or 12 digits.")
     if kind != MUNICIPALITY and values.get("population_class"):
         errors["population_class"] = _l("Only municipalities have a population class.")
+    postcode = values.get("postcode")
+    if postcode and not re.match(r"^\d{5}$", postcode):
+        errors["postcode"] = _l("A postcode has 5 digits.")
     website = values.get("website")
     if website and not re.match(WEBSITE_PATTERN, website):
         errors["website"] = _l("Enter a web address starting with http:// or https://.")
@@ -60,13 +64,33 @@ def _check_consistency(kind: str, values: dict) -> None:
     if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         errors["contact_email"] = _l("Enter a valid email address.")
     if key and "official_key" not in errors:
-        clash = db.session.execute(
-            db.select(Organisation.id).filter_by(official_key=key)
-        ).scalar_one_or_none()
-        if clash is not None and clash != values.get("_id"):
-            errors["official_key"] = _l("Another organisation already has this official key.")
+        holder = key_holder(key)
+        if holder is not None and holder.id != values.get("_id"):
+            errors["official_key"] = _l("%(name)s already has this official key; ask to join it instead.",
+                                        name=holder.name)
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
+
+
+def key_conditions(key: str) -> list:
+    """SQL conditions for the organisation an official key names: the key itself, or the AGS it holds.
+
+    An 8-digit AGS names the Gemeinde whose 12-digit ARS holds it (ARS = AGS with the Verband inserted),
+    a 5-digit key the Kreis, or the kreisfreie Stadt that is its own Kreis (AGS Kreis + "000")."""
+    conditions = [Organisation.official_key == key]
+    if len(key) in (5, 8):
+        conditions.append(Organisation.ags == key)
+    if len(key) == 5:
+        conditions.append(Organisation.ags == key + "000")
+    if len(key) == 12:
+        conditions.append(Organisation.ags == key[:5] + key[9:])
+    return conditions
+
+
+def key_holder(key: str) -> Organisation | None:
+    """The organisation that already has this official key or AGS, if any."""
+    return db.session.scalars(db.select(Organisation).filter(db.or_(*key_conditions(key)))
+                              .order_by(Organisation.id).limit(1)).first()
 
 
 def _apply(org: Organisation, values: dict) -> None:
@@ -77,6 +101,66 @@ def _apply(org: Organisation, values: dict) -> None:
             org.official_key = value or None
         else:
             setattr(org, name, value)
+
+
+# Words that say what a body is rather than which one: "Gemeinde Affing" and "Affing" are one place.
+TITLE_WORDS = re.compile(r"\b(gemeinde|stadt|markt|landkreis|kreis|amt|samtgemeinde|verbandsgemeinde|"
+                         r"hansestadt|große kreisstadt|kreisstadt|landeshauptstadt|marktgemeinde)\b")
+SAME_NAME_MAX = 10
+
+
+def core_name(name: str) -> str:
+    """A name without titles, punctuation and case, for comparing two organisations' names."""
+    name = TITLE_WORDS.sub(" ", name.lower())
+    return " ".join(re.sub(r"[^\w]+", " ", name).split())
+
+
+class PossibleDuplicate(ValidationError):
+    """A new organisation looks like one that exists: same name in the same Land, or same postcode."""
+
+    def __init__(self, message, fields: dict, matches: list[Organisation]):
+        super().__init__(message, fields=fields)
+        self.matches = matches
+
+
+def _same_name(name: str, land: str | None) -> list[Organisation]:
+    core = core_name(name)
+    if len(core) < 2:
+        return []
+    longest = max(core.split(), key=len)
+    pattern = "%" + longest.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    candidates = db.session.scalars(db.select(Organisation).filter(
+        Organisation.land.is_(None) if land is None else Organisation.land == land,
+        Organisation.name.ilike(pattern, escape="\\")).order_by(Organisation.name, Organisation.id).limit(200))
+    return [org for org in candidates if core_name(org.name) == core][:SAME_NAME_MAX]
+
+
+def existing_matches(values: dict) -> tuple[Organisation | None, list[Organisation]]:
+    """Before an organisation is created: the one holding its official key, and those of the same name
+    in the same Land or (for the same kind) at the same postcode."""
+    key = values.get("official_key")
+    holder = key_holder(key) if key else None
+    found = {}
+    if values.get("name"):
+        found.update((org.id, org) for org in _same_name(values["name"], values.get("land")))
+    if values.get("postcode") and values.get("kind"):
+        found.update((org.id, org) for org in db.session.scalars(db.select(Organisation).filter_by(
+            postcode=values["postcode"], kind=values["kind"]).order_by(Organisation.name).limit(SAME_NAME_MAX)))
+    found.pop(holder.id if holder else None, None)
+    return holder, [org for org in found.values() if not org.is_dissolved]
+
+
+def check_not_registered(values: dict, distinct_reason: str) -> None:
+    """A new organisation must not be one that exists. Its official key is refused outright (see
+    _check_consistency); the same name in the same Land, or the same postcode, needs a reason why it is
+    a different organisation, which the platform's admins see."""
+    _holder, matches = existing_matches(values)
+    if matches and not distinct_reason.strip():
+        raise PossibleDuplicate(
+            _l("Please correct the marked fields."),
+            fields={"distinct_reason": _l("An organisation of this name or postcode exists already. Ask to join "
+                                          "it, or say why yours is a different organisation.")},
+            matches=matches)
 
 
 def validate_new_organisation(data: dict) -> dict:
@@ -110,6 +194,7 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     policy.require(user, "organisation.edit", org)
     values = PROFILE_SCHEMA.clean(data, partial=partial)
     _check_consistency(org.kind, {**values, "_id": org.id})
+    _keep_register_fields(org, values)
     if "description" in values and any(hold(org, values["description"]) for hold in _description_holds):
         del values["description"]  # hidden by moderation: the new text waits for review
     if org.verified and changes_identity(org, values) and not policy.can(user, "organisation.verify", org):
@@ -120,6 +205,20 @@ def update_organisation(user, org: Organisation, data: dict, partial: bool = Fal
     db.session.commit()
     organisation_changed.send(org)
     return org
+
+
+# What the official register says of a municipality: it changes with the register (flask import-register),
+# so peers compared by type and size stay comparable.
+REGISTER_FIELDS = ("name", "official_key", "org_type", "land", "population_class", "postcode")
+
+
+def _keep_register_fields(org: Organisation, values: dict) -> None:
+    if org.register_state is None:
+        return
+    changed = {name: _l("Taken from the official municipal register; it changes only with the register.")
+               for name in REGISTER_FIELDS if name in values and (values[name] or None) != (getattr(org, name) or None)}
+    if changed:
+        raise ValidationError(_l("Please correct the marked fields."), fields=changed)
 
 
 def changes_identity(org: Organisation, values: dict) -> bool:
@@ -195,6 +294,22 @@ def clean_directory_filters(args) -> dict:
     return _clean_query(DIRECTORY_FILTERS, args)
 
 
+KEY_OR_POSTCODE = re.compile(r"^\d{2,12}$")
+WHOLE_KEY_LENGTHS = (5, 8, 9, 12)
+
+
+def name_key_or_postcode(query: str):
+    """SQL condition: a part of the name; digits also an official key (AGS of 5 or 8, ARS of 12 digits,
+    ...) or a postcode. A whole key or postcode (5, 8, 9 or 12 digits) is looked up by its indexes only:
+    no name holds one, and a name scan would read every row of the register for it."""
+    query = query.strip()
+    by_key = [*key_conditions(query), Organisation.postcode == query] if KEY_OR_POSTCODE.match(query) else []
+    if len(query) in WHOLE_KEY_LENGTHS and by_key:
+        return db.or_(*by_key)
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return db.or_(Organisation.name.ilike(pattern, escape="\\"), *by_key)
+
+
 def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
     """Organisations matching cleaned filters, by name; topics are eager-loaded (no N+1)."""
     select = db.select(Organisation)
@@ -211,6 +326,5 @@ def directory(filters: dict, page: int = 1, per_page: int = 20) -> Page:
             Organisation.id.in_(db.select(OrganisationTopic.organisation_id).filter_by(topic=filters["topic"]))
         )
     if filters.get("q"):
-        pattern = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        select = select.filter(Organisation.name.ilike(pattern, escape="\\"))
+        select = select.filter(name_key_or_postcode(filters["q"]))
     return paginate(select.order_by(Organisation.name, Organisation.id), page, per_page)

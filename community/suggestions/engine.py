@@ -28,7 +28,7 @@ from flask import Flask, current_app
 
 from community.extensions import db
 from community.models_base import utcnow
-from community.organisations.models import Organisation
+from community.organisations.models import Organisation, OrganisationTopic
 from community.profiles import catalogue
 from community.profiles.models import Need, Offer
 from community.signals import entry_changed, entry_deleted, organisation_changed, records_bulk_changed
@@ -116,7 +116,17 @@ def _open_entries(model):
 
 for _kind, _model in ENTRY_MODELS.items():
     register_record_kind(_kind, _model, entry_record, lambda model=_model: _open_entries(model))
-register_record_kind(ORGANISATION, Organisation, organisation_record)
+def _described_organisations():
+    # A municipality of the official register that nobody has described yet (no text, no topics) has only
+    # its name, which the directory and the registration search find; its 12,000 records would only slow
+    # every build and answer no match. It is indexed once it says something about itself.
+    has_topics = db.select(OrganisationTopic.organisation_id).filter(
+        OrganisationTopic.organisation_id == Organisation.id).exists()
+    return db.select(Organisation).filter(
+        db.or_(Organisation.register_state.is_(None), Organisation.description != "", has_topics))
+
+
+register_record_kind(ORGANISATION, Organisation, organisation_record, _described_organisations)
 
 
 def database_records() -> tuple[int, Iterator[Record]]:

@@ -18,6 +18,7 @@ def test_registration_finds_the_organisation_and_asks_to_join(page):
     page.get_by_label("E-Mail-Adresse").fill("erna.erstwoche@example.org")
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
+    page.get_by_label("Ihre Funktion in dieser Organisation").fill("Leitung Hauptamt")
     page.get_by_role("button", name="Um Beitritt bitten").click()
     page.wait_for_url(re.compile(r"/join-requests/mine$"))
     assert "Anfrage zurückziehen" in page.content()

@@ -16,7 +16,16 @@ def _organisation_properties() -> dict:
         "id": ID,
         "kind": stored_schema(CREATE_SCHEMA.fields["kind"]),
         **{name: stored_schema(rule) for name, rule in fields.items()},
-        "official_key": nullable(stored_schema(fields["official_key"]), "null when the organisation has none."),
+        "official_key": nullable(stored_schema(fields["official_key"]),
+                                 "The Amtlicher Regionalschlüssel (ARS) for a municipality of the official register: "
+                                 "12 digits for a Gemeinde, 9 for a Gemeindeverband, 5 for a Kreis; the Land key "
+                                 "(2 digits) for a state body; null when the organisation has none."),
+        "ags": nullable({"type": "string", "pattern": "^(\\d{5}|\\d{8})$"},
+                        "Amtlicher Gemeindeschlüssel: 8 digits for a Gemeinde, 5 for a Kreis; null otherwise."),
+        "population": nullable({"type": "integer", "minimum": 0},
+                               "Inhabitants by the official register; null when it gives none."),
+        "postcode": nullable({"type": "string", "pattern": "^\\d{5}$"},
+                             "Postcode of the seat (of the administrative seat, for a municipality); null if unknown."),
         "description": nullable(stored_schema(fields["description"]), hidden),
         "contact_email": nullable(stored_schema(fields["contact_email"]), hidden),
         "verified": {"type": "boolean"},
@@ -74,7 +83,7 @@ def schemas() -> dict:
 
 
 _FILTER_HELP = {
-    "q": "Part of the organisation's name.",
+    "q": "Part of the organisation's name, or an official key (AGS of 5 or 8 digits, ARS of 12) or a postcode.",
     "kind": "Kind of organisation.",
     "land": "Land (two-digit state key).",
     "topic": "Topic the organisation works on.",
