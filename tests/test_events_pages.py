@@ -104,7 +104,7 @@ def test_participants_csv_and_attendance_after_the_event(client, organiser):
     page = client.get(f"/events/{event.id}/participants").get_data(as_text=True)
     assert "Jürgen Übel" in page and "Attendance can be marked once the event has begun." in page
     rows = list(csv.reader(io.StringIO(client.get(f"/events/{event.id}/participants.csv").get_data(as_text=True)
-                                       .lstrip("\ufeff"))))
+                                       .lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["name", "email", "organisation", "status"]
     assert rows[1][:4] == ["Jürgen Übel", attendee.email, "Gemeinde Süd", "confirmed"]
     assert rows[2][0] == "'=cmd()" and rows[2][3:5] == ["waitlisted", "1"]
