@@ -169,6 +169,26 @@ def test_the_ics_has_the_online_link_only_for_confirmed_participants(client, org
     assert str(entry["location"]) == "Rathaus, Saal 2" and str(entry["uid"]).startswith(f"event-{event.id}@")
 
 
+def test_line_breaks_in_event_texts_never_break_the_calendar_file(client, organiser):
+    event = make_event(organiser, title="Schulung\nE-Akte\r\nTeil\u20282",
+                       description="Erster Absatz.\r\n\r\nZweiter\x0bAbsatz.")
+    event.location = "Rathaus\rSaal 2"
+    event.organisation.name = "Kreis\nLippe"
+    db.session.commit()
+    response = client.get(f"/events/{event.id}.ics")
+    assert response.status_code == 200
+    (entry,) = parse(response.data)
+    assert str(entry["summary"]) == "Schulung E-Akte Teil 2" and str(entry["location"]) == "Rathaus Saal 2"
+    assert str(entry["description"]).startswith("Erster Absatz.\n\nZweiter Absatz.")
+    assert b"\r" not in response.data.replace(b"\r\n", b"") and b"\n" not in response.data.replace(b"\r\n", b"")
+    person = make_user(make_org())
+    services.register(person, event.id)
+    sign_in(client, person)
+    page = client.get("/events/calendar").get_data(as_text=True)
+    feed = client.get(re.search(r'value="http://localhost(/events/feed/[^"]+\.ics)"', page).group(1))
+    assert feed.status_code == 200 and len(parse(feed.data)) == 1
+
+
 def test_the_personal_feed_lists_registrations_and_its_token_can_be_reset(client, organiser):
     first, second, other = make_event(organiser, title="Erste"), make_event(organiser, title="Zweite"), \
         make_event(organiser, title="Fremd")

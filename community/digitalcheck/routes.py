@@ -170,14 +170,23 @@ def report(assessment_id: int):
 @login_required
 def adopt(assessment_id: int):
     assessment = services.get_assessment_for(current_user, assessment_id)
-    keys = request.form.getlist("needs")
+    back = url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs"
+    chosen = request.form.getlist("needs")
+    # A form sent twice (double click, reload) names needs the first submit adopted already: those are
+    # skipped, so the second submit changes nothing and says so instead of failing.
+    taken = services.adopted_keys(assessment)
+    keys = [key for key in chosen if key not in taken]
+    if chosen and not keys:
+        flash(_l("These needs have been added to your organisation's profile already."), "info")
+        return redirect(back)
     edits = {key: {"title": request.form.get(f"title-{key}", ""), "text": request.form.get(f"text-{key}", "")}
              for key in keys}
     try:
         needs = services.adopt(current_user, assessment, keys, edits)
     except InvalidInput as error:
-        for message in dict.fromkeys([error.message, *error.fields.values()]):
+        # The session stores flashed messages as JSON: plain strings, not lazy text.
+        for message in dict.fromkeys(str(text) for text in [error.message, *error.fields.values()]):
             flash(message, "error")
-        return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")
+        return redirect(back)
     flash(_l("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
-    return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")
+    return redirect(back)
