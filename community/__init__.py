@@ -21,6 +21,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    from community import startup
+
+    startup.check(app)  # refuses to start without SECRET_KEY or with the default PUBLIC_URL (production)
     _configure_hosts(app)
 
     from community import models  # noqa: F401  (registers every table)

@@ -70,7 +70,8 @@ def test_local_crontab_day_of_week_is_local():
 def test_a_real_consumer_runs_an_enqueued_task(tmp_path):
     """`flask --app wsgi jobs consumer` in its own process, on the SQLite queue."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/app.db", JOBS_BACKEND="sqlite",
-               SECRET_KEY="x", MAIL_DIR=str(tmp_path / "mail"), DEMO_MODE="0")
+               SECRET_KEY="x", MAIL_DIR=str(tmp_path / "mail"), DEMO_MODE="0",
+               PUBLIC_URL="http://kommunalnetz.test")
     env.pop("REDIS_URL", None)
     app = create_app(config_with(JOBS_BACKEND="sqlite", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"]))
     with app.app_context():
