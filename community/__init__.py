@@ -15,6 +15,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(BASE_DIR / "instance"),
     )
+    from community.i18n import JSONProvider
+
+    app.json = JSONProvider(app)
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)

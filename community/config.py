@@ -92,6 +92,10 @@ class Config:
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", 100))
     # The sweep re-enqueues pending mails due for longer than this (their job was most likely lost).
     MAIL_SWEEP_AFTER = float(os.environ.get("MAIL_SWEEP_AFTER", 120))
+    # Retention (community/account/retention.py, docs/legal.md): delivered mails keep their body this many
+    # days (reset links, personal text), read notifications are deleted after this many days.
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", 30))
+    NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", 365))
     PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
     DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
     # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.

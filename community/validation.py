@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from community.errors import ValidationError
+from community.i18n import lazy_plain
 
 
 def _encodable(text: str) -> bool:
@@ -43,9 +44,9 @@ class Text:
         if self.required and not value:
             raise ValueError(_l("This field is required."))
         if value and len(value) < self.min_length:
-            raise ValueError(_l("Must be at least %(n)s characters long.", n=self.min_length))
+            raise ValueError(lazy_plain("Must be at least %(n)s characters long.", n=self.min_length))
         if len(value) > self.max_length:
-            raise ValueError(_l("Must be at most %(n)s characters long.", n=self.max_length))
+            raise ValueError(lazy_plain("Must be at most %(n)s characters long.", n=self.max_length))
         return value
 
 
@@ -61,7 +62,7 @@ class OneOf:
                 raise ValueError(_l("This field is required."))
             return self.default
         if not isinstance(value, str) or value not in set(self.choices):
-            raise ValueError(_l("Unknown value: %(value)s.", value=str(value)[:50]))
+            raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(value)[:50]))
         return value
 
 
@@ -80,20 +81,20 @@ class ManyOf:
         if not isinstance(value, (list, tuple)):
             raise ValueError(_l("Must be a list."))
         if len(value) > self.max_items:  # as sent: twelve copies of one value are still twelve
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=self.max_items))
         allowed = set(self.choices)
         cleaned = []
         for item in value:
             if self.coerce is int and isinstance(item, str) and item.isdigit():
                 item = int(item)
             if isinstance(item, bool) or not isinstance(item, self.coerce) or item not in allowed:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
+                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(item)[:50]))
             if item not in cleaned:
                 cleaned.append(item)
         if self.required and not cleaned:
             raise ValueError(_l("Choose at least one."))
         if len(cleaned) > self.max_items:
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=self.max_items))
         return cleaned
 
 
@@ -115,7 +116,8 @@ class Number:
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # JSON Schema's integer: 71.0 is the same number as 71
         if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= self.maximum:
-            raise ValueError(_l("Enter a whole number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum))
+            raise ValueError(lazy_plain("Enter a whole number from %(low)s to %(high)s.", low=self.minimum,
+                                        high=self.maximum))
         return value
 
 
@@ -145,11 +147,11 @@ class IdList:
             if isinstance(item, str) and item.isdigit() and len(item) < 12:
                 item = int(item)
             if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
+                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(item)[:50]))
             if item not in cleaned:
                 cleaned.append(item)
         if len(cleaned) > self.max_items:
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=self.max_items))
         return cleaned
 
 

@@ -8,6 +8,7 @@ from community import policy
 from community.digitalcheck import bp, charts, scoring, services
 from community.digitalcheck.recommendations import recommendations_for
 from community.errors import InvalidInput, PermissionDenied
+from community.i18n import lazy_plain
 
 NOT_KNOWN = "na"
 
@@ -53,7 +54,7 @@ def _steps(assessment, current: int | None = None) -> list[dict]:
     for number, item in enumerate(services.progress_of(assessment), start=1):
         answered, total = item["answered"], item["total"]
         status, kind = ((_l("Complete"), "success") if answered == total else
-                        (_l("%(answered)s of %(total)s answered", answered=answered, total=total), "warning")
+                        (lazy_plain("%(answered)s of %(total)s answered", answered=answered, total=total), "warning")
                         if answered else (_l("Not started"), "info"))
         tasks.append({"title": str(item["dimension"].label), "status": status, "status_kind": kind,
                       "href": url_for("digitalcheck.step", assessment_id=assessment.id, number=number),
@@ -188,5 +189,5 @@ def adopt(assessment_id: int):
         for message in dict.fromkeys(str(text) for text in [error.message, *error.fields.values()]):
             flash(message, "error")
         return redirect(back)
-    flash(_l("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
+    flash(lazy_plain("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
     return redirect(back)

@@ -14,6 +14,7 @@ from community.events import bp, calendar, certificates, services
 from community.events.models import CONFIRMED, FORMATS, Registration
 from community.events.recommendations import recommended_events
 from community.extensions import db
+from community.i18n import lazy_plain
 from community.pagination import page_args
 from community.links import public_url
 from community.rendering import render_markdown
@@ -89,7 +90,7 @@ def register(event_id: int):
         if registration.status == CONFIRMED:
             flash(_l("You are registered."), "success")
         else:
-            flash(_l("The event is full: you are number %(n)s on the waitlist.",
+            flash(lazy_plain("The event is full: you are number %(n)s on the waitlist.",
                      n=services.waitlist_position(registration)), "info")
     return redirect(url_for("events.show", event_id=event_id))
 
@@ -191,7 +192,7 @@ def attendance(event_id: int):
     except (Conflict, InvalidInput) as error:
         flash(str(error.message), "danger")
     else:
-        flash(_l("Attendance saved: %(n)s attended.", n=marked), "success")
+        flash(lazy_plain("Attendance saved: %(n)s attended.", n=marked), "success")
     return redirect(url_for("events.participants", event_id=event_id))
 
 

@@ -24,7 +24,7 @@ from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied,
 from community.events.models import (CANCELLED, CONFIRMED, FORMATS, SCHEDULED, WAITLISTED, CalendarFeed, Event,
                                      Registration)
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import notify
@@ -75,7 +75,7 @@ class ZoneValue:
         if value in (None, ""):
             return None
         if not isinstance(value, str) or value not in _zones():
-            raise ValueError(_l("Unknown time zone: %(value)s.", value=str(value)[:50]))
+            raise ValueError(lazy_plain("Unknown time zone: %(value)s.", value=str(value)[:50]))
         return value
 
 
@@ -189,7 +189,7 @@ def _apply(event: Event, values: dict, creating: bool) -> dict:
     if event.format in ("onsite", "hybrid") and not event.location:
         errors["location"] = _l("An on-site or hybrid event needs its location.")
     if (event.confirmed_count or 0) > (event.capacity or 0) and event.capacity is not None:
-        errors["capacity"] = _l("%(n)s people are already confirmed; the capacity cannot be lower.",
+        errors["capacity"] = lazy_plain("%(n)s people are already confirmed; the capacity cannot be lower.",
                                 n=event.confirmed_count)
     if errors:
         raise InvalidInput(BAD_FIELDS, fields=errors)
@@ -451,7 +451,7 @@ def mark_attendance(user, event: Event, attended_user_ids) -> int:
         try:
             ids.add(int(value))
         except (TypeError, ValueError):
-            raise InvalidInput(BAD_FIELDS, fields={"attended": _l("Unknown value: %(value)s.",
+            raise InvalidInput(BAD_FIELDS, fields={"attended": lazy_plain("Unknown value: %(value)s.",
                                                                   value=str(value)[:50])}) from None
     marked = 0
     for registration in db.session.scalars(sa.select(Registration).filter_by(event_id=event.id, status=CONFIRMED)):

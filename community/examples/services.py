@@ -24,7 +24,7 @@ from community.examples.models import (DRAFT, PUBLIC_FIELDS, PUBLISHED, RETURNED
                                        ExampleInterest, ExampleVote)
 from community.examples.rules import is_reviewer
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import notify, organisation_member_ids
@@ -156,7 +156,8 @@ def _check_partners(ids: list[int], own_org_id: int) -> list[int]:
         return []
     found = set(db.session.scalars(db.select(Organisation.id).filter(Organisation.id.in_(ids))))
     if missing := [str(i) for i in ids if i not in found]:
-        raise invalid(partner_organisation_ids=_l("No organisation with the id %(ids)s.", ids=", ".join(missing[:10])))
+        raise invalid(partner_organisation_ids=lazy_plain("No organisation with the id %(ids)s.",
+                                                          ids=", ".join(missing[:10])))
     if own_org_id in ids:
         raise invalid(partner_organisation_ids=_l("Your own organisation is the author, not a partner."))
     return ids
@@ -417,7 +418,7 @@ def express_interest(user, example: Example, data):
     policy.require(user, "example.reuse", example)
     values = clean(INTEREST_SCHEMA, data)
     title = example.published.get("title", "")
-    message = (str(_l("About the good example “%(title)s”:", title=title)) + "\n\n" + values["message"])[:1000]
+    message = (str(lazy_plain("About the good example “%(title)s”:", title=title)) + "\n\n" + values["message"])[:1000]
     try:
         request = create_contact_request(user, {"to_organisation_id": example.organisation_id, "message": message})
     except ValidationError as error:
@@ -445,9 +446,9 @@ def thread_for(user, example: Example):
     if forum is None:
         forum = db.session.scalar(db.select(Forum).order_by(Forum.id))
     title = example.published.get("title", "")
-    body = str(_l("Questions and answers about the good example “%(title)s” of %(organisation)s.",
+    body = str(lazy_plain("Questions and answers about the good example “%(title)s” of %(organisation)s.",
                   title=title, organisation=example.organisation.name))
-    thread = forums.create_thread(user, forum, {"title": str(_l("Good example: %(title)s", title=title))[:200],
+    thread = forums.create_thread(user, forum, {"title": str(lazy_plain("Good example: %(title)s", title=title))[:200],
                                                 "body": body})
     example.thread_id = thread.id
     db.session.commit()

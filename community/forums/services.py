@@ -17,7 +17,7 @@ from community.auth.models import User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db, socketio
 from community.forums.models import HIDDEN, PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications.models import POST_APPROVED
 from community.notifications.services import notify, organisation_member_ids
@@ -197,7 +197,7 @@ def _check_posting(user, body: str, thread: Thread | None) -> str:
         since = utcnow() - timedelta(seconds=thread.slow_mode_seconds)
         if db.session.execute(db.select(Post.id).filter(Post.thread_id == thread.id, Post.author_id == user.id,
                                                         Post.created_at > since).limit(1)).first():
-            raise RateLimited(_l("Slow mode: you can post here once every %(seconds)s seconds.",
+            raise RateLimited(lazy_plain("Slow mode: you can post here once every %(seconds)s seconds.",
                                  seconds=thread.slow_mode_seconds))
     if policy.is_global_moderator(user):
         return PUBLISHED
@@ -213,7 +213,8 @@ def refuse_links_of_new_accounts(user, body: str) -> bool:
     is_new = _published_count(user) < first_posts
     if is_new and contains_link(body):
         raise ValidationError(_l("Please correct the marked fields."), fields={
-            "body": _l("New accounts cannot post links until %(n)s of their posts were approved.", n=first_posts)})
+            "body": lazy_plain("New accounts cannot post links until %(n)s of their posts were approved.",
+                               n=first_posts)})
     return is_new
 
 
