@@ -244,3 +244,16 @@ class Schema:
         if errors:
             raise ValidationError(_l("Please correct the marked fields."), fields=errors)
         return cleaned
+
+
+# Dates people may enter (events, filters, consultation appointments). Years like 0001 or 9999 are valid ISO
+# 8601 but overflow as soon as a time zone offset is applied (a 500 on every page listing them).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+def sane_date(parsed):
+    """`parsed` (a date or datetime) if its year is within EARLIEST_YEAR..LATEST_YEAR, else ValueError."""
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(lazy_plain("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR,
+                                    last=LATEST_YEAR))
+    return parsed

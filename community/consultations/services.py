@@ -25,7 +25,7 @@ from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need
 from community.taxonomy import LAENDER, TOPICS
-from community.validation import MAX_ID, Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text
+from community.validation import MAX_ID, Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text, sane_date
 
 URGENCIES = ("low", "normal", "high")
 FORMATS = ("phone", "video", "onsite")
@@ -53,6 +53,7 @@ class DateTimeValue:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00.")) from None
+        sane_date(parsed)
         if parsed.tzinfo is not None:
             parsed = (parsed - parsed.utcoffset()).replace(tzinfo=None)
         return parsed

@@ -31,7 +31,7 @@ from community.notifications.services import notify
 from community.pagination import Page, paginate
 from community.signals import entry_changed
 from community.taxonomy import ORG_KINDS, POPULATION_CLASSES, TOPICS
-from community.validation import MAX_ID, Flag, ManyOf, Number, OneOf, Schema, Text
+from community.validation import MAX_ID, Flag, ManyOf, Number, OneOf, Schema, Text, sane_date
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 MAX_CAPACITY = 100_000
@@ -65,9 +65,10 @@ class DateTimeValue:
         if not isinstance(value, str) or len(value) > 40:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00+01:00."))
         try:
-            return datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00+01:00.")) from None
+        return sane_date(parsed)
 
 
 class ZoneValue:
