@@ -324,3 +324,20 @@ def test_the_data_export_lists_registrations_and_a_deleted_account_frees_its_pla
     assert client.get(f"/events/feed/{token}.ics").status_code == 404
     assert db.session.scalar(db.select(Registration.status).filter_by(user_id=waiting.id)) == CONFIRMED
     assert db.session.scalar(db.select(db.func.count(Registration.id)).filter_by(user_id=person.id)) == 0
+
+
+def test_a_member_removed_from_the_organisation_loses_organiser_rights(client, organiser):
+    from community.members import services as members
+
+    event = make_event(organiser)
+    services.register(make_user(make_org(), name="Rita Registrant"), event.id)
+    admin = make_user(db.session.get(type(organiser.organisation), organiser.organisation_id), is_org_admin=True)
+    sign_in(client, organiser)
+    assert "Rita Registrant" in client.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    members.remove_member(admin, organiser.organisation, organiser.id)
+    db.session.refresh(organiser)
+    sign_in(client, organiser)
+    for path in ("participants", "participants.csv", "edit"):
+        assert client.get(f"/events/{event.id}/{path}").status_code == 403, path
+    sign_in(client, admin)  # the organisation keeps its event
+    assert client.get(f"/events/{event.id}/participants").status_code == 200
