@@ -39,7 +39,7 @@ PERSONAL_DATA: tuple[Part, ...] = (
     Part("message", ("author_id",), "room_messages", ANONYMISED),
     Part("contact_request", ("from_user_id", "decided_by_id"), "contact_requests", KEPT_FOR_ORGANISATION),
     Part("report_entry", ("reporter_id",), "reports", ANONYMISED),
-    Part("example", ("author_id", "reviewed_by_id"), "good_examples", KEPT_FOR_ORGANISATION),
+    Part("example", ("author_id", "reviewed_by_id", "last_editor_id"), "good_examples", KEPT_FOR_ORGANISATION),
     Part("example_vote", ("user_id",), "helpful_votes", ANONYMISED),
     Part("registration", ("user_id",), "event_registrations", "upcoming ones cancelled; past ones kept "
          "(attendance, certificates), shown as by a deleted account"),

@@ -165,7 +165,8 @@ def _contributions(user: User) -> dict:
                            "status": example.status, "created_at": _timestamp(example.created_at),
                            "updated_at": _timestamp(example.updated_at)}
                           for example in _rows(db.select(Example).filter(db.or_(
-                              Example.author_id == user.id, Example.reviewed_by_id == user.id)).order_by(Example.id))],
+                              Example.author_id == user.id, Example.reviewed_by_id == user.id,
+                              Example.last_editor_id == user.id)).order_by(Example.id))],
         "helpful_votes": [{"example_id": vote.example_id, "created_at": _timestamp(vote.created_at)}
                           for vote in _rows(db.select(ExampleVote).filter_by(user_id=user.id)
                                             .order_by(ExampleVote.example_id))],

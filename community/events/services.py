@@ -198,9 +198,17 @@ def _apply(event: Event, values: dict, creating: bool) -> dict:
             if before[name] != getattr(event, name)}
 
 
+def _refuse_links(user, values: dict) -> None:
+    """New accounts publish no links in an event's texts; the online link is an address by design."""
+    from community.forums.services import refuse_links_in
+
+    refuse_links_in(user, values, ("title", "description", "location"), InvalidInput)
+
+
 def create_event(user, data) -> Event:
     policy.require(user, "event.create")
     values = _clean(EVENT_SCHEMA, data)
+    _refuse_links(user, values)
     event = Event(organiser_id=user.id, organisation_id=user.organisation_id, confirmed_count=0,
                   timezone=DEFAULT_TIMEZONE, topics=[], audience=[], description="", location="", online_url="")
     _apply(event, values, creating=True)
@@ -219,6 +227,7 @@ def update_event(user, event: Event, data) -> Event:
     if isinstance(data, dict) and data.get("status") == CANCELLED and set(data) == {"status"}:
         return cancel_event(user, event)
     values = _clean(EVENT_SCHEMA, data, partial=True)
+    _refuse_links(user, values)
     event_id = event.id
     db.session.rollback()
     _lock_event(event_id)

@@ -174,13 +174,20 @@ def _announce_submission(user, example: Example) -> None:
            url_for("examples.review", example_id=example.id), title=example.title)
 
 
+def _refuse_links(user, values: dict) -> None:
+    from community.forums.services import refuse_links_in  # the one link rule for new accounts
+
+    refuse_links_in(user, values, ("title", "summary", "problem", "solution", "results", "lessons"), InvalidInput)
+
+
 def create_example(user, data) -> Example:
     if not policy.can(user, "example.create"):
         raise PermissionDenied(_l("Only members of public bodies can write good examples."))
     values = clean(EXAMPLE_SCHEMA, data)
+    _refuse_links(user, values)
     draft = values.pop("draft")
     values["partner_organisation_ids"] = _check_partners(values["partner_organisation_ids"], user.organisation_id)
-    example = Example(organisation_id=user.organisation_id, author_id=user.id, **values,
+    example = Example(organisation_id=user.organisation_id, author_id=user.id, last_editor_id=user.id, **values,
                       status=DRAFT if draft else SUBMITTED, submitted_at=None if draft else utcnow())
     db.session.add(example)
     db.session.commit()
@@ -199,12 +206,14 @@ def update_example(user, example: Example, data) -> Example:
     """Change the working version; it goes (back) to review unless saved as a draft."""
     policy.require(user, "example.edit", example)
     values = clean(EXAMPLE_SCHEMA, data, partial=True)
+    _refuse_links(user, values)
     draft = values.pop("draft", False)
     if "partner_organisation_ids" in values:
         values["partner_organisation_ids"] = _check_partners(values["partner_organisation_ids"],
                                                              example.organisation_id)
     for name, value in values.items():
         setattr(example, name, value)
+    example.last_editor_id = user.id
     if draft:
         example.status = DRAFT
     else:
