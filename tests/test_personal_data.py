@@ -79,7 +79,10 @@ def test_what_the_demo_stores_about_a_person_is_in_their_export(demo_world):
     for part in personal_data.PERSONAL_DATA:
         table = db.metadata.tables[part.table]
         for column in part.columns:
-            user_id = db.session.scalar(sa.select(table.c[column]).where(table.c[column].is_not(None)).limit(1))
+            query = sa.select(table.c[column]).where(table.c[column].is_not(None)).limit(1)
+            if part.only is not None:
+                query = query.where(table.c[part.only[0]] == part.only[1])
+            user_id = db.session.scalar(query)
             if user_id is None:
                 continue
             exported = export_user_data(db.session.get(User, user_id))[part.section]

@@ -28,6 +28,7 @@ class Part:
     section: str  # key in the export
     on_delete: str
     fields: tuple[str, ...] = ()  # exported columns of a generic section; () = a section of its own
+    only: tuple[str, object] | None = None  # (column, value): the rows a generic section exports
 
 
 PERSONAL_DATA: tuple[Part, ...] = (
@@ -51,8 +52,10 @@ PERSONAL_DATA: tuple[Part, ...] = (
     Part("consultation", ("requester_id", "assignee_id"), "consultation_requests", KEPT_FOR_ORGANISATION,
          ("id", "organisation_id", "subject", "description", "topics", "urgency", "preferred_format", "status",
           "scheduled_for", "decline_reason", "advice", "rating_comment", "created_at")),
+    # Internal notes are the competence centre's working notes about a case, never part of anyone's export
+    # (tests/test_consultations.py): only the messages the person wrote into the conversation.
     Part("consultation_message", ("author_id",), "consultation_messages", KEPT_FOR_ORGANISATION,
-         ("id", "consultation_id", "text", "internal", "created_at")),
+         ("id", "consultation_id", "text", "created_at"), only=("internal", False)),
     Part("consultation_event", ("actor_id",), "consultation_history", ANONYMISED,
          ("consultation_id", "from_status", "to_status", "reason", "created_at")),
     Part("join_request", ("user_id", "decided_by_id"), "join_requests", "the person's own are deleted; "
@@ -101,6 +104,8 @@ def generic_sections(user_id: int) -> dict:
         fields = [name for name in part.fields if name in table.c]
         query = sa.select(*(table.c[name] for name in fields)).where(
             sa.or_(*(table.c[column] == user_id for column in part.columns)))
+        if part.only is not None:
+            query = query.where(table.c[part.only[0]] == part.only[1])
         if "id" in table.c:
             query = query.order_by(table.c.id)
         rows = db.session.execute(query).mappings()
