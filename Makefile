@@ -1,7 +1,10 @@
-# make run   : set up .venv, migrate, seed the demo data once, serve on http://127.0.0.1:$(PORT)
-#              together with one job-queue consumer (mail, digests); Ctrl-C stops both
+# make run   : set up .venv, migrate, seed the demo data once (DEMO_MODE=1, the default), serve on
+#              http://$(HOST):$(PORT) together with one job-queue consumer (mail, digests); Ctrl-C stops both
 #              (the application logs each request as a JSON line: no gunicorn access log)
 # make setup : all of that but serving
+#              Both share one SECRET_KEY generated into instance/secret_key (unless SECRET_KEY is set), and mail
+#              links use PUBLIC_URL, http://$(HOST):$(PORT) unless set. DEMO_MODE=0 seeds nothing; the demo is
+#              never seeded into a database that holds non-demo data.
 # make test  : set up .venv with the test dependencies and run the whole suite
 # make bench : the benchmarks under bench/ (they print figures)
 # make version : write VERSION (git describe) for an installation without git (image, copied tree)
@@ -15,6 +18,11 @@ FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export DEMO_MODE ?= 1
+export PUBLIC_URL ?= http://$(HOST):$(PORT)
+# The web server and the consumer must sign with the same key (unsubscribe links, sessions).
+SECRET_KEY_FILE := instance/secret_key
+WITH_KEY := SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+FLASK  := $(WITH_KEY) $(FLASK)
 # One pytest worker per core; a test file stays on one worker (module-scoped live servers).
 PYTEST_ARGS ?= -n auto --dist loadfile
 
@@ -32,17 +40,21 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-setup: $(VENV)/.runtime
+$(SECRET_KEY_FILE): | $(BIN)/python
+	@mkdir -p instance
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+
+setup: $(VENV)/.runtime $(SECRET_KEY_FILE)
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --once
+	@if [ "$(DEMO_MODE)" = 1 ]; then $(FLASK) seed-demo --once; else echo "DEMO_MODE=$(DEMO_MODE): no demo data"; fi
 	$(FLASK) matching rebuild --if-missing
 
 run: setup
-	@cat instance/demo-accounts.txt 2>/dev/null || true
-	@echo "Kommunalnetz: http://$(HOST):$(PORT)"
+	@if [ "$(DEMO_MODE)" = 1 ]; then cat instance/demo-accounts.txt 2>/dev/null || true; fi
+	@echo "Kommunalnetz: $(PUBLIC_URL)"
 	@trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT; \
 	$(FLASK) jobs consumer & consumer=$$!; \
-	$(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
+	$(WITH_KEY) $(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
 		--bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.dev

@@ -154,7 +154,8 @@ def time_cases(app, repeat: int, cases=CASES) -> list[tuple]:
 
 def run(name: str, url: str, count: int, repeat: int, with_register: bool = False) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {},
-                      "SECRET_KEY": "bench", "RATE_LIMITS_ENABLED": False})
+                      "SECRET_KEY": "bench", "RATE_LIMITS_ENABLED": False,
+                      "PUBLIC_URL": "http://bench.invalid"})
     with app.app_context():
         started = time.perf_counter()
         total = fill(count, with_register)

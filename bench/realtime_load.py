@@ -151,7 +151,7 @@ class Server:
 def app_env(database_url: str, data_dir: Path, redis_url: str | None) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "RATELIMIT_STORAGE_URI")}
     env.update({"DATABASE_URL": database_url, "SECRET_KEY": "bench-realtime-secret", "RATE_LIMITS_ENABLED": "0",
-                "DEMO_MODE": "0", "MATCHING_INDEX_DIR": str(data_dir / "matching")})
+                "DEMO_MODE": "0", "PUBLIC_URL": "http://127.0.0.1", "MATCHING_INDEX_DIR": str(data_dir / "matching")})
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env

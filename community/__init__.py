@@ -15,12 +15,18 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(BASE_DIR / "instance"),
     )
+    from community.i18n import JSONProvider
+
+    app.json = JSONProvider(app)
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    from community import startup
+
+    startup.check(app)  # refuses to start without SECRET_KEY or with the default PUBLIC_URL (production)
     _configure_hosts(app)
 
     from community import models  # noqa: F401  (registers every table)

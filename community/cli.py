@@ -3,6 +3,7 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from community.account.retention import retention_command  # also registers the daily retention job
     from community.auth.cli import users
     from community.jobs import jobs_group
     from community.mail.cli import mail_group
@@ -14,5 +15,6 @@ def register_cli(app: Flask) -> None:
     from community.suggestions.cli import matching_group
 
     for command in (users, seed_demo, import_organisations, import_register, matching_group, jobs_group, mail_group,
-                    digital_check_group, events_group, bootstrap):
+                    digital_check_group, events_group, bootstrap,
+                    retention_command):
         app.cli.add_command(command)

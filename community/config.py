@@ -1,9 +1,10 @@
 """Configuration read from the environment; one class per deployment shape."""
 import os
-import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Outside demo mode and tests the app refuses to start with this PUBLIC_URL (community/startup.py).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -22,9 +23,10 @@ def database_url(url: str) -> str:
 
 
 class Config:
-    # A random key per process would log everyone out on restart and break several
-    # processes behind one load balancer, so production must set SECRET_KEY.
-    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    # A random key per process would log everyone out on restart and break several processes behind one
+    # load balancer: production must set SECRET_KEY (the app refuses to start without); demo mode shares
+    # one generated key through instance/secret_key (community/startup.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'kommunalnetz.sqlite'}")
     )
@@ -33,7 +35,7 @@ class Config:
 
     # The address people reach the site by: every absolute link (mails) is built from it, and requests
     # with another Host header are refused (400), besides the names in TRUSTED_HOSTS_EXTRA (commas).
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL)
     TRUSTED_HOSTS_EXTRA = os.environ.get("TRUSTED_HOSTS_EXTRA", "" if os.environ.get("PUBLIC_URL") else "localhost")
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
@@ -65,6 +67,8 @@ class Config:
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto: the client address
     # (login throttling, rate limits) is then read from there. 0: the peer address is the client's.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    # Processes serving requests (gunicorn reads the same variable): more than one needs shared rate limits.
+    WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", 1))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
 
@@ -80,7 +84,10 @@ class Config:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
-    MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)  # STARTTLS (port 587), verifying certificate and host name
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)  # TLS from the first byte (port 465), verified the same way
+    # CA certificates (PEM) that sign an internal relay's certificate, besides the system's.
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "kommunalnetz@localhost")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
     # Without MAIL_SERVER mails are written here as .eml files (and listed for admins).
@@ -93,6 +100,10 @@ class Config:
     MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", 100))
     # The sweep re-enqueues pending mails due for longer than this (their job was most likely lost).
     MAIL_SWEEP_AFTER = float(os.environ.get("MAIL_SWEEP_AFTER", 120))
+    # Retention (community/account/retention.py, docs/legal.md): delivered mails keep their body this many
+    # days (reset links, personal text), read notifications are deleted after this many days.
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", 30))
+    NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", 365))
     PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
     DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
     # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.

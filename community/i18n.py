@@ -6,6 +6,7 @@ unescaped. Wrapping them here keeps them lazy (translated when rendered, in the 
 locale) but plain text, so autoescaping applies. `N_` marks a message id that is stored untranslated
 (notifications) and translated for each reader when shown.
 """
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext
 
 
@@ -48,3 +49,11 @@ def N_(msgid: str) -> str:  # the gettext convention; pybabel extracts N_ by def
 def lazy_plain(message: str, **values) -> PlainText:
     """lazy_gettext whose result is escaped like any other text when rendered."""
     return PlainText(lazy_gettext(message, **values), None if values else message)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, which also writes PlainText as its text: flashed messages go into the session as JSON."""
+
+    @staticmethod
+    def default(o):
+        return str(o) if isinstance(o, PlainText) else DefaultJSONProvider.default(o)

@@ -20,6 +20,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter
 
 from community.errors import InvalidInput, ValidationError
+from community.i18n import lazy_plain
 
 
 def _encodable(text: str) -> bool:
@@ -49,9 +50,9 @@ class Text:
         if self.required and not value:
             raise ValueError(_l("This field is required."))
         if value and len(value) < self.min_length:
-            raise ValueError(_l("Must be at least %(n)s characters long.", n=self.min_length))
+            raise ValueError(lazy_plain("Must be at least %(n)s characters long.", n=self.min_length))
         if len(value) > self.max_length:
-            raise ValueError(_l("Must be at most %(n)s characters long.", n=self.max_length))
+            raise ValueError(lazy_plain("Must be at most %(n)s characters long.", n=self.max_length))
         return value
 
 
@@ -67,7 +68,7 @@ class OneOf:
                 raise ValueError(_l("This field is required."))
             return self.default
         if not isinstance(value, str) or value not in set(self.choices):
-            raise ValueError(_l("Unknown value: %(value)s.", value=str(value)[:50]))
+            raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(value)[:50]))
         return value
 
 
@@ -102,14 +103,14 @@ class ManyOf:
     def clean(self, value):
         value = items_as_sent(value)
         if len(value) > self.max_items:
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=self.max_items))
         allowed = set(self.choices)
         cleaned = []
         for item in value:
             if self.coerce is int and isinstance(item, str) and item.isdigit():
                 item = int(item)
             if isinstance(item, bool) or not isinstance(item, self.coerce) or item not in allowed:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
+                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(item)[:50]))
             cleaned.append(item)
         if self.required and not cleaned:
             raise ValueError(_l("Choose at least one."))
@@ -134,7 +135,8 @@ class Number:
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # JSON Schema's integer: 71.0 is the same number as 71
         if isinstance(value, bool) or not isinstance(value, int) or not self.minimum <= value <= self.maximum:
-            raise ValueError(_l("Enter a whole number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum))
+            raise ValueError(lazy_plain("Enter a whole number from %(low)s to %(high)s.", low=self.minimum,
+                                        high=self.maximum))
         return value
 
 
@@ -161,7 +163,7 @@ class IdList:
             if isinstance(item, str) and item.isdigit() and len(item) < 12:
                 item = int(item)
             if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(item)[:50]))
+                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(item)[:50]))
             cleaned.append(item)
         return list(dict.fromkeys(cleaned))  # first occurrence kept, in linear time
 
@@ -293,3 +295,16 @@ class Schema:
         if errors:
             raise ValidationError(_l("Please correct the marked fields."), fields=errors)
         return cleaned
+
+
+# Dates people may enter (events, filters, consultation appointments). Years like 0001 or 9999 are valid ISO
+# 8601 but overflow as soon as a time zone offset is applied (a 500 on every page listing them).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+def sane_date(parsed):
+    """`parsed` (a date or datetime) if its year is within EARLIEST_YEAR..LATEST_YEAR, else ValueError."""
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(lazy_plain("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR,
+                                    last=LATEST_YEAR))
+    return parsed

@@ -47,6 +47,9 @@ class LiveServer:
             "SECRET_KEY": "live-test-secret",
             "RATE_LIMITS_ENABLED": "0",
             "DEMO_MODE": "0",
+            # Production mode refuses the default PUBLIC_URL; links then point at this very server.
+            "PUBLIC_URL": self.url,
+            "TRUSTED_HOSTS_EXTRA": "localhost",
             "MATCHING_INDEX_DIR": str(data_dir / "matching"),
             # The demo's municipalities and a few more of the register, not all 12,000: seeds in seconds.
             "DEMO_REGISTER_SLICE": "1000",

@@ -40,7 +40,7 @@ def test_export_writes_aggregates_only_for_groups_of_five(app, runner, tmp_path)
                           + _towns(4, population_class="gt500k", land="09"))
     result = runner.invoke(args=["digital-check", "export", "--with-demo"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff")), delimiter=";"))
     groups = {(row["group"], row["value"]) for row in rows}
     assert ("all", "") in groups and ("population_class", "lt5k") in groups and ("land", "09") in groups
     assert ("population_class", "gt500k") not in groups  # 4 < k
@@ -49,4 +49,4 @@ def test_export_writes_aggregates_only_for_groups_of_five(app, runner, tmp_path)
     # Without demo rows nothing is left; to a file.
     target = tmp_path / "export.csv"
     result = runner.invoke(args=["digital-check", "export", "-o", str(target)])
-    assert result.exit_code == 0 and target.read_text().strip() == "group,value,dimension,organisations,median,p25,p75"
+    assert result.exit_code == 0 and target.read_text(encoding="utf-8-sig").strip() == "group;value;dimension;organisations;median;p25;p75"

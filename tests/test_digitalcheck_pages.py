@@ -155,6 +155,23 @@ def test_adopt_proposed_needs_from_the_result_page(client, town):
     assert "Unser Bedarf" in html and f'value="{key}"' not in html
 
 
+def test_a_double_submit_of_the_adopt_form_adopts_once_and_never_fails(client, town):
+    member = make_user(town)
+    assessment = services.create(member, {q: 0 for q in services.questionnaire().questions}, submit=True)
+    sign_in(client, member)
+    first, second = (p["key"] for p in services.proposed_needs(assessment)[:2])
+    form = {"needs": [first], f"title-{first}": "Unser Bedarf", f"text-{first}": "Genau so."}
+    for _ in range(2):
+        assert client.post(f"/digital-check/{assessment.id}/adopt", data=form).status_code == 302
+    assert Need.query.filter_by(organisation_id=town.id).count() == 1
+    assert "added to your organisation's profile already" in client.get(f"/digital-check/{assessment.id}").get_data(
+        as_text=True)
+    # Refused input is flashed as plain text (a lazy message in the session cookie was a 500).
+    response = client.post(f"/digital-check/{assessment.id}/adopt", data={"needs": [second, "no-such-key"]})
+    assert response.status_code == 302
+    assert "Some needs cannot be adopted." in client.get(f"/digital-check/{assessment.id}").get_data(as_text=True)
+
+
 def test_offers_matching_the_proposed_needs_are_recommended(client, town):
     vendor = make_org(name="Bauportal GmbH", kind="company", org_type="hersteller")
     make_offer(vendor, title="Digitaler Bauantrag als Onlinedienst", topics=["ozg"],

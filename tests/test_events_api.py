@@ -227,3 +227,22 @@ def test_registration_closes_at_the_deadline_and_after_the_end(client, organiser
     assert client.post(f"{PREFIX}/events/{past['id']}/registrations", headers=auth(person)).status_code == 409
     closed = create(client, organiser, registration_deadline="2020-01-01T00:00+01:00")
     assert client.post(f"{PREFIX}/events/{closed['id']}/registrations", headers=auth(person)).status_code == 409
+
+
+@pytest.mark.parametrize("fields, bad", [
+    ({"ends_at": "9999-12-31T23:59:59+14:00"}, "ends_at"),
+    ({"ends_at": "9999-12-31"}, "ends_at"),
+    ({"starts_at": "0001-01-01T00:00:00-12:00"}, "starts_at"),
+    ({"registration_deadline": "0001-01-01"}, "registration_deadline"),
+])
+def test_dates_at_the_calendars_edge_are_400(client, organiser, fields, bad):
+    response = client.post(f"{PREFIX}/events", json=body(**fields), headers=auth(organiser))
+    assert response.status_code == 400 and bad in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31T23:59", "0001-01-01T00:00-12:00"])
+def test_a_list_from_the_calendars_edge_is_a_form_error_and_400_in_the_api(client, organiser, value):
+    page = client.get("/events/", query_string={"from": value})  # without login: the list with a form error
+    assert page.status_code == 200 and "Enter a date between 2000 and 2099." in page.get_data(as_text=True)
+    response = client.get(f"{PREFIX}/events", query_string={"from": value}, headers=auth(organiser))
+    assert response.status_code == 400 and "from" in response.get_json()["error"]["fields"]

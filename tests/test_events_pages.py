@@ -104,7 +104,7 @@ def test_participants_csv_and_attendance_after_the_event(client, organiser):
     page = client.get(f"/events/{event.id}/participants").get_data(as_text=True)
     assert "Jürgen Übel" in page and "Attendance can be marked once the event has begun." in page
     rows = list(csv.reader(io.StringIO(client.get(f"/events/{event.id}/participants.csv").get_data(as_text=True)
-                                       .lstrip("\ufeff"))))
+                                       .lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["name", "email", "organisation", "status"]
     assert rows[1][:4] == ["Jürgen Übel", attendee.email, "Gemeinde Süd", "confirmed"]
     assert rows[2][0] == "'=cmd()" and rows[2][3:5] == ["waitlisted", "1"]
@@ -167,6 +167,26 @@ def test_the_ics_has_the_online_link_only_for_confirmed_participants(client, org
     (entry,) = parse(client.get(f"/events/{event.id}.ics").data)
     assert "https://video.example.org/raum-42" in str(entry["description"])
     assert str(entry["location"]) == "Rathaus, Saal 2" and str(entry["uid"]).startswith(f"event-{event.id}@")
+
+
+def test_line_breaks_in_event_texts_never_break_the_calendar_file(client, organiser):
+    event = make_event(organiser, title="Schulung\nE-Akte\r\nTeil\u20282",
+                       description="Erster Absatz.\r\n\r\nZweiter\x0bAbsatz.")
+    event.location = "Rathaus\rSaal 2"
+    event.organisation.name = "Kreis\nLippe"
+    db.session.commit()
+    response = client.get(f"/events/{event.id}.ics")
+    assert response.status_code == 200
+    (entry,) = parse(response.data)
+    assert str(entry["summary"]) == "Schulung E-Akte Teil 2" and str(entry["location"]) == "Rathaus Saal 2"
+    assert str(entry["description"]).startswith("Erster Absatz.\n\nZweiter Absatz.")
+    assert b"\r" not in response.data.replace(b"\r\n", b"") and b"\n" not in response.data.replace(b"\r\n", b"")
+    person = make_user(make_org())
+    services.register(person, event.id)
+    sign_in(client, person)
+    page = client.get("/events/calendar").get_data(as_text=True)
+    feed = client.get(re.search(r'value="http://localhost(/events/feed/[^"]+\.ics)"', page).group(1))
+    assert feed.status_code == 200 and len(parse(feed.data)) == 1
 
 
 def test_the_personal_feed_lists_registrations_and_its_token_can_be_reset(client, organiser):
@@ -304,3 +324,20 @@ def test_the_data_export_lists_registrations_and_a_deleted_account_frees_its_pla
     assert client.get(f"/events/feed/{token}.ics").status_code == 404
     assert db.session.scalar(db.select(Registration.status).filter_by(user_id=waiting.id)) == CONFIRMED
     assert db.session.scalar(db.select(db.func.count(Registration.id)).filter_by(user_id=person.id)) == 0
+
+
+def test_a_member_removed_from_the_organisation_loses_organiser_rights(client, organiser):
+    from community.members import services as members
+
+    event = make_event(organiser)
+    services.register(make_user(make_org(), name="Rita Registrant"), event.id)
+    admin = make_user(db.session.get(type(organiser.organisation), organiser.organisation_id), is_org_admin=True)
+    sign_in(client, organiser)
+    assert "Rita Registrant" in client.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    members.remove_member(admin, organiser.organisation, organiser.id)
+    db.session.refresh(organiser)
+    sign_in(client, organiser)
+    for path in ("participants", "participants.csv", "edit"):
+        assert client.get(f"/events/{event.id}/{path}").status_code == 403, path
+    sign_in(client, admin)  # the organisation keeps its event
+    assert client.get(f"/events/{event.id}/participants").status_code == 200

@@ -398,3 +398,18 @@ def test_the_matching_index_holds_only_published_copies(client, people):
     assert "Zebrastreifen" not in record.text and EXAMPLE["summary"] in record.text
     assert matching.engine().search("Zebrastreifen", k=5, kinds=("example",))[1] == []
     assert [m.id for m in matching.engine().search("Unveröffentlicht", k=5, kinds=("example",))[1]] == []
+
+
+def test_four_eyes_whoever_last_changed_an_example_cannot_approve_it(client, people):
+    users, tokens, orgs = people
+    reviewer = make_user(orgs["town"], role="moderator")  # a reviewer who is the author's colleague
+    headers = {"Authorization": f"Bearer {make_token(reviewer)}"}
+    created = _create(client, tokens)
+    changed = client.patch(f"{API}/{created['id']}", json={"summary": "Meine eigene Fassung."}, headers=headers)
+    assert changed.status_code == 200
+    assert client.post(f"{API}/{created['id']}/review", json={"decision": "publish"}, headers=headers).status_code == 403
+    assert _review(client, tokens, created["id"]).status_code == 200  # another reviewer may
+    # The author's own change after a colleague's edit makes the author the last editor again.
+    edited = client.patch(f"{API}/{created['id']}", json={"summary": "Zurück."}, headers=tokens["author"])
+    assert edited.status_code == 200
+    assert client.post(f"{API}/{created['id']}/review", json={"decision": "publish"}, headers=headers).status_code == 200

@@ -74,7 +74,8 @@ def test_a_real_consumer_answers_jobs_ping_from_another_process(tmp_path):
     waits for the answer in the database (not a file beside the consumer), so it works across machines,
     and the consumer's start left its heartbeat there too."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/app.db", JOBS_BACKEND="sqlite",
-               SECRET_KEY="x", MAIL_DIR=str(tmp_path / "mail"), DEMO_MODE="0", LOG_CONFIGURE="0")
+               SECRET_KEY="x", MAIL_DIR=str(tmp_path / "mail"), DEMO_MODE="0", LOG_CONFIGURE="0",
+               PUBLIC_URL="http://kommunalnetz.test")
     env.pop("REDIS_URL", None)
     app = create_app(config_with(JOBS_BACKEND="sqlite", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"]))
     with app.app_context():

@@ -417,6 +417,14 @@ def test_api_refuses_unknown_categories_and_values_with_400(app, client, person,
     assert preferences.preferences_of(person.id) == preferences.DEFAULTS
 
 
+def test_api_refuses_deeply_nested_json_with_400(app, client, person):
+    headers = {"Authorization": f"Bearer {make_token(person)}", "Content-Type": "application/json"}
+    for body in ('{"matches": ' + "[" * 5000 + "]" * 5000 + "}", "[" * 100000 + "]" * 100000):
+        answer = client.patch("/api/v1/notification-settings", data=body, headers=headers)
+        assert answer.status_code == 400 and answer.get_json()["error"]["message"]
+    assert preferences.preferences_of(person.id) == preferences.DEFAULTS
+
+
 def test_cli_sends_digests_and_a_test_mail(app, runner, smtp_sink, person):
     preferences.update_preferences(person, {kinds.MATCHES: "weekly"})
     tell(person, kinds.MATCHES)

@@ -48,7 +48,7 @@ def settings(tmp_path, shared_database_url: str, sink: SMTPSink, **extra) -> dic
 def environment(values: dict) -> dict:
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     env.update({"DATABASE_URL": values["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "consumer-test",
-                "DEMO_MODE": "0", "MAIL_USE_TLS": "0"})
+                "DEMO_MODE": "0", "MAIL_USE_TLS": "0", "PUBLIC_URL": "http://kommunalnetz.test"})
     for key, value in values.items():
         if key != "SQLALCHEMY_DATABASE_URI":
             env[key] = str(value)

@@ -161,7 +161,7 @@ def world(app):
         "event": event,
         "registration": SimpleNamespace(user_id=users["moderator"].id, attended=True, event=event),
         "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
-                                   status="published", published={"title": "E-Akte", "contact_open": True}),
+                                   last_editor_id=users["member"].id, status="published", published={"title": "E-Akte", "contact_open": True}),
     }
     return users, targets
 

@@ -4,13 +4,14 @@ import re
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from community.account import personal_data
 from community.auth.models import ApiToken, User
 from community.auth import totp
 from community.auth.services import end_sessions
 from community.errors import Conflict, ValidationError
 from community.extensions import db
 from community.members.services import appoint_successor
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.models import Notification
@@ -59,7 +60,7 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new personal API token; the plain token is returned once and only its hash is stored."""
     values = TOKEN_SCHEMA.clean({"name": name})
     if len(list_tokens(user)) >= MAX_TOKENS_PER_USER:
-        raise Conflict(_l("You have %(n)s tokens already; revoke one first.", n=MAX_TOKENS_PER_USER))
+        raise Conflict(lazy_plain("You have %(n)s tokens already; revoke one first.", n=MAX_TOKENS_PER_USER))
     record, token = ApiToken.issue(user, name=values["name"])
     db.session.commit()
     return record, token
@@ -129,6 +130,7 @@ def export_user_data(user: User) -> dict:
         "notifications": [notification_to_dict(notification) for notification in db.session.scalars(
             db.select(Notification).filter_by(user_id=user.id).order_by(Notification.id))],
         **_contributions(user),
+        **personal_data.generic_sections(user.id),
     }
 
 
@@ -171,14 +173,17 @@ def _contributions(user: User) -> dict:
         "good_examples": [{"id": example.id, "title": example.title, "summary": example.summary,
                            "status": example.status, "created_at": _timestamp(example.created_at),
                            "updated_at": _timestamp(example.updated_at)}
-                          for example in _rows(db.select(Example).filter_by(author_id=user.id).order_by(Example.id))],
+                          for example in _rows(db.select(Example).filter(db.or_(
+                              Example.author_id == user.id, Example.reviewed_by_id == user.id,
+                              Example.last_editor_id == user.id)).order_by(Example.id))],
         "helpful_votes": [{"example_id": vote.example_id, "created_at": _timestamp(vote.created_at)}
                           for vote in _rows(db.select(ExampleVote).filter_by(user_id=user.id)
                                             .order_by(ExampleVote.example_id))],
         "event_registrations": _event_registrations(user),
         "sanctions": [{"kind": sanction.kind, "reason": sanction.reason,
                        "created_at": _timestamp(sanction.created_at), "ends_at": _timestamp(sanction.ends_at)}
-                      for sanction in _rows(db.select(Sanction).filter_by(user_id=user.id).order_by(Sanction.id))],
+                      for sanction in _rows(db.select(Sanction).filter(db.or_(
+                          Sanction.user_id == user.id, Sanction.created_by_id == user.id)).order_by(Sanction.id))],
     }
 
 
@@ -211,6 +216,7 @@ def delete_account(user: User, password: str, successor_id=None) -> None:
     user.api_tokens.clear()  # delete-orphan: the tokens are deleted, not just unlinked
     user.identities.clear()  # a provider's sign-in must not find (or recreate) the deleted account
     totp.clear(user)
+    personal_data.delete_with_account(user.id)  # per table: community/account/personal_data.py
     user.name = f"deleted user #{user.id}"
     user.email = f"deleted-{user.id}@invalid"
     user.password_hash = ""  # matches no password: User.check_password refuses an empty hash

@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest
 from community import policy
 from community.auth.services import user_for_api_token
 from community.errors import Conflict, InvalidInput, ServiceError, ValidationError
+from community.i18n import lazy_plain
 from community.moderation.live import sanction_event
 from community.moderation.state import blocking_sanction
 from community.pagination import MAX_PAGE, page_args
@@ -88,7 +89,8 @@ def json_body(refusal: type[ValidationError] = ValidationError) -> dict:
         raise ServiceError(_l("The request body is not valid JSON.")) from None
     problem = json_problem(data)
     if problem == "too_deep":
-        raise ServiceError(_l("The request body is nested too deeply (at most %(n)s levels).", n=JSON_MAX_DEPTH))
+        raise ServiceError(lazy_plain("The request body is nested too deeply (at most %(n)s levels).",
+                                      n=JSON_MAX_DEPTH))
     if problem:
         raise ServiceError(_l("The request body contains text that is not valid Unicode."))
     if not isinstance(data, dict):
@@ -116,7 +118,7 @@ def request_page() -> tuple[int, int]:
         elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= (maximum or int(raw)):
             numbers[name] = int(raw)
         else:
-            errors[name] = (_l("Enter a whole number from 1 to %(n)s.", n=maximum) if maximum
+            errors[name] = (lazy_plain("Enter a whole number from 1 to %(n)s.", n=maximum) if maximum
                             else _l("Enter a whole number from 1."))
     if errors:
         raise InvalidInput(_l("Please correct the marked fields."), fields=errors)

@@ -1,10 +1,8 @@
 """API views for the token user's mail settings: {category: frequency}."""
-from flask import g, request
-from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest
+from flask import g
 
 from community.api import bp
-from community.api.auth import token_required
+from community.api.auth import json_body, token_required
 from community.errors import InvalidInput
 from community.mail import preferences
 
@@ -18,10 +16,5 @@ def get_notification_settings():
 @bp.route("/notification-settings", methods=["PATCH"])
 @token_required
 def update_notification_settings():
-    if not request.is_json:
-        raise InvalidInput(_l("Send the body as JSON with the header Content-Type: application/json."))
-    try:
-        data = request.get_json()
-    except BadRequest:
-        raise InvalidInput(_l("The request body is not valid JSON.")) from None
-    return preferences.update_preferences(g.api_user, data)  # 400 for anything but {category: frequency}
+    # json_body refuses deep nesting and broken Unicode before anything walks the body (400, not 500).
+    return preferences.update_preferences(g.api_user, json_body(InvalidInput))  # 400 unless {category: frequency}

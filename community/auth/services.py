@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.auth import audit, throttle
+from community.i18n import lazy_plain
 from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
 from community.errors import ServiceError, ValidationError
@@ -90,7 +91,7 @@ class Secret:
         if self.required and not value:
             raise ValueError(_l("This field is required."))
         if len(value) > PASSWORD_MAX:
-            raise ValueError(_l("Must be at most %(n)s characters long.", n=PASSWORD_MAX))
+            raise ValueError(lazy_plain("Must be at most %(n)s characters long.", n=PASSWORD_MAX))
         return value
 
 
@@ -118,9 +119,9 @@ def find_user_by_email(email: str) -> User | None:
 def password_problem(password: str, email: str = ""):
     """Why a new password is not acceptable, or None."""
     if len(password) < PASSWORD_MIN:
-        return _l("Use at least %(n)s characters.", n=PASSWORD_MIN)
+        return lazy_plain("Use at least %(n)s characters.", n=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
-        return _l("Must be at most %(n)s characters long.", n=PASSWORD_MAX)
+        return lazy_plain("Must be at most %(n)s characters long.", n=PASSWORD_MAX)
     if password.isdigit():
         return _l("Do not use only digits.")
     if email and password.strip().lower() == normalise_email(email):
@@ -279,7 +280,7 @@ def authenticate(email: str, password: str, client: str = "") -> User:
         right = user.check_password(password)
     if throttle.is_slowed(key, client):
         count_login_failure("throttled")
-        raise LoginThrottled(_l("Too many failed attempts for this address from here. Please wait %(minutes)s "
+        raise LoginThrottled(lazy_plain("Too many failed attempts for this address from here. Please wait %(minutes)s "
                                 "minutes and try again.", minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
     if not right:
         throttle.count_failure(key, client)
@@ -322,8 +323,8 @@ def _refuse_suspended(user: User) -> None:
         return
     count_login_failure("suspended")
     if sanction.ends_at is None:
-        raise AccountSuspended(_l("This account is banned. Reason: %(reason)s", reason=sanction.reason))
-    raise AccountSuspended(_l("This account is suspended until %(end)s. Reason: %(reason)s",
+        raise AccountSuspended(lazy_plain("This account is banned. Reason: %(reason)s", reason=sanction.reason))
+    raise AccountSuspended(lazy_plain("This account is suspended until %(end)s. Reason: %(reason)s",
                               end=format_datetime(sanction.ends_at, "short"), reason=sanction.reason))
 
 

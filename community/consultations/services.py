@@ -17,7 +17,7 @@ from community.consultations.models import Consultation, ConsultationEvent, Cons
 from community.consultations.rules import is_requester_side
 from community.errors import Conflict, InvalidInput, PermissionDenied, ValidationError
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import notify, organisation_member_ids
@@ -25,7 +25,7 @@ from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need
 from community.taxonomy import LAENDER, TOPICS
-from community.validation import MAX_ID, Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text
+from community.validation import MAX_ID, Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text, sane_date
 
 URGENCIES = ("low", "normal", "high")
 FORMATS = ("phone", "video", "onsite")
@@ -53,6 +53,7 @@ class DateTimeValue:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00.")) from None
+        sane_date(parsed)
         if parsed.tzinfo is not None:
             parsed = (parsed - parsed.utcoffset()).replace(tzinfo=None)
         return parsed
@@ -69,17 +70,17 @@ class Links:
         if not isinstance(value, list):
             raise ValueError(_l("Must be a list."))
         if len(value) > MAX_RECOMMENDATIONS:
-            raise ValueError(_l("Choose at most %(n)s.", n=MAX_RECOMMENDATIONS))
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=MAX_RECOMMENDATIONS))
         cleaned = {}
         for item in value:
             if not isinstance(item, dict) or set(item) != {"kind", "id"}:
                 raise ValueError(_l("Each recommendation is an object with kind and id."))
             kind, ident = item["kind"], item["id"]
             if not isinstance(kind, str) or kind not in links.LINK_KINDS:
-                raise ValueError(_l("Unknown value: %(value)s.", value=str(kind)[:50]))
+                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(kind)[:50]))
             if isinstance(ident, bool) or not isinstance(ident, int) or not 1 <= ident <= MAX_ID \
                     or links.resolve(item) is None:
-                raise ValueError(_l("No %(kind)s with the id %(id)s.", kind=kind, id=str(ident)[:20]))
+                raise ValueError(lazy_plain("No %(kind)s with the id %(id)s.", kind=kind, id=str(ident)[:20]))
             cleaned.setdefault((kind, ident), {"kind": kind, "id": ident})
         return list(cleaned.values())
 
@@ -137,7 +138,7 @@ def _own_need_ids(organisation_id: int, need_ids: list[int]) -> list[int]:
         Need.id.in_(need_ids), Need.organisation_id == organisation_id))) if need_ids else set()
     if missing := [str(ident) for ident in need_ids if ident not in found]:
         raise InvalidInput(_l("Please correct the marked fields."), fields={
-            "need_ids": _l("Not needs of your organisation: %(ids)s.", ids=", ".join(missing[:10]))})
+            "need_ids": lazy_plain("Not needs of your organisation: %(ids)s.", ids=", ".join(missing[:10]))})
     return need_ids
 
 
@@ -224,12 +225,12 @@ def transition(user, case, data) -> Consultation:
     values = _clean(TRANSITION_SCHEMA, data)
     to, sides = values["to"], sides_of(user, case)
     if workflow.SIDE_OF_TARGET.get(to) not in sides:
-        raise PermissionDenied(_l("You are not allowed to move this consultation to %(status)s.", status=to))
+        raise PermissionDenied(lazy_plain("You are not allowed to move this consultation to %(status)s.", status=to))
     side = workflow.TRANSITIONS.get((case.status, to))
     if side is None:
-        raise Conflict(_l("A consultation that is %(status)s cannot become %(to)s.", status=case.status, to=to))
+        raise Conflict(lazy_plain("A consultation that is %(status)s cannot become %(to)s.", status=case.status, to=to))
     if side not in sides:
-        raise PermissionDenied(_l("You are not allowed to move this consultation to %(status)s.", status=to))
+        raise PermissionDenied(lazy_plain("You are not allowed to move this consultation to %(status)s.", status=to))
     _apply(case, user, to, values)
     db.session.add(ConsultationEvent(consultation_id=case.id, actor_id=user.id, from_status=case.status,
                                      to_status=to, reason=values["reason"] or ""))

@@ -45,6 +45,11 @@ def seed_demo(once: bool, reset: bool, seed_value: int, accounts_file: Path | No
                 _("Demo data is already present. Use --reset to replace it or --once to keep it.")
             )
         seed.reset()
+    elif seed.has_real_data():
+        # A production database (make setup with DEMO_MODE=1 by mistake) must never get the demo accounts
+        # with their shared password.
+        raise click.ClickException(_("This database holds organisations or accounts that are not demo data: "
+                                     "the demo is not seeded into it."))
     started = time.perf_counter()
     world = seed.seed(seed_value)
     click.echo(_(

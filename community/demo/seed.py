@@ -175,6 +175,13 @@ def seed(seed_value: int = DEFAULT_SEED) -> plan.DemoWorld:
     return world
 
 
+def has_real_data() -> bool:
+    """Whether anything but the demo is stored: an organisation or an account that is not the demo's."""
+    real_organisation = select(Organisation.id).filter_by(is_demo=False).limit(1)
+    real_account = select(User.id).where(~is_demo_account()).limit(1)
+    return (db.session.execute(real_organisation).first() or db.session.execute(real_account).first()) is not None
+
+
 def is_demo_account():
     """SQL condition: the user is a demo account."""
     return User.email.endswith(f"@{DEMO_EMAIL_DOMAIN}")

@@ -1,10 +1,10 @@
 """`flask --app wsgi digital-check export`: the anonymised aggregates of the latest submitted checks as CSV."""
-import csv
 import sys
 
 import click
 from flask.cli import AppGroup
 
+from community import csvfile
 from community.digitalcheck import services
 
 digital_check_group = AppGroup("digital-check", help="The Digital-Check: anonymised aggregates.")
@@ -19,9 +19,7 @@ def export(output: str | None, with_demo: bool):
     rows = services.aggregates(include_demo=with_demo)
     handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
     try:
-        writer = csv.writer(handle)
-        writer.writerow(["group", "value", "dimension", "organisations", "median", "p25", "p75"])
-        writer.writerows(rows)
+        csvfile.write(handle, ["group", "value", "dimension", "organisations", "median", "p25", "p75"], rows)
     finally:
         if output:
             handle.close()

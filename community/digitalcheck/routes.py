@@ -8,6 +8,7 @@ from community import policy
 from community.digitalcheck import bp, charts, scoring, services
 from community.digitalcheck.recommendations import recommendations_for
 from community.errors import InvalidInput, PermissionDenied
+from community.i18n import lazy_plain
 
 NOT_KNOWN = "na"
 
@@ -53,7 +54,7 @@ def _steps(assessment, current: int | None = None) -> list[dict]:
     for number, item in enumerate(services.progress_of(assessment), start=1):
         answered, total = item["answered"], item["total"]
         status, kind = ((_l("Complete"), "success") if answered == total else
-                        (_l("%(answered)s of %(total)s answered", answered=answered, total=total), "warning")
+                        (lazy_plain("%(answered)s of %(total)s answered", answered=answered, total=total), "warning")
                         if answered else (_l("Not started"), "info"))
         tasks.append({"title": str(item["dimension"].label), "status": status, "status_kind": kind,
                       "href": url_for("digitalcheck.step", assessment_id=assessment.id, number=number),
@@ -170,17 +171,26 @@ def report(assessment_id: int):
 @login_required
 def adopt(assessment_id: int):
     assessment = services.get_assessment_for(current_user, assessment_id)
-    keys = request.form.getlist("needs")
+    back = url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs"
+    chosen = request.form.getlist("needs")
+    # A form sent twice (double click, reload) names needs the first submit adopted already: those are
+    # skipped, so the second submit changes nothing and says so instead of failing.
+    taken = services.adopted_keys(assessment)
+    keys = [key for key in chosen if key not in taken]
+    if chosen and not keys:
+        flash(_l("These needs have been added to your organisation's profile already."), "info")
+        return redirect(back)
     edits = {key: {"title": request.form.get(f"title-{key}", ""), "text": request.form.get(f"text-{key}", "")}
              for key in keys}
     # Each need with the visibility chosen beside it; without a choice the template's default applies.
-    chosen = [{"key": key, "visibility": request.form[f"visibility-{key}"]} if f"visibility-{key}" in request.form
-              else key for key in keys]
+    choices = [{"key": key, "visibility": request.form[f"visibility-{key}"]} if f"visibility-{key}" in request.form
+               else key for key in keys]
     try:
-        needs = services.adopt(current_user, assessment, chosen, edits)
+        needs = services.adopt(current_user, assessment, choices, edits)
     except InvalidInput as error:
-        for message in dict.fromkeys([error.message, *error.fields.values()]):
-            flash(str(message), "error")  # the session stores plain text, not the error's PlainText
-        return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")
-    flash(_l("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
-    return redirect(url_for("digitalcheck.result", assessment_id=assessment.id) + "#needs")
+        # The session stores flashed messages as JSON: plain strings, not lazy text.
+        for message in dict.fromkeys(str(text) for text in [error.message, *error.fields.values()]):
+            flash(message, "error")
+        return redirect(back)
+    flash(lazy_plain("%(count)s needs have been added to your organisation's profile.", count=len(needs)), "success")
+    return redirect(back)

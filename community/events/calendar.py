@@ -1,6 +1,7 @@
 """Calendar files (RFC 5545) through the `icalendar` library: one event (/events/<id>.ics) and a
 person's feed of their registrations (/events/feed/<token>.ics). Times are written in UTC; the online
 link goes only to the organiser and confirmed participants."""
+import re
 from datetime import timezone
 
 from flask import current_app, has_request_context, request
@@ -15,12 +16,28 @@ from community.models_base import utcnow
 PRODID = "-//Kommunalnetz//Veranstaltungen//DE"
 
 
+# Line breaks and other control characters in a one-line property either stop the library (an
+# unescaped new line in X-WR-CALNAME is an error) or go out raw (CR, U+2028) and split the content
+# line in calendar programs; they become a space before the library sees the text.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# Multi-line text (DESCRIPTION) keeps its paragraphs as \n, which the library escapes; nothing else.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def _line(text) -> str:
+    return _BREAKS.sub(" ", str(text or "")).strip()
+
+
+def _paragraphs(text) -> str:
+    return _CONTROLS.sub(" ", str(text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _line(name))
     return cal
 
 
@@ -38,21 +55,21 @@ def _entry(event, with_link: bool, tentative: bool = False) -> CalendarEvent:
     entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
     entry.add("dtstart", event.starts_at.replace(tzinfo=timezone.utc))
     entry.add("dtend", event.ends_at.replace(tzinfo=timezone.utc))
-    entry.add("summary", event.title)
+    entry.add("summary", _line(event.title))
     page = f"{_base()}{services.event_path(event)}"
-    description = event.description or ""
+    description = _paragraphs(event.description)
     if with_link and event.online_url:
         description = f"{description}\n\nOnline: {event.online_url}".strip()
     entry.add("description", f"{description}\n\n{page}".strip())
     entry.add("url", page)
-    location = event.location or ""
+    location = _line(event.location)
     if with_link and event.online_url and not location:
         location = event.online_url
     if location:
         entry.add("location", location)
     if event.organisation is not None:
         entry.add("organizer", f"urn:kommunalnetz:organisation:{event.organisation.id}",
-                  parameters={"cn": event.organisation.name})
+                  parameters={"cn": _line(event.organisation.name)})
     entry.add("status", "CANCELLED" if event.status == CANCELLED else ("TENTATIVE" if tentative else "CONFIRMED"))
     entry.add("sequence", int(event.updated_at.timestamp()) if event.updated_at else 0)
     return entry

@@ -11,6 +11,7 @@ from community.digitalcheck.recommendations import register_source
 from community.events import bp, recommendations, services
 from community.events.models import CalendarFeed, Event
 from community.extensions import db
+from community.i18n import lazy_plain
 from community.signals import membership_ended
 from community.start.panels import register_panel
 
@@ -42,7 +43,8 @@ def _digitalcheck_source(organisation, dimension, topics, limit):
     for event in ranked + others:
         if topics & set(event.topics or ()) and (organisation is None or event.organisation_id != organisation.id):
             found.append({"title": event.title, "url": url_for("events.show", event_id=event.id),
-                          "reason": str(_l("Training on %(date)s", date=services.local(event.starts_at, event.timezone).strftime("%d.%m.%Y")))})
+                          "reason": str(lazy_plain("Training on %(date)s", date=services.local(
+                              event.starts_at, event.timezone).strftime("%d.%m.%Y")))})
         if len(found) >= limit:
             break
     return found

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from community.events.models import SCHEDULED, Event
 from community.extensions import db
+from community.i18n import lazy_plain
 from community.models_base import utcnow
 from community.suggestions import engine as matching
 from matching import Record
@@ -104,7 +105,7 @@ def recommended_events(organisation, k: int = 5) -> list[Recommended]:
             if match.score > best_by_need.get(parsed[1], 0):
                 best_by_need[parsed[1]] = match.score
             ranked.setdefault(parsed[1], Recommended(event=None))
-            reason = _l("Fits your need “%(title)s”", title=need.title)
+            reason = lazy_plain("Fits your need “%(title)s”", title=need.title)
             if reason not in ranked[parsed[1]].reasons:
                 ranked[parsed[1]].reasons.append(reason)
     for event_id, score in best_by_need.items():
@@ -120,7 +121,8 @@ def recommended_events(organisation, k: int = 5) -> list[Recommended]:
             shared = set(event.topics or ())
             for _slug, label, field_topics in fields:
                 if shared & set(field_topics):
-                    add(event.id, FIELD_WEIGHT, _l("Handlungsfeld of your Digital-Check: %(field)s", field=label))
+                    add(event.id, FIELD_WEIGHT,
+                        lazy_plain("Handlungsfeld of your Digital-Check: %(field)s", field=label))
             for _ in shared & profile_topics:
                 add(event.id, TOPIC_WEIGHT, _l("A topic of your organisation"))
     events = _upcoming(ranked)

@@ -1,9 +1,6 @@
 """Pages of trainings and events: the list with "Recommended for you", the event page (register,
 withdraw, waitlist position), the form for organisers, the participant list with CSV and attendance,
 the calendar file and feed, and the certificate of attendance."""
-import csv
-import io
-
 from babel.dates import format_datetime
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -11,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from community import policy
+from community import csvfile, policy
 from community.errors import Conflict, InvalidInput
 from community.events import bp, calendar, certificates, services
 from community.events.models import CONFIRMED, FORMATS, Registration
 from community.events.recommendations import recommended_events
 from community.extensions import db
+from community.i18n import lazy_plain
 from community.pagination import page_args
 from community.links import public_url
 from community.rendering import render_markdown
@@ -92,7 +90,7 @@ def register(event_id: int):
         if registration.status == CONFIRMED:
             flash(_l("You are registered."), "success")
         else:
-            flash(_l("The event is full: you are number %(n)s on the waitlist.",
+            flash(lazy_plain("The event is full: you are number %(n)s on the waitlist.",
                      n=services.waitlist_position(registration)), "info")
     return redirect(url_for("events.show", event_id=event_id))
 
@@ -194,14 +192,8 @@ def attendance(event_id: int):
     except (Conflict, InvalidInput) as error:
         flash(str(error.message), "danger")
     else:
-        flash(_l("Attendance saved: %(n)s attended.", n=marked), "success")
+        flash(lazy_plain("Attendance saved: %(n)s attended.", n=marked), "success")
     return redirect(url_for("events.participants", event_id=event_id))
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.route("/<int:event_id>/participants.csv")
@@ -209,15 +201,11 @@ def _cell(value) -> str:
 def participants_csv(event_id: int):
     event = services.get_event(event_id)
     people = services.participants(_user(), event)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "organisation", "status", "waitlist_position", "attended", "registered_at"])
-    for registration in people:
-        row = services.participant_to_dict(registration)
-        writer.writerow([_cell(row[k]) for k in ("name", "email", "organisation", "status", "position",
-                                                  "attended", "registered_at")])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-participants.csv"'})
+    columns = ("name", "email", "organisation", "status", "position", "attended", "registered_at")
+    rows = ([row[k] for k in columns] for row in map(services.participant_to_dict, people))
+    return csvfile.response(f"event-{event.id}-participants.csv",
+                            ["name", "email", "organisation", "status", "waitlist_position", "attended",
+                             "registered_at"], rows)
 
 
 # --- calendar ------------------------------------------------------------------------------------

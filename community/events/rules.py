@@ -8,9 +8,13 @@ from community.policy import _signed_in, is_admin, is_consultant, is_org_admin_o
 
 
 def is_organiser(user, event) -> bool:
+    """Organiser rights follow organisation membership: the person who created an event for an organisation
+    keeps them only while a member of it (a removed member must not keep the registrants' names and
+    addresses); the organisation's admins and platform admins always have them."""
     if not _signed_in(user) or event is None:
         return False
-    return user.id == event.organiser_id or is_org_admin_of(user, event) or is_admin(user)
+    still_member = event.organisation_id is None or getattr(user, "organisation_id", None) == event.organisation_id
+    return (user.id == event.organiser_id and still_member) or is_org_admin_of(user, event) or is_admin(user)
 
 
 @rule("event.create")

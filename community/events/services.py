@@ -24,14 +24,14 @@ from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied,
 from community.events.models import (CANCELLED, CONFIRMED, FORMATS, SCHEDULED, WAITLISTED, CalendarFeed, Event,
                                      Registration)
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import notify
 from community.pagination import Page, paginate
 from community.signals import entry_changed
 from community.taxonomy import ORG_KINDS, POPULATION_CLASSES, TOPICS
-from community.validation import MAX_ID, Flag, ManyOf, Number, OneOf, Schema, Text
+from community.validation import MAX_ID, Flag, ManyOf, Number, OneOf, Schema, Text, sane_date
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 MAX_CAPACITY = 100_000
@@ -65,9 +65,10 @@ class DateTimeValue:
         if not isinstance(value, str) or len(value) > 40:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00+01:00."))
         try:
-            return datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00+01:00.")) from None
+        return sane_date(parsed)
 
 
 class ZoneValue:
@@ -75,7 +76,7 @@ class ZoneValue:
         if value in (None, ""):
             return None
         if not isinstance(value, str) or value not in _zones():
-            raise ValueError(_l("Unknown time zone: %(value)s.", value=str(value)[:50]))
+            raise ValueError(lazy_plain("Unknown time zone: %(value)s.", value=str(value)[:50]))
         return value
 
 
@@ -189,7 +190,7 @@ def _apply(event: Event, values: dict, creating: bool) -> dict:
     if event.format in ("onsite", "hybrid") and not event.location:
         errors["location"] = _l("An on-site or hybrid event needs its location.")
     if (event.confirmed_count or 0) > (event.capacity or 0) and event.capacity is not None:
-        errors["capacity"] = _l("%(n)s people are already confirmed; the capacity cannot be lower.",
+        errors["capacity"] = lazy_plain("%(n)s people are already confirmed; the capacity cannot be lower.",
                                 n=event.confirmed_count)
     if errors:
         raise InvalidInput(BAD_FIELDS, fields=errors)
@@ -197,9 +198,17 @@ def _apply(event: Event, values: dict, creating: bool) -> dict:
             if before[name] != getattr(event, name)}
 
 
+def _refuse_links(user, values: dict) -> None:
+    """New accounts publish no links in an event's texts; the online link is an address by design."""
+    from community.forums.services import refuse_links_in
+
+    refuse_links_in(user, values, ("title", "description", "location"), InvalidInput)
+
+
 def create_event(user, data) -> Event:
     policy.require(user, "event.create")
     values = _clean(EVENT_SCHEMA, data)
+    _refuse_links(user, values)
     event = Event(organiser_id=user.id, organisation_id=user.organisation_id, confirmed_count=0,
                   timezone=DEFAULT_TIMEZONE, topics=[], audience=[], description="", location="", online_url="")
     _apply(event, values, creating=True)
@@ -218,6 +227,7 @@ def update_event(user, event: Event, data) -> Event:
     if isinstance(data, dict) and data.get("status") == CANCELLED and set(data) == {"status"}:
         return cancel_event(user, event)
     values = _clean(EVENT_SCHEMA, data, partial=True)
+    _refuse_links(user, values)
     event_id = event.id
     db.session.rollback()
     _lock_event(event_id)
@@ -453,7 +463,7 @@ def mark_attendance(user, event: Event, attended_user_ids) -> int:
         try:
             ids.add(int(value))
         except (TypeError, ValueError):
-            raise InvalidInput(BAD_FIELDS, fields={"attended": _l("Unknown value: %(value)s.",
+            raise InvalidInput(BAD_FIELDS, fields={"attended": lazy_plain("Unknown value: %(value)s.",
                                                                   value=str(value)[:50])}) from None
     marked = 0
     for registration in db.session.scalars(sa.select(Registration).filter_by(event_id=event.id, status=CONFIRMED)):

@@ -7,6 +7,7 @@ from community.consultations.links import register_link_kind
 from community.digitalcheck.recommendations import register_source
 from community.examples.models import Example
 from community.extensions import db
+from community.i18n import lazy_plain
 from community.profiles import catalogue
 from community.start.panels import register_panel
 from community.suggestions.engine import Record, register_record_kind
@@ -40,7 +41,7 @@ def _for_handlungsfeld(organisation, dimension, topics, limit):
     counts = helpful_counts(row.id for row in rows)
     rows.sort(key=lambda row: -counts.get(row.id, 0))
     return [{"title": row.published["title"], "url": url_for("examples.show", example_id=row.id),
-             "reason": str(_l("%(organisation)s, on the same topic", organisation=row.organisation.name))}
+             "reason": str(lazy_plain("%(organisation)s, on the same topic", organisation=row.organisation.name))}
             for row in rows[:limit]]
 
 
@@ -84,7 +85,7 @@ def _start_panel(user):
                 seen.add(listed.version.example.id)
                 items.append({"title": listed.version.title,
                               "url": url_for("examples.show", example_id=listed.version.example.id),
-                              "label": _l("for your need “%(title)s”", title=need.title)})
+                              "label": lazy_plain("for your need “%(title)s”", title=need.title)})
     return items
 
 

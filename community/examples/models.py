@@ -42,6 +42,8 @@ class Example(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(db.String(12), default=DRAFT, nullable=False)
     review_reason: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
     reviewed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
+    # Whoever last changed the working version: they may not approve it (four eyes), even as a reviewer.
+    last_editor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     published: Mapped[dict | None] = mapped_column(db.JSON(none_as_null=True))
     published_at: Mapped[datetime | None] = mapped_column(db.DateTime, index=True)

@@ -39,7 +39,8 @@ def _edit(user, example) -> bool:
 
 @rule("example.review")
 def _review(user, example) -> bool:
-    return is_reviewer(user) and (example is None or example.author_id != user.id)
+    """Four eyes: never the author, nor whoever last changed the text (a reviewer editing a colleague's example)."""
+    return is_reviewer(user) and (example is None or user.id not in (example.author_id, example.last_editor_id))
 
 
 @rule("example.reuse")

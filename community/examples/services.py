@@ -24,7 +24,7 @@ from community.examples.models import (DRAFT, PUBLIC_FIELDS, PUBLISHED, RETURNED
                                        ExampleInterest, ExampleVote)
 from community.examples.rules import is_reviewer
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
 from community.notifications.services import notify, organisation_member_ids
@@ -156,7 +156,8 @@ def _check_partners(ids: list[int], own_org_id: int) -> list[int]:
         return []
     found = set(db.session.scalars(db.select(Organisation.id).filter(Organisation.id.in_(ids))))
     if missing := [str(i) for i in ids if i not in found]:
-        raise invalid(partner_organisation_ids=_l("No organisation with the id %(ids)s.", ids=", ".join(missing[:10])))
+        raise invalid(partner_organisation_ids=lazy_plain("No organisation with the id %(ids)s.",
+                                                          ids=", ".join(missing[:10])))
     if own_org_id in ids:
         raise invalid(partner_organisation_ids=_l("Your own organisation is the author, not a partner."))
     return ids
@@ -173,13 +174,20 @@ def _announce_submission(user, example: Example) -> None:
            url_for("examples.review", example_id=example.id), title=example.title)
 
 
+def _refuse_links(user, values: dict) -> None:
+    from community.forums.services import refuse_links_in  # the one link rule for new accounts
+
+    refuse_links_in(user, values, ("title", "summary", "problem", "solution", "results", "lessons"), InvalidInput)
+
+
 def create_example(user, data) -> Example:
     if not policy.can(user, "example.create"):
         raise PermissionDenied(_l("Only members of public bodies can write good examples."))
     values = clean(EXAMPLE_SCHEMA, data)
+    _refuse_links(user, values)
     draft = values.pop("draft")
     values["partner_organisation_ids"] = _check_partners(values["partner_organisation_ids"], user.organisation_id)
-    example = Example(organisation_id=user.organisation_id, author_id=user.id, **values,
+    example = Example(organisation_id=user.organisation_id, author_id=user.id, last_editor_id=user.id, **values,
                       status=DRAFT if draft else SUBMITTED, submitted_at=None if draft else utcnow())
     db.session.add(example)
     db.session.commit()
@@ -198,12 +206,14 @@ def update_example(user, example: Example, data) -> Example:
     """Change the working version; it goes (back) to review unless saved as a draft."""
     policy.require(user, "example.edit", example)
     values = clean(EXAMPLE_SCHEMA, data, partial=True)
+    _refuse_links(user, values)
     draft = values.pop("draft", False)
     if "partner_organisation_ids" in values:
         values["partner_organisation_ids"] = _check_partners(values["partner_organisation_ids"],
                                                              example.organisation_id)
     for name, value in values.items():
         setattr(example, name, value)
+    example.last_editor_id = user.id
     if draft:
         example.status = DRAFT
     else:
@@ -417,7 +427,7 @@ def express_interest(user, example: Example, data):
     policy.require(user, "example.reuse", example)
     values = clean(INTEREST_SCHEMA, data)
     title = example.published.get("title", "")
-    message = (str(_l("About the good example “%(title)s”:", title=title)) + "\n\n" + values["message"])[:1000]
+    message = (str(lazy_plain("About the good example “%(title)s”:", title=title)) + "\n\n" + values["message"])[:1000]
     try:
         request = create_contact_request(user, {"to_organisation_id": example.organisation_id, "message": message,
                                                 "forward_to_centre": values["forward_to_centre"]})
@@ -446,9 +456,9 @@ def thread_for(user, example: Example):
     if forum is None:
         forum = db.session.scalar(db.select(Forum).order_by(Forum.id))
     title = example.published.get("title", "")
-    body = str(_l("Questions and answers about the good example “%(title)s” of %(organisation)s.",
+    body = str(lazy_plain("Questions and answers about the good example “%(title)s” of %(organisation)s.",
                   title=title, organisation=example.organisation.name))
-    thread = forums.create_thread(user, forum, {"title": str(_l("Good example: %(title)s", title=title))[:200],
+    thread = forums.create_thread(user, forum, {"title": str(lazy_plain("Good example: %(title)s", title=title))[:200],
                                                 "body": body})
     example.thread_id = thread.id
     db.session.commit()

@@ -17,7 +17,7 @@ from community.auth.models import User
 from community.errors import ServiceError, ValidationError
 from community.extensions import db, socketio
 from community.forums.models import HIDDEN, PENDING, PUBLISHED, Forum, Post, PostRevision, Thread, ThreadWatch
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications.models import POST_APPROVED
 from community.notifications.services import notify, organisation_member_ids
@@ -197,8 +197,8 @@ def _check_posting(user, body: str, thread: Thread | None) -> str:
         since = utcnow() - timedelta(seconds=thread.slow_mode_seconds)
         if db.session.execute(db.select(Post.id).filter(Post.thread_id == thread.id, Post.author_id == user.id,
                                                         Post.created_at > since).limit(1)).first():
-            raise RateLimited(_l("Slow mode: you can post here once every %(seconds)s seconds.",
-                                 seconds=thread.slow_mode_seconds))
+            raise RateLimited(lazy_plain("Slow mode: you can post here once every %(seconds)s seconds.",
+                                         seconds=thread.slow_mode_seconds))
     if policy.is_global_moderator(user):
         return PUBLISHED
     is_new = refuse_links_of_new_accounts(user, body)
@@ -209,12 +209,30 @@ def _check_posting(user, body: str, thread: Thread | None) -> str:
 def refuse_links_of_new_accounts(user, body: str) -> bool:
     """Whether the user's account is new (fewer than MODERATION_FIRST_POSTS published posts); a new
     account's text with a link is refused. Forum posts and room messages alike."""
-    first_posts = current_app.config.get("MODERATION_FIRST_POSTS", DEFAULT_FIRST_POSTS)
-    is_new = _published_count(user) < first_posts
-    if is_new and contains_link(body):
-        raise ValidationError(_l("Please correct the marked fields."), fields={
-            "body": _l("New accounts cannot post links until %(n)s of their posts were approved.", n=first_posts)})
+    is_new = _published_count(user) < _first_posts()
+    if is_new:
+        refuse_links_in(user, {"body": body})
     return is_new
+
+
+def _first_posts() -> int:
+    return current_app.config.get("MODERATION_FIRST_POSTS", DEFAULT_FIRST_POSTS)
+
+
+def refuse_links_in(user, values: dict, fields=None, refusal: type[ValidationError] = ValidationError) -> None:
+    """The one link rule for everything a user publishes (posts, room messages, needs and offers, events,
+    good examples, the organisation's profile): a new account's text whose rendering holds a link is refused
+    with the field named. Judged on the rendered HTML (community/rendering.contains_link), so Markdown,
+    autolinks and written-out addresses count alike. Fields meant to be an address (an event's online link,
+    a website) are not passed here. Global moderators and admins are never new."""
+    texts = {name: value for name, value in values.items() if (fields is None or name in fields)
+             and isinstance(value, str) and value}
+    linked = [name for name, value in texts.items() if contains_link(value)]
+    if not linked or policy.is_global_moderator(user) or _published_count(user) >= _first_posts():
+        return
+    message = lazy_plain("New accounts cannot post links until %(n)s of their posts were approved.",
+                         n=_first_posts())
+    raise refusal(_l("Please correct the marked fields."), fields={name: message for name in linked})
 
 
 def _check_rate_limit(user) -> None:

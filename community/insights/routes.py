@@ -1,11 +1,8 @@
 """The insights page and one CSV download per chart."""
-import csv
-import io
-
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user, login_required
 
-from community import policy
+from community import csvfile, policy
 from community.insights import bp, services, views
 
 
@@ -27,9 +24,4 @@ def download(slug: str):
     chart = next((chart for chart in _charts() if chart.slug == slug), None)
     if chart is None:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(column) for column in chart.columns])
-    writer.writerows(chart.rows)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="insights-{slug}.csv"'})
+    return csvfile.response(f"insights-{slug}.csv", [str(column) for column in chart.columns], chart.rows)

@@ -15,7 +15,7 @@ from community.auth.models import User
 from community.auth.services import create_user, is_first_member
 from community.errors import Conflict, NotFound, ValidationError
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.joining.models import APPROVED, DECLINED, PENDING, WITHDRAWN, DistinctOrganisations, JoinRequest
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
@@ -48,7 +48,7 @@ def search_register(query) -> list[Organisation]:
     query = (query or "").strip() if isinstance(query, str) else ""
     if len(query) > QUERY_MAX:
         raise ValidationError(_l("Please correct the marked fields."),
-                              fields={"q": _l("Must be at most %(n)s characters long.", n=QUERY_MAX)})
+                              fields={"q": lazy_plain("Must be at most %(n)s characters long.", n=QUERY_MAX)})
     if len(query) < 2:
         return []
     # A municipality merged into another is found under its successor, not joined any more.

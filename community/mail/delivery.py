@@ -10,6 +10,7 @@ shown to admins.
 import logging
 import os
 import smtplib
+import ssl
 from datetime import timedelta, timezone
 from email.header import Header
 from email.policy import compat32
@@ -88,11 +89,22 @@ class SMTPTransport:
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        # The system's CAs (plus MAIL_CA_FILE for an internal relay) and the host name are checked before
+        # the password goes out: a server with a self-signed or foreign certificate never receives it.
+        context = ssl.create_default_context(cafile=config.get("MAIL_CA_FILE") or None)
+        if config.get("MAIL_USE_SSL"):
+            smtp = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"],
+                                    context=context)
+        else:
+            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        try:
+            if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+                smtp.starttls(context=context)
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        except BaseException:
+            smtp.close()
+            raise
         return smtp
 
     def send(self, mail_id: int, message: Message) -> None:
@@ -110,6 +122,12 @@ class SMTPTransport:
             self.close()
             text = f"{error.smtp_code} {error.smtp_error!r}"
             raise (PermanentFailure if error.smtp_code >= 500 else TemporaryFailure)(text) from error
+        except ssl.SSLCertVerificationError as error:
+            self.close()
+            text = (f"the TLS certificate of {self.config['MAIL_SERVER']} was not accepted ({error.verify_message}); "
+                    "nothing was sent. Give the relay a certificate for its name, or its CA as MAIL_CA_FILE.")
+            log.error("Mail delivery: %s", text)
+            raise TemporaryFailure(text) from error
         except (OSError, smtplib.SMTPException) as error:
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from community.errors import InvalidInput
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.mail.models import MailPreference
 from community.notifications import kinds
 
@@ -59,10 +59,10 @@ def validate(data) -> dict[str, str]:
     errors, clean = {}, {}
     for category, frequency in data.items():
         if category not in kinds.MAIL_CATEGORIES:
-            errors[str(category)[:50]] = _l("Unknown category. Known: %(known)s.",
+            errors[str(category)[:50]] = lazy_plain("Unknown category. Known: %(known)s.",
                                             known=", ".join(kinds.MAIL_CATEGORIES))
         elif not isinstance(frequency, str) or frequency not in FREQUENCIES:
-            errors[category] = _l("Choose one of: %(known)s.", known=", ".join(FREQUENCIES))
+            errors[category] = lazy_plain("Choose one of: %(known)s.", known=", ".join(FREQUENCIES))
         else:
             clean[category] = frequency
     if errors:

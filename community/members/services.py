@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from community import policy
+from community.i18n import lazy_plain
 from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import User
 from community.auth.services import EMAIL_PATTERN, is_first_member, normalise_email
@@ -56,7 +57,7 @@ def create_invite(user, org, email: str = "") -> tuple[Invite, str]:
         raise ValidationError(_l("Please correct the marked fields."),
                               fields={"email": _l("Enter a valid email address.")})
     if len(open_invites(user, org)) >= MAX_OPEN_INVITES:
-        raise Conflict(_l("There are %(n)s open invitations already; withdraw some first.", n=MAX_OPEN_INVITES))
+        raise Conflict(lazy_plain("There are %(n)s open invitations already; withdraw some first.", n=MAX_OPEN_INVITES))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     invite = Invite(
@@ -127,7 +128,7 @@ def _other_admins(org, member: User) -> int:
 
 def _ensure_not_last_admin(org, member: User) -> None:
     if member.is_org_admin and _other_admins(org, member) == 0:
-        raise Conflict(_l("%(name)s is the last administrator of this organisation. Make someone else an "
+        raise Conflict(lazy_plain("%(name)s is the last administrator of this organisation. Make someone else an "
                           "administrator first.", name=member.name))
 
 

@@ -193,6 +193,9 @@ def register_description_hold(hold: Callable[[Organisation, str], bool]) -> None
 def update_organisation(user, org: Organisation, data: dict, partial: bool = False) -> Organisation:
     policy.require(user, "organisation.edit", org)
     values = PROFILE_SCHEMA.clean(data, partial=partial)
+    from community.forums.services import refuse_links_in  # the one link rule for new accounts
+
+    refuse_links_in(user, values, ("description",))
     _check_consistency(org.kind, {**values, "_id": org.id})
     _keep_register_fields(org, values)
     if "description" in values and any(hold(org, values["description"]) for hold in _description_holds):

@@ -63,15 +63,25 @@ def organisation_for_new_entry(user, organisation_id):
 
 def create_entry(user, organisation, kind: str, data: dict):
     policy.require(user, "entry.create", organisation)
-    entry = build_entry(kind, organisation, user, validate_entry(kind, data))
+    values = validate_entry(kind, data)
+    _refuse_links(user, values)
+    entry = build_entry(kind, organisation, user, values)
     db.session.commit()
     entry_changed.send(entry)
     return entry
 
 
+def _refuse_links(user, values: dict) -> None:
+    from community.forums.services import refuse_links_in  # the one link rule for new accounts
+
+    refuse_links_in(user, values, ("title", "body"))
+
+
 def update_entry(user, entry, data: dict, partial: bool = False):
     policy.require(user, "entry.edit", entry)
-    for name, value in validate_entry(kind_of(entry), data, partial=partial).items():
+    values = validate_entry(kind_of(entry), data, partial=partial)
+    _refuse_links(user, values)
+    for name, value in values.items():
         setattr(entry, name, value)
     db.session.commit()
     entry_changed.send(entry)

@@ -16,7 +16,7 @@ from community import policy
 from community.auth.models import User
 from community.errors import NotFound, ValidationError
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.models_base import utcnow
 from community.notifications import services as notifications
 from community.notifications.models import MENTION
@@ -63,7 +63,7 @@ def _clean(schema: Schema, data) -> dict:
     body = data.get("body") if isinstance(data, dict) else None
     if isinstance(body, str) and len(body.strip()) > BODY_MAX:
         raise TooLarge(_l("Please correct the marked fields."),
-                       fields={"body": _l("Must be at most %(n)s characters long.", n=BODY_MAX)})
+                       fields={"body": lazy_plain("Must be at most %(n)s characters long.", n=BODY_MAX)})
     return schema.clean(data)
 
 

@@ -15,7 +15,7 @@ from community import policy
 from community.auth.models import User
 from community.errors import NotFound, ValidationError
 from community.extensions import db
-from community.i18n import N_
+from community.i18n import N_, lazy_plain
 from community.notifications import services as notifications
 from community.notifications.models import ROOM_INVITE
 from community.organisations.models import Organisation
@@ -175,7 +175,7 @@ def _invitees(user, values: dict) -> list[User]:
     people: dict[int, User] = {}
     emails = [part.strip().lower() for part in values["emails"].replace(",", "\n").split() if part.strip()]
     if len(emails) > INVITE_EMAILS_MAX:
-        errors["emails"] = _l("Invite at most %(n)s people at once.", n=INVITE_EMAILS_MAX)
+        errors["emails"] = lazy_plain("Invite at most %(n)s people at once.", n=INVITE_EMAILS_MAX)
     elif emails:
         # Addresses without an account are passed over in silence: the answer is the same either way,
         # so the form cannot be used to find out who has an account.

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
+from community.i18n import lazy_plain
 from community.organisations.forms import OrganisationFilterForm
 from community.suggestions.contacts import MESSAGE_MAX
 
@@ -24,7 +25,8 @@ class ContactForm(FlaskForm):
     offer_id = HiddenField()
     message = TextAreaField(
         _l("Message"), render_kw={"rows": 5, "maxlength": MESSAGE_MAX, "required": True},
-        description=_l("Say who you are and why you would like to talk (at most %(n)s characters).", n=MESSAGE_MAX),
+        description=lazy_plain("Say who you are and why you would like to talk (at most %(n)s characters).",
+                               n=MESSAGE_MAX),
     )
 
 
