@@ -157,7 +157,7 @@ class IdList:
     def clean(self, value):
         value = items_as_sent(value)
         if len(value) > self.max_items:
-            raise ValueError(_l("Choose at most %(n)s.", n=self.max_items))
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=self.max_items))
         cleaned = []
         for item in value:
             if isinstance(item, str) and item.isdigit() and len(item) < 12:
@@ -202,9 +202,9 @@ class BoundedFormParser(FormDataParser):
         if self.max_form_parts is not None and body.count(b"&") >= self.max_form_parts:
             names = Counter(part.partition(b"=")[0] for part in body.split(b"&"))
             name = unquote_plus(names.most_common(1)[0][0].decode("latin-1"))[:50]
-            raise InvalidInput(_l("Too many values for %(field)s in one form (at most %(n)s).", field=name,
+            raise InvalidInput(lazy_plain("Too many values for %(field)s in one form (at most %(n)s).", field=name,
                                   n=self.max_form_parts),
-                               fields={name: _l("Choose at most %(n)s.", n=self.max_form_parts)})
+                               fields={name: lazy_plain("Choose at most %(n)s.", n=self.max_form_parts)})
         return super()._parse_urlencoded(BytesIO(body), mimetype, content_length, options)
 
 
@@ -279,7 +279,7 @@ class Schema:
             raise ValidationError(_l("Expected an object with fields."))
         # Before any other work: a list longer than its rule allows is refused (400) naming only
         # that field, so no item of a 60,000-id list is ever converted or compared.
-        too_long = {name: _l("Choose at most %(n)s.", n=rule.max_items) for name, rule in self.fields.items()
+        too_long = {name: lazy_plain("Choose at most %(n)s.", n=rule.max_items) for name, rule in self.fields.items()
                     if getattr(rule, "max_items", None) is not None and too_many(data.get(name), rule.max_items)}
         if too_long:
             raise InvalidInput(_l("Too many items in a list."), fields=too_long)

@@ -85,6 +85,14 @@ PERSONAL_DATA: tuple[Part, ...] = (
          ("source_id", "target_id", "action", "created_at")),
     Part("distinct_organisations", ("decided_by_id",), "duplicate_decisions", ANONYMISED,
          ("organisation_id", "other_id", "created_at")),
+    Part("external_identity", ("user_id",), "sign_in_services", DELETED),
+    # Recovery codes are credentials (hashes), not data about the person: the export says only whether the
+    # second factor is on (section "second_factor").
+    Part("recovery_code", ("user_id",), "second_factor", DELETED),
+    # The admins' audit log of acts on accounts: kept as the platform's record, shown as by/about a deleted
+    # account.
+    Part("audit_entry", ("actor_id", "target_id"), "account_administration", ANONYMISED,
+         ("act", "detail", "created_at")),
 )
 
 

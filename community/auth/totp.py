@@ -22,6 +22,7 @@ from community.auth.services import LoginFailed, LoginThrottled
 from community.errors import Conflict, ValidationError
 from community.extensions import db
 from community.models_base import utcnow
+from community.i18n import lazy_plain
 
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are typed from paper
@@ -96,7 +97,7 @@ def verify(user: User, code, client: str = "", recovery: bool = True) -> None:
     code = _clean(code)
     key = _throttle_key(user)
     if throttle.is_slowed(key, client):
-        raise LoginThrottled(_l("Too many wrong codes from here. Please wait %(minutes)s minutes and try again.",
+        raise LoginThrottled(lazy_plain("Too many wrong codes from here. Please wait %(minutes)s minutes and try again.",
                                 minutes=current_app.config["LOGIN_LOCK_MINUTES"]))
     step = _matching_step(user, code)
     spent = None if step is not None or not recovery else _unused_recovery_code(user, code)

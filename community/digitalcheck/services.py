@@ -17,6 +17,7 @@ from community.organisations.models import Organisation
 from community.pagination import paginate
 from community.taxonomy import ENTRY_VISIBILITY_BY_SLUG
 from community.validation import MAX_ID, OneOf
+from community.i18n import lazy_plain
 
 # Answers at or below this level in a top Handlungsfeld propose the question's need.
 LOW_LEVEL = 1
@@ -80,7 +81,7 @@ def validate(answers, priorities) -> tuple[dict, dict]:
         raise InvalidAnswers(_l("The answers are not valid."), {"priorities": _l("Must be an object.")})
     # Counted before any key is looked at: a body full of unknown ids is refused in one line, not
     # answered with one message per id.
-    too_many = {name: _l("At most %(n)s entries.", n=limit)
+    too_many = {name: lazy_plain("At most %(n)s entries.", n=limit)
                 for name, given, limit in (("answers", answers, len(known.questions)),
                                            ("priorities", priorities, len(known.dimensions))) if len(given) > limit}
     if too_many:
@@ -363,7 +364,7 @@ def adopt(user, assessment, keys, edits: dict | None = None) -> list:
 
     limit = len(questionnaire().questions)  # at most one proposal per question
     if isinstance(keys, list) and len(keys) > limit:
-        raise InvalidAnswers(_l("Some needs cannot be adopted."), {"needs": _l("Choose at most %(n)s.", n=limit)})
+        raise InvalidAnswers(_l("Some needs cannot be adopted."), {"needs": lazy_plain("Choose at most %(n)s.", n=limit)})
     if not policy.can(user, "digitalcheck.edit", assessment):
         raise PermissionDenied(_l("You may not adopt needs for this organisation."))
     if not isinstance(keys, list) or not keys:

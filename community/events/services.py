@@ -454,7 +454,7 @@ def has_begun(event: Event, now: datetime | None = None) -> bool:
 def mark_attendance(user, event: Event, attended_user_ids) -> int:
     """After the event has begun, the organiser marks who attended (confirmed participants only)."""
     if len(attended_user_ids or ()) > MAX_CAPACITY:  # no event has more participants to tick
-        raise InvalidInput(BAD_FIELDS, fields={"attended": _l("Choose at most %(n)s.", n=MAX_CAPACITY)})
+        raise InvalidInput(BAD_FIELDS, fields={"attended": lazy_plain("Choose at most %(n)s.", n=MAX_CAPACITY)})
     policy.require(user, "event.participants", event)
     if not has_begun(event):
         raise Conflict(_l("Attendance can be marked once the event has begun."))

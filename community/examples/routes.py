@@ -14,6 +14,7 @@ from community.profiles import catalogue
 from community.rendering import render_markdown
 from community.suggestions.ratelimit import contact_rate_limit
 from community.suggestions.models import FORWARDED
+from community.i18n import lazy_plain
 
 LONG_FIELDS = ("summary", "problem", "solution", "results", "lessons")
 TEXT_FIELDS = ("title", *LONG_FIELDS, "costs", "duration_months", "project_status")
@@ -162,7 +163,7 @@ def interest(example_id: int):
         flash(str(error.message), "error")
         return _show(example, services.version_for(current_user, example), 409)
     if sent.status == FORWARDED:
-        flash(_l("Nobody at %(organisation)s has received your request yet: the competence centre will pass it on.",
+        flash(lazy_plain("Nobody at %(organisation)s has received your request yet: the competence centre will pass it on.",
                  organisation=example.organisation.name), "success")
     else:
         flash(_l("Your request has been sent. Contact details are shared once the organisation accepts."), "success")

@@ -21,6 +21,7 @@ from community.taxonomy import (
     VISIBILITY_BY_SLUG,
 )
 from community.validation import Flag, ManyOf, OneOf, Schema, Text
+from community.i18n import lazy_plain
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -66,7 +67,7 @@ def _check_consistency(kind: str, values: dict) -> None:
     if key and "official_key" not in errors:
         holder = key_holder(key)
         if holder is not None and holder.id != values.get("_id"):
-            errors["official_key"] = _l("%(name)s already has this official key; ask to join it instead.",
+            errors["official_key"] = lazy_plain("%(name)s already has this official key; ask to join it instead.",
                                         name=holder.name)
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)

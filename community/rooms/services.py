@@ -189,7 +189,7 @@ def _invitees(user, values: dict) -> list[User]:
             members = {u.id: u for u in db.session.scalars(db.select(User).filter(
                 User.organisation_id == organisation.id, User.deleted_at.is_(None)))}
             if not members:  # said before anything is sent: nobody would receive this invitation
-                errors["organisation_id"] = _l("%(name)s has no active member yet: nobody there would receive the "
+                errors["organisation_id"] = lazy_plain("%(name)s has no active member yet: nobody there would receive the "
                                                "invitation.", name=organisation.name)
             people.update(members)
     if errors:

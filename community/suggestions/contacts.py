@@ -36,6 +36,7 @@ from community.profiles.models import Need, Offer
 from community.rooms.services import open_partner_room
 from community.suggestions.models import ACCEPTED, DECLINED, EXPIRED, FORWARDED, PENDING, WITHDRAWN, ContactRequest
 from community.validation import Flag, Id, OneOf, Schema, Text
+from community.i18n import lazy_plain
 
 MESSAGE_MAX = 1000
 INCOMING, OUTGOING = "incoming", "outgoing"
@@ -129,7 +130,7 @@ def create_contact_request(user, data: dict) -> ContactRequest:
         raise Conflict(_l("Your organisations are already in contact; see your contacts."))
     received = has_active_members(to_org.id)
     if not received and not values["forward_to_centre"]:
-        raise NoRecipient(_l("%(organisation)s has no active member yet, so nobody would receive your request. "
+        raise NoRecipient(lazy_plain("%(organisation)s has no active member yet, so nobody would receive your request. "
                              "You can ask the competence centre to pass it on instead (forward_to_centre).",
                              organisation=to_org.name))
     if not received and db.session.scalar(db.select(ContactRequest.id).filter(
