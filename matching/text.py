@@ -23,8 +23,9 @@ from matching.stopwords import ABBREVIATIONS, STOP_WORDS
 MAX_TEXT_CHARS = 20_000
 """Texts are cut to this many characters before analysis; longer input adds cost, not meaning."""
 
-PART_WEIGHT = 1.0
-"""Weight of a compound part relative to a whole word (measured: docs/matching.md)."""
+PART_WEIGHT = 1
+"""Weight of a compound part relative to a whole word (measured: docs/matching.md). A whole
+number: the TF-IDF counts terms as tokens (`matching.vectors`)."""
 
 MIN_PART_CHARS = 4
 """Shorter parts only from SHORT_MORPHEMES: three letters are too often a false split."""
@@ -110,11 +111,11 @@ class Analyser:
                 readable[term] = shown
         return readable
 
-    def analyse(self, text: str, weight: float = 1.0, into: Counter[str] | None = None) -> Counter[str]:
+    def analyse(self, text: str, weight: int = 1, into: Counter[str] | None = None) -> Counter[str]:
         """Add the terms of `text` (each occurrence counted with `weight`) to `into` and return it."""
         return self.analyse_words(words(text), weight, into)
 
-    def analyse_words(self, surfaces: list[str], weight: float = 1.0,
+    def analyse_words(self, surfaces: list[str], weight: int = 1,
                       into: Counter[str] | None = None) -> Counter[str]:
         """Like `analyse`, for a text already split into surface words (see `words`)."""
         terms = into if into is not None else Counter()
@@ -127,16 +128,16 @@ class Analyser:
         """Terms of one surface word as (stem, weight, readable word shown for the stem)."""
         return self._word_terms(surface)
 
-    def _word_terms_uncached(self, surface: str) -> list[tuple[str, float, str]]:
+    def _word_terms_uncached(self, surface: str) -> list[tuple[str, int, str]]:
         terms: list[tuple[str, float, str]] = []
         for piece in _HYPHENS.split(surface):
             folded = fold(piece)
             expansion = ABBREVIATIONS.get(folded)
             if expansion is not None:
-                terms.extend((_stem(word), 1.0, word) for word in expansion.split())
+                terms.extend((_stem(word), 1, word) for word in expansion.split())
             if not is_indexable(folded):
                 continue
-            terms.append((_stem(folded), 1.0, piece))
+            terms.append((_stem(folded), 1, piece))
             terms.extend((_stem(part), PART_WEIGHT, part.capitalize()) for part in self._split(folded))
         return terms
 
