@@ -70,3 +70,16 @@ class QueryWords:
                 if len(met) == len(self.words) and all(value == WORD for value in met.values()):
                     break
         return len(met), sum(1 for value in met.values() if value == WORD)
+
+    def words_met(self, *texts: str) -> list[str]:
+        """The words of `texts` that meet a query word as a whole word or as a real compound part (no
+        prefixes, no fragments), each once, in order of appearance: a hit's reason in words. Linear
+        in the texts' words, so it serves long queries too (a room's talk)."""
+        query_stems = frozenset().union(*(stems for _word, stems in self.words))
+        met: dict[str, None] = {}
+        for text in texts:
+            for surface in dict.fromkeys(surface_words(text)):
+                own, parts = self._stems_of(surface)
+                if surface not in met and (query_stems.intersection(own) or query_stems.intersection(parts)):
+                    met[surface] = None
+        return list(met)
