@@ -34,6 +34,10 @@ from matching.text import Analyser, count_words, fold, is_indexable, words
 TITLE_WEIGHT = 2
 """Whole numbers only (so is `matching.text.PART_WEIGHT`): scikit-learn counts a term as tokens."""
 WORD_BLOCK_SHARE = 0.4
+SYNONYMS_IN_QUERIES = True
+SYNONYMS_IN_INDEX = False
+"""Where a word's synonyms (`matching.synonyms`) are added as terms: in queries (search, a room's
+talk, an entry not yet indexed) and/or in indexed records (measured in docs/matching.md)."""
 CHAR_SOURCE_WORDS = 48
 """Distinct words of a text whose n-grams enter the character block, sampled evenly from start to
 end when a text has more: a long text is read in full at the cost of a short one, where the first
@@ -64,14 +68,15 @@ class Vectorised:
 
 
 def document_terms(analyser: Analyser, boilerplate: Boilerplate, document: Document,
-                   shingles: np.ndarray | None = None) -> Counter[str]:
-    """Raw term weights of a document: word terms of title and text (boilerplate left out), char
-    n-grams of the title's words and of CHAR_SOURCE_WORDS distinct words spread over the text.
-    `shingles` may pass the text's run hashes (`Boilerplate.shingles`) if already computed."""
+                   shingles: np.ndarray | None = None, synonyms: bool = False) -> Counter[str]:
+    """Raw term weights of a document: word terms of title and text (boilerplate left out), with
+    `synonyms` their synonyms' stems, char n-grams of the title's words and of CHAR_SOURCE_WORDS
+    distinct words spread over the text. `shingles` may pass the text's run hashes
+    (`Boilerplate.shingles`) if already computed."""
     title_words = words(document.title)
     text_words = boilerplate.strip(words(document.text), shingles)
-    terms = analyser.analyse_words(title_words, TITLE_WEIGHT)
-    analyser.analyse_words(text_words, 1, terms)
+    terms = analyser.analyse_words(title_words, TITLE_WEIGHT, synonyms=synonyms)
+    analyser.analyse_words(text_words, 1, terms, synonyms)
     distinct = list(dict.fromkeys(filter(None, map(_indexable_form, text_words))))
     if len(distinct) > CHAR_SOURCE_WORDS:
         distinct = [distinct[(2 * n + 1) * len(distinct) // (2 * CHAR_SOURCE_WORDS)]
@@ -134,7 +139,8 @@ class Vectoriser:
         def analyse(number: int) -> Iterable[str]:
             document_shingles, shingles[number] = shingles[number], None
             # Weights are whole numbers (TITLE_WEIGHT, PART_WEIGHT), so each term is counted as often as its weight.
-            return document_terms(analyser, boilerplate, documents[number], shingles=document_shingles).elements()
+            return document_terms(analyser, boilerplate, documents[number], shingles=document_shingles,
+                                  synonyms=SYNONYMS_IN_INDEX).elements()
 
         counter = CountVectorizer(analyzer=analyse, dtype=np.float32)
         try:
@@ -152,12 +158,15 @@ class Vectoriser:
         vectoriser = cls(analyser, terms, transformer.idf_, readable, boilerplate)
         return vectoriser, vectoriser._weigh(sp.csr_matrix(counts))
 
-    def transform(self, documents: Iterable[Document]) -> Vectorised:
-        """Rows for new documents with the fitted vocabulary; unknown terms are dropped and counted."""
+    def transform(self, documents: Iterable[Document], query: bool = False) -> Vectorised:
+        """Rows for new documents (records, or with `query` texts to look for) with the fitted
+        vocabulary; unknown terms are dropped and counted."""
+        synonyms = SYNONYMS_IN_QUERIES if query else SYNONYMS_IN_INDEX
         indptr, indices, counts = [0], [], []
         unknown = total = 0
         for document in documents:
-            for term, weight in document_terms(self.analyser, self.boilerplate, document).items():
+            for term, weight in document_terms(self.analyser, self.boilerplate, document,
+                                               synonyms=synonyms).items():
                 column = self.vocabulary.get(term)
                 if not term.startswith(CHAR_PREFIX):
                     total += 1
