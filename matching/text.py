@@ -48,6 +48,7 @@ _INFLECTION_ENDINGS = ("en", "n", "e", "s", "es", "er")
 _WORD = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
 _HYPHENS = re.compile(r"[-‐‑]")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_VOWELS = frozenset("aeiouy")
 _stem = Stemmer.Stemmer("german").stemWord
 
 
@@ -79,8 +80,13 @@ def count_words(texts: Iterable[str]) -> Counter[str]:
 
 
 def synonym_key(surface: str) -> tuple[str, ...]:
-    """How the synonym list knows a word: the stems of its hyphenated pieces ("E-Akte" -> ("e", "akt"))."""
-    return tuple(_stem(fold(piece)) for piece in _HYPHENS.split(surface) if piece)
+    """How the synonym list knows a word: the stems of its hyphenated pieces ("E-Akte" -> ("e", "akt")),
+    a plural in -s after a vowel taken as its singular ("Kitas" -> ("kita",); Snowball keeps the s)."""
+    return tuple(_stem(_singular(fold(piece))) for piece in _HYPHENS.split(surface) if piece)
+
+
+def _singular(folded: str) -> str:
+    return folded[:-1] if len(folded) > 3 and folded[-1] == "s" and folded[-2] in _VOWELS else folded
 
 
 def _member_keys(surface: str) -> list[tuple[str, ...]]:
@@ -91,9 +97,12 @@ def _member_keys(surface: str) -> list[tuple[str, ...]]:
 
 
 def _member_stems(member: str) -> tuple[str, ...]:
-    """The stem a synonym adds: its own if it is one piece, none if hyphenated ("E-Akte")."""
+    """The stems a synonym adds: its own if it is one piece, none if hyphenated ("E-Akte"); a word
+    ending in a vowel also its plural in -s, which Snowball stems apart ("Kita", "Kitas")."""
     folded = fold(member)
-    return (_stem(folded),) if is_indexable(folded) and not _HYPHENS.search(member) else ()
+    if not is_indexable(folded) or _HYPHENS.search(member):
+        return ()
+    return tuple(dict.fromkeys((_stem(folded), *((_stem(folded + "s"),) if folded[-1] in _VOWELS else ()))))
 
 
 @lru_cache(maxsize=1)
