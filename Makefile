@@ -46,6 +46,7 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/matching_speed.py
 	$(BIN)/python bench/mail_digest.py
 
