@@ -45,6 +45,8 @@ def test_word_and_compound_levels_use_the_index_vocabulary(app):
     assert kita.level("Kindertagesstätte") == ("word", 0)  # a synonym is a whole-word hit
     assert kita.level("Kitzingen") == (None, -1)
     assert services.QueryWords(engine.engine().index(), "Kita", synonyms=False).level("Kindertagesstätte")[0] is None
+    # A room's talk about "Kinderbetreuung" is met by an entry about Kitas, and says so in words.
+    assert services.QueryWords(engine.engine().index(), "Kinderbetreuung").words_met("Platzvergabe für Kitas") == ["Kitas"]
 
 
 def test_kita_kindergarten_and_kinderbetreuung_find_the_same_kita_entry(client):

@@ -34,7 +34,7 @@ class QueryWords:
         self._key_of = lru_cache(maxsize=4096)(index.synonym_key)
         self._levels: dict[str, tuple[str | None, int]] = {}  # a page of hits repeats its words
         self.words = []  # (folded word, its own stems)
-        self.synonyms = []  # per query word, the keys of its one-word synonyms (index.synonym_keys)
+        self.synonyms = []  # per query word, the keys of its synonyms (index.synonym_keys)
         for surface in dict.fromkeys(surface_words(query)):
             own, _parts = self._stems_of(surface)
             if own:
