@@ -66,6 +66,7 @@ test-containers: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/matching_speed.py
 	$(BIN)/python bench/mail_digest.py
 

@@ -30,7 +30,7 @@ from matching import storage
 from matching.explain import shared_terms, shared_topics
 from matching.records import Match, Record
 from matching.snapshot import Snapshot
-from matching.text import fold, is_indexable, words
+from matching.text import fold, is_indexable, synonym_key, words
 from matching.vectors import Document, Vectoriser
 
 TOPIC_WEIGHT = 0.45
@@ -117,7 +117,7 @@ class MatchIndex:
         """The k records best matching `text` (and `topics`), best first; [] if the text has no
         known terms (`analyse` says why). `kinds` restricts result kinds; `exclude_owner` drops
         that owner's records."""
-        vector = self._vectoriser.transform([Document("", text)]).rows
+        vector = self._vectoriser.transform([Document("", text)], query=True).rows
         owner = self._owner_codes.get(exclude_owner, -2) if exclude_owner is not None else -2
         return self._rank(self._snapshot, vector.indices, vector.data, tuple(topics), k, kinds, owner, -1)
 
@@ -138,9 +138,17 @@ class MatchIndex:
         (see Analyser.word_stems); lets a caller tell a whole-word match from a compound part."""
         return self._vectoriser.analyser.word_stems(word)
 
+    def synonym_keys(self, word: str) -> frozenset[tuple[str, ...]]:
+        """How this index's analyser knows the one-word synonyms of `word` (Analyser.synonym_keys)."""
+        return self._vectoriser.analyser.synonym_keys(word)
+
+    def synonym_key(self, word: str) -> tuple[str, ...]:
+        """How the synonym list knows `word` (`matching.text.synonym_key`)."""
+        return synonym_key(word)
+
     def analyse(self, text: str) -> TextAnalysis:
         """The known terms of `text` as readable words, or why it cannot match anything."""
-        vector = self._vectoriser.transform([Document("", text)]).rows
+        vector = self._vectoriser.transform([Document("", text)], query=True).rows
         readable = self._vectoriser.readable
         terms = tuple(dict.fromkeys(readable[c] for c in vector.indices if readable[c]))
         if terms:

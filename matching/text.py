@@ -19,12 +19,17 @@ from functools import lru_cache
 import Stemmer
 
 from matching.stopwords import ABBREVIATIONS, STOP_WORDS
+from matching.synonyms import Synonyms
 
 MAX_TEXT_CHARS = 20_000
 """Texts are cut to this many characters before analysis; longer input adds cost, not meaning."""
 
-PART_WEIGHT = 1.0
-"""Weight of a compound part relative to a whole word (measured: docs/matching.md)."""
+PART_WEIGHT = 1
+"""Weight of a compound part relative to a whole word (measured: docs/matching.md). A whole
+number: the TF-IDF counts terms as tokens (`matching.vectors`)."""
+
+SYNONYM_WEIGHT = 1
+"""Weight of a synonym's stem (`matching.synonyms`) relative to the word that brought it; whole."""
 
 MIN_PART_CHARS = 4
 """Shorter parts only from SHORT_MORPHEMES: three letters are too often a false split."""
@@ -43,6 +48,7 @@ _INFLECTION_ENDINGS = ("en", "n", "e", "s", "es", "er")
 _WORD = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
 _HYPHENS = re.compile(r"[-‐‑]")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_VOWELS = frozenset("aeiouy")
 _stem = Stemmer.Stemmer("german").stemWord
 
 
@@ -79,13 +85,47 @@ def count_words(texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
-class Analyser:
-    """Turns text into weighted stems; knows which words may be compound parts."""
+def synonym_key(surface: str) -> tuple[str, ...]:
+    """How the synonym list knows a word: the stems of its hyphenated pieces ("E-Akte" -> ("e", "akt")),
+    a plural in -s after a vowel taken as its singular ("Kitas" -> ("kita",); Snowball keeps the s)."""
+    return tuple(_stem(_singular(fold(piece))) for piece in _HYPHENS.split(surface) if piece)
 
-    def __init__(self, part_vocabulary: Iterable[str] = ()) -> None:
+
+def _singular(folded: str) -> str:
+    return folded[:-1] if len(folded) > 3 and folded[-1] == "s" and folded[-2] in _VOWELS else folded
+
+
+def _member_keys(surface: str) -> list[tuple[str, ...]]:
+    """The keys under which a word may be a synonym member: the whole word, and each piece of a
+    hyphenated one ("Kita-Anmeldung" is "Kita" too)."""
+    key = synonym_key(surface)
+    return [key, *((stem,) for stem in key)] if len(key) > 1 else [key]
+
+
+def _member_stems(member: str) -> tuple[str, ...]:
+    """The stems a synonym adds: its own if it is one piece, none if hyphenated ("E-Akte"); a word
+    ending in a vowel also its plural in -s, which Snowball stems apart ("Kita", "Kitas")."""
+    folded = fold(member)
+    if not is_indexable(folded) or _HYPHENS.search(member):
+        return ()
+    return tuple(dict.fromkeys((_stem(folded), *((_stem(folded + "s"),) if folded[-1] in _VOWELS else ()))))
+
+
+@lru_cache(maxsize=1)
+def default_synonyms() -> Synonyms:
+    """The project's synonym list (matching/data/synonyms.txt), read once per process."""
+    return Synonyms.read(synonym_key, _member_stems)
+
+
+class Analyser:
+    """Turns text into weighted stems; knows which words may be compound parts and their synonyms."""
+
+    def __init__(self, part_vocabulary: Iterable[str] = (), synonyms: Synonyms | None = None) -> None:
         self.part_vocabulary = frozenset(part_vocabulary) | SHORT_MORPHEMES
+        self.synonyms = synonyms if synonyms is not None else default_synonyms()
         self._split = lru_cache(maxsize=None)(self._split_uncached)
         self._word_terms = lru_cache(maxsize=500_000)(self._word_terms_uncached)
+        self._synonym_terms = lru_cache(maxsize=100_000)(self._synonym_terms_uncached)
 
     @classmethod
     def from_surface_counts(cls, surface_counts: Counter[str]) -> Analyser:
@@ -116,33 +156,48 @@ class Analyser:
                 readable[term] = shown
         return readable
 
-    def analyse(self, text: str, weight: float = 1.0, into: Counter[str] | None = None) -> Counter[str]:
-        """Add the terms of `text` (each occurrence counted with `weight`) to `into` and return it."""
-        return self.analyse_words(words(text), weight, into)
+    def analyse(self, text: str, weight: int = 1, into: Counter[str] | None = None,
+                synonyms: bool = False) -> Counter[str]:
+        """Add the terms of `text` (each occurrence counted with `weight`) to `into` and return it;
+        with `synonyms`, also the stems of each word's synonyms (SYNONYM_WEIGHT)."""
+        return self.analyse_words(words(text), weight, into, synonyms)
 
-    def analyse_words(self, surfaces: list[str], weight: float = 1.0,
-                      into: Counter[str] | None = None) -> Counter[str]:
+    def analyse_words(self, surfaces: list[str], weight: int = 1,
+                      into: Counter[str] | None = None, synonyms: bool = False) -> Counter[str]:
         """Like `analyse`, for a text already split into surface words (see `words`)."""
         terms = into if into is not None else Counter()
         for surface, count in Counter(surfaces).items():
             for term, term_weight, _ in self.word_terms(surface):
                 terms[term] += weight * count * term_weight
+            if synonyms:
+                for term in self._synonym_terms(surface):
+                    terms[term] += weight * count * SYNONYM_WEIGHT
         return terms
+
+    def synonym_keys(self, surface: str) -> frozenset[tuple[str, ...]]:
+        """Keys (`synonym_key`) of the synonyms of a word or of one of its hyphenated pieces."""
+        return frozenset().union(*(self.synonyms.keys(key) for key in _member_keys(surface)))
+
+    def _synonym_terms_uncached(self, surface: str) -> tuple[str, ...]:
+        own = {term for term, _, _ in self.word_terms(surface)}
+        return tuple(dict.fromkeys(
+            stem for key in _member_keys(surface) for stem in self.synonyms.added(key) if stem not in own
+        ))
 
     def word_terms(self, surface: str) -> list[tuple[str, float, str]]:
         """Terms of one surface word as (stem, weight, readable word shown for the stem)."""
         return self._word_terms(surface)
 
-    def _word_terms_uncached(self, surface: str) -> list[tuple[str, float, str]]:
+    def _word_terms_uncached(self, surface: str) -> list[tuple[str, int, str]]:
         terms: list[tuple[str, float, str]] = []
         for piece in _HYPHENS.split(surface):
             folded = fold(piece)
             expansion = ABBREVIATIONS.get(folded)
             if expansion is not None:
-                terms.extend((_stem(word), 1.0, word) for word in expansion.split())
+                terms.extend((_stem(word), 1, word) for word in expansion.split())
             if not is_indexable(folded):
                 continue
-            terms.append((_stem(folded), 1.0, piece))
+            terms.append((_stem(folded), 1, piece))
             terms.extend((_stem(part), PART_WEIGHT, part.capitalize()) for part in self._split(folded))
         return terms
 

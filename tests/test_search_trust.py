@@ -41,6 +41,46 @@ def test_word_and_compound_levels_use_the_index_vocabulary(app):
     assert words.level("Weingarten") == (None, -1)
     assert words.level("Bauakte")[0] == "compound"
     assert words.level("Kontakte") == (None, -1)
+    kita = services.QueryWords(engine.engine().index(), "Kita")
+    assert kita.level("Kindertagesstätte") == ("word", 0)  # a synonym is a whole-word hit
+    assert kita.level("Kitzingen") == (None, -1)
+    assert services.QueryWords(engine.engine().index(), "Kita", synonyms=False).level("Kindertagesstätte")[0] is None
+    # A room's talk about "Kinderbetreuung" is met by an entry about Kitas, and says so in words.
+    assert services.QueryWords(engine.engine().index(), "Kinderbetreuung").words_met("Platzvergabe für Kitas") == ["Kitas"]
+
+
+def test_kita_kindergarten_and_kinderbetreuung_find_the_same_kita_entry(client):
+    make_org(name="Gemeinde Weingarten", description="Weinbau und Gärten am Rhein.")
+    make_org(name="Ortsgemeinde Kinderbeuern", description="Kleine Gemeinde an der Mosel.")
+    make_org(name="Stadt Kitzingen", description="Große Kreisstadt am Main.")
+    make_need(make_org(name="Stadt Aachtal"), title="Platzvergabe für Kitas",
+              body="Eltern sollen ihr Kind online für einen Platz vormerken.")
+    make_need(make_org(name="Stadt Brunnental"), title="E-Akte einführen", body="Papierakten ablösen.")
+    for query in ("Kita", "Kindergarten", "Kinderbetreuung", "Kindertagesstätte"):
+        titles = _titles(_search(client, query))
+        assert titles[0] == "Platzvergabe für Kitas", (query, titles)
+
+
+def test_ladesaeulen_find_ladeinfrastruktur_before_unrelated_entries(client):
+    make_need(make_org(name="Stadt Brunnental"), title="E-Akte im Standesamt einführen",
+              body="Wir wollen Personenstandsregister elektronisch führen.")
+    make_org(name="Bundesamt für Sicherheit in der Informationstechnik",
+             description="Das BSI berät Kommunen zu Informationssicherheit und Cyberangriffen.")
+    make_org(name="Stadt Ladenburg", description="Römerstadt am Neckar.")
+    make_offer(make_org(name="Ladeverbund Süd GmbH", kind="company", org_type="hersteller"),
+               title="Ladeinfrastruktur für Kommunen", body="Öffentliche Ladepunkte planen und betreiben.")
+    titles = _titles(_search(client, "Ladesäulen"))
+    assert titles[0] == "Ladeinfrastruktur für Kommunen", titles
+
+
+def test_a_fragment_only_organisation_stays_off_the_first_page_of_word_hits(client):
+    make_org(name="Gemeinde Weingarten", description="Weingarten am Rhein.")
+    for n in range(21):
+        make_need(make_org(name=f"Stadt Beispiel {n}"), title=f"Kindergarten Nummer {n}",
+                  body=f"Anmeldung im Kindergarten, Gruppe {n}x{n}, eigener Text {n * 7}.")
+    first = _titles(_search(client, "Kindergarten", per_page=20))
+    assert "Gemeinde Weingarten" not in first and len(first) == 20
+    assert "Gemeinde Weingarten" in _titles(_search(client, "Kindergarten", per_page=20, page=2))
 
 
 def test_near_duplicates_collapse_into_one_hit_with_a_count(client):

@@ -5,8 +5,10 @@ through community.suggestions.engine). A room's matches are computed from its to
 title (not for partner rooms: theirs is made of the two organisations' names) and last
 ROOM_CONTEXT_MESSAGES messages, with the participating organisations' names taken out, at most once
 per ROOM_MATCHES_SECONDS per room and process; a question gets its own matches at once, for its
-poster only. Neither ever names an organisation taking part in the room (its members', its
-opener's, its recent authors') nor their needs and offers: they are already here.
+poster only. Only the talk's words of substance count (`community.rooms.substance`), and a match
+must meet one of them as a whole word or compound part. Neither ever names an organisation taking
+part in the room (its members', its opener's, its recent authors') nor their needs and offers: they
+are already here.
 """
 import re
 import threading
@@ -19,6 +21,7 @@ from community.extensions import db
 from community.organisations.models import Organisation
 from community.profiles.visibility import Described, can_see
 from community.rooms.models import PARTNER, Message, Room, RoomMember
+from community.rooms.substance import substance
 from community.search import services as search
 from community.suggestions import engine as matching
 from community.taxonomy import TOPIC_BY_SLUG
@@ -50,11 +53,11 @@ def looks_like_question(text: str) -> bool:
 
 
 def worth_matching(text: str) -> bool:
-    """A question with substance: only such a message gets live matches (the search is the costly part)."""
-    return looks_like_question(text) and len(set(content_words(text or ""))) >= SUBSTANCE_WORDS
+    """A question with substance (small talk left out): only such a message gets live matches (the search is the costly part)."""
+    return looks_like_question(text) and len(set(content_words(substance(text or "")))) >= SUBSTANCE_WORDS
 
 
-def _hit_to_dict(hit, room: Room) -> dict:
+def _hit_to_dict(hit, room: Room, reasons: list[str]) -> dict:
     organisation = hit.organisation
     if hit.kind == matching.ORGANISATION:
         url = url_for("organisations.show", org_id=organisation.id)
@@ -66,7 +69,7 @@ def _hit_to_dict(hit, room: Room) -> dict:
         "title": hit.title,
         "url": url,
         "score": round(hit.score, 4),
-        "terms": list(hit.terms)[:5],
+        "terms": reasons[:5],
         "organisation": {"id": organisation.id, "name": organisation.name},
         # The room's matches are cached for every viewer: each is filtered by who reads them (_for_viewer).
         "visibility": getattr(hit.item, "visibility", "public"),
@@ -102,9 +105,19 @@ def _without_names(text: str, organisation_ids: set[int]) -> str:
 def _matches(viewer, room: Room, text: str) -> list[dict]:
     """Plain dicts, never ORM objects: the room cache outlives the session that loaded them."""
     participants = participant_organisations(room)
-    result = search.search(viewer, _without_names(text, participants), 1, SHOWN * 8)
-    return [_hit_to_dict(hit, room) for hit in result.page.items
-            if hit.score >= MIN_SCORE and hit.organisation.id not in participants]
+    query = substance(_without_names(text, participants))
+    if not query:
+        return []
+    result = search.search(viewer, query, 1, SHOWN * 8)
+    matches = []
+    for hit in result.page.items:
+        if hit.score < MIN_SCORE or hit.organisation.id in participants:
+            continue
+        # A match needs a word of the talk in the hit as a whole word or compound part, never a fragment.
+        reasons = result.words.words_met(hit.title, hit.text) if result.words else []
+        if reasons:
+            matches.append(_hit_to_dict(hit, room, reasons))
+    return matches
 
 
 def _for_viewer(matches: list[dict], viewer) -> list[dict]:

@@ -2,8 +2,8 @@
 
 The engine ranks; the database decides what the viewer may see (members-only entries only for
 signed-in users, open entries only). On top of the engine's order (docs/search.md):
-- hits that meet the query's words as whole words or real compound parts come before hits that
-  share only fragments (community/search/words.py), for searches of up to WORD_RANKING_WORDS words;
+- hits that meet the query's words as whole words, synonyms or real compound parts come before
+  hits that share only fragments (community/search/words.py), for searches of up to WORD_RANKING_WORDS words;
 - near-duplicate texts collapse into one hit that says how many similar ones it stands for;
 - the total is true; only when the engine's CANDIDATES are exhausted is it a lower bound (`more`);
 - filters by kind, topic and Land.

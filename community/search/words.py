@@ -1,4 +1,5 @@
-"""How a hit meets the query's words: as a whole word, as a part of a real German compound, or only
+"""How a hit meets the query's words: as a whole word (its stem or a synonym: "Kindertagesstätte"
+for "Kita", from matching/data/synonyms.txt), as a part of a real German compound, or only
 through fragments (shared letter groups or a shared compound part: "Kindergarten" and "Weingarten"
 share only "garten"). Search ranks word and compound hits before fragment hits and highlights
 whole words only.
@@ -28,14 +29,18 @@ def surface_words(text: str) -> list[str]:
 class QueryWords:
     """The query's words, ready to be compared with the words of a hit."""
 
-    def __init__(self, index, query: str) -> None:
+    def __init__(self, index, query: str, synonyms: bool = True) -> None:
         self._stems_of = lru_cache(maxsize=4096)(index.word_stems)
+        self._key_of = lru_cache(maxsize=4096)(index.synonym_key)
         self._levels: dict[str, tuple[str | None, int]] = {}  # a page of hits repeats its words
         self.words = []  # (folded word, its own stems)
+        self.synonyms = []  # per query word, the keys of its synonyms (index.synonym_keys)
         for surface in dict.fromkeys(surface_words(query)):
             own, _parts = self._stems_of(surface)
             if own:
                 self.words.append((fold(surface), frozenset(own)))
+                self.synonyms.append(index.synonym_keys(surface) if synonyms else frozenset())
+        self._any_synonym = frozenset().union(*self.synonyms)
 
     def level(self, surface: str) -> tuple[str | None, int]:
         """How `surface` (one word of a hit) meets the query: (WORD, i), (COMPOUND, i) or (None, -1),
@@ -50,9 +55,10 @@ class QueryWords:
         if not own:
             return None, -1
         folded = fold(surface)
+        key = self._key_of(surface) if self._any_synonym else None
         found: tuple[str | None, int] = (None, -1)
         for position, (query_word, query_stems) in enumerate(self.words):
-            if query_stems & set(own):
+            if query_stems & set(own) or key in self.synonyms[position]:
                 return WORD, position
             if found[0] is None and (query_stems & set(parts) or (
                     len(query_word) >= MIN_PREFIX_CHARS and folded.startswith(query_word))):
@@ -70,3 +76,19 @@ class QueryWords:
                 if len(met) == len(self.words) and all(value == WORD for value in met.values()):
                     break
         return len(met), sum(1 for value in met.values() if value == WORD)
+
+    def words_met(self, *texts: str) -> list[str]:
+        """The words of `texts` that meet a query word as a whole word or as a real compound part (no
+        prefixes, no fragments) or are a synonym of one, each once, in order of appearance: a hit's
+        reason in words. Linear in the texts' words, so it serves long queries too (a room's talk)."""
+        query_stems = frozenset().union(*(stems for _word, stems in self.words))
+        met: dict[str, None] = {}
+        for text in texts:
+            for surface in dict.fromkeys(surface_words(text)):
+                if surface in met:
+                    continue
+                own, parts = self._stems_of(surface)
+                if (query_stems.intersection(own) or query_stems.intersection(parts)
+                        or (own and self._any_synonym and self._key_of(surface) in self._any_synonym)):
+                    met[surface] = None
+        return list(met)

@@ -99,3 +99,41 @@ def test_word_stems_tell_own_stems_from_compound_parts():
     assert index.word_stems("Kindergarten")[0] == ("kindergart",)
     assert "gart" in index.word_stems("Weingarten")[1]
     assert index.word_stems("die") == ((), ())
+
+
+def test_the_synonym_list_is_ours_and_large_enough():
+    from matching.synonyms import PATH
+    from matching.text import default_synonyms
+
+    lines = [line for line in PATH.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(lines) >= 60
+    assert "Written by the Kommunalnetz team" in PATH.read_text(encoding="utf-8")
+    assert all(" " not in member.strip() for line in lines for member in line.split(","))
+    assert default_synonyms()
+
+
+def test_a_query_meets_the_synonyms_of_its_words():
+    index = build(
+        Record("offer:kita", "offer", title="Platzvergabe für Kindertagesstätten", text="Eltern melden online an", owner="a"),
+        Record("offer:lade", "offer", title="Ladeinfrastruktur für Kommunen", text="Ladepunkte auf Parkplätzen", owner="b"),
+        Record("offer:akte", "offer", title="E-Akte im Standesamt einführen", text="Scannen und ablegen", owner="c"),
+        Record("offer:garten", "offer", title="Gemeinde Weingarten", text="Wein und Garten", owner="d"),
+    )
+    for query in ("Kinderbetreuung", "Kita", "Kita-Anmeldung"):
+        assert "offer:kita" in ids(index.query(query)[:3]), query
+    assert ids(index.query("Ladesäulen"))[0] == "offer:lade"
+    assert "Ladeinfrastruktur" in index.analyse("Ladesäulen").terms
+
+
+def test_synonyms_are_added_to_queries_not_to_indexed_records():
+    from matching.text import Analyser
+
+    analyser = Analyser()
+    assert "kindertagesstatt" in analyser.analyse("Kita", synonyms=True)
+    assert "kindertagesstatt" not in analyser.analyse("Kita")
+    # A hyphenated member is looked for, but its pieces alone ("Rechnung") are too general to add.
+    assert "rechnungseingang" in analyser.analyse("XRechnung", synonyms=True)
+    assert "rechnung" not in analyser.analyse("XRechnung", synonyms=True)
+    index = build(Record("offer:kita", "offer", title="Kita", owner="a"),
+                  Record("offer:kiga", "offer", title="Kindergarten", owner="b"))
+    assert "offer:kiga" not in ids(index.similar("offer:kita"))
