@@ -131,3 +131,20 @@ def test_the_waitlist_gets_no_calendar_file_until_confirmed(client, organiser): 
     assert _actions(page)["ics"]
     assert client.get(f"/events/{event.id}.ics").status_code == 200
     assert [str(e["summary"]) for e in parse(client.get(feed_path).data)] == [event.title]
+
+
+def test_the_reasons_read_in_german(german_client, organiser):  # noqa: F811
+    past, called_off, full = _past(make_event(organiser)), make_event(organiser), make_event(organiser, capacity=1)
+    services.cancel_event(organiser, called_off)
+    services.register(make_user(make_org()), full.id)
+    waiting = make_user(make_org())
+    services.register(waiting, full.id)
+    sign_in(german_client, waiting, locale="de")
+    assert "Diese Veranstaltung hat bereits stattgefunden." in german_client.get(f"/events/{past.id}").get_data(
+        as_text=True)
+    assert "Diese Veranstaltung wurde abgesagt." in german_client.get(f"/events/{called_off.id}").get_data(
+        as_text=True)
+    assert "Die Kalenderdatei gibt es, sobald Ihr Platz bestätigt ist." in german_client.get(
+        f"/events/{full.id}").get_data(as_text=True)
+    response = german_client.get(f"/events/{full.id}.ics")
+    assert response.status_code == 404 and "Sie stehen auf der Warteliste" in response.get_data(as_text=True)
