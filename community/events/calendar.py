@@ -1,5 +1,5 @@
 """Calendar files (RFC 5545) through the `icalendar` library: one event (/events/<id>.ics) and a
-person's feed of their registrations (/events/feed/<token>.ics). Times are written in UTC; the online
+person's feed of their confirmed registrations (/events/feed/<token>.ics). Times are written in UTC; the online
 link goes only to the organiser and confirmed participants."""
 import re
 from datetime import timezone
@@ -10,7 +10,7 @@ from icalendar import Event as CalendarEvent
 
 from community import policy
 from community.events import services
-from community.events.models import CANCELLED, CONFIRMED
+from community.events.models import CANCELLED
 from community.models_base import utcnow
 
 PRODID = "-//Kommunalnetz//Veranstaltungen//DE"
@@ -49,7 +49,7 @@ def _base() -> str:
     return request.host_url.rstrip("/") if has_request_context() else ""
 
 
-def _entry(event, with_link: bool, tentative: bool = False) -> CalendarEvent:
+def _entry(event, with_link: bool) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", f"event-{event.id}@{_host()}")
     entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
@@ -70,7 +70,7 @@ def _entry(event, with_link: bool, tentative: bool = False) -> CalendarEvent:
     if event.organisation is not None:
         entry.add("organizer", f"urn:kommunalnetz:organisation:{event.organisation.id}",
                   parameters={"cn": _line(event.organisation.name)})
-    entry.add("status", "CANCELLED" if event.status == CANCELLED else ("TENTATIVE" if tentative else "CONFIRMED"))
+    entry.add("status", "CANCELLED" if event.status == CANCELLED else "CONFIRMED")
     entry.add("sequence", int(event.updated_at.timestamp()) if event.updated_at else 0)
     return entry
 
@@ -82,9 +82,9 @@ def event_calendar(event, viewer) -> bytes:
 
 
 def feed_calendar(person) -> bytes:
-    """Every registration of the person: confirmed ones with the link, waitlisted ones tentative."""
+    """The person's confirmed registrations, with the link; a cancelled one stays, marked CANCELLED, so the
+    subscribed calendar drops the appointment."""
     cal = _calendar("Kommunalnetz")
     for registration in services.feed_registrations(person):
-        confirmed = registration.status == CONFIRMED
-        cal.add_component(_entry(registration.event, confirmed, tentative=not confirmed))
+        cal.add_component(_entry(registration.event, True))
     return cal.to_ical()

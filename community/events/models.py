@@ -42,6 +42,16 @@ class Event(TimestampMixin, db.Model):
         """Organised by a company: labelled as a vendor event wherever it is shown."""
         return self.organisation is not None and self.organisation.kind == "company"
 
+    @property
+    def is_over(self) -> bool:
+        """Ended: it has taken place, so nobody registers, withdraws, cancels it or adds it to a calendar."""
+        return self.ends_at is not None and self.ends_at <= utcnow()
+
+    @property
+    def is_open(self) -> bool:
+        """Still to come (or running) and not called off: the only state in which registering means anything."""
+        return self.status == SCHEDULED and not self.is_over
+
     record_prefix = "event"
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from community import csvfile, policy
-from community.errors import Conflict, InvalidInput
+from community.errors import Conflict, InvalidInput, NotFound
 from community.events import bp, calendar, certificates, services
 from community.events.models import CONFIRMED, FORMATS, Registration
 from community.events.recommendations import recommended_events
@@ -69,6 +69,9 @@ def _render_event(event, status=200):
         sees_link=policy.can(current_user, "event.online_link", event),
         may_edit=policy.can(current_user, "event.edit", event),
         may_register=policy.can(current_user, "event.register", event), formats=FORMAT_LABELS,
+        may_withdraw=policy.can(current_user, "event.withdraw", event),
+        may_cancel=policy.can(current_user, "event.cancel", event),
+        may_calendar=policy.can(current_user, "event.calendar", event),
         begun=services.has_begun(event), certificate=registration is not None
         and policy.can(current_user, "event.certificate", registration),
     ), status
@@ -169,8 +172,12 @@ def edit(event_id: int):
 @login_required
 def cancel(event_id: int):
     event = services.get_event(event_id)
-    services.cancel_event(_user(), event)
-    flash(_l("The event has been cancelled; everyone registered has been told."), "success")
+    try:
+        services.cancel_event(_user(), event)
+    except Conflict as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_l("The event has been cancelled; everyone registered has been told."), "success")
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -214,6 +221,12 @@ def participants_csv(event_id: int):
 @bp.route("/<int:event_id>.ics")
 def ics(event_id: int):
     event = services.get_event(event_id)
+    if not policy.can(current_user, "event.calendar", event):
+        if event.status == "cancelled":
+            raise NotFound(_l("This event has been cancelled."))
+        if event.is_over:
+            raise NotFound(_l("This event has already taken place."))
+        raise NotFound(_l("You are on the waitlist: the calendar file follows once your place is confirmed."))
     return Response(calendar.event_calendar(event, _user()), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
 

@@ -40,7 +40,34 @@ def _participants(user, event) -> bool:
 
 @rule("event.register")
 def _register(user, event) -> bool:
-    return is_participant(user) and (event is None or event.status == "scheduled")
+    return is_participant(user) and (event is None or event.is_open)
+
+
+@rule("event.withdraw")
+def _withdraw(user, event) -> bool:
+    """Withdrawing a registration: only while the event is still open (a past or cancelled event keeps its
+    list as it was, for attendance and certificates)."""
+    return _signed_in(user) and event is not None and event.is_open
+
+
+@rule("event.cancel")
+def _cancel(user, event) -> bool:
+    """Calling the event off: its organiser, and only before it is over and while it is not cancelled."""
+    return is_participant(user) and is_organiser(user, event) and event.is_open
+
+
+@rule("event.calendar")
+def _calendar(user, event) -> bool:
+    """The calendar file of one event: only while it is open, and not for someone still on the waitlist
+    (a calendar entry would claim a place they do not have)."""
+    if event is None or not event.is_open:
+        return False
+    if not _signed_in(user):
+        return True
+    from community.events.services import registration_of
+
+    registration = registration_of(user, event)
+    return registration is None or registration.status == "confirmed"
 
 
 @rule("event.online_link")

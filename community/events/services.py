@@ -269,14 +269,21 @@ def _promote_waitlisted(event: Event) -> list[int]:
 def cancel_event(user, event: Event) -> Event:
     """Call the event off (its organiser); everyone registered or waiting is told."""
     policy.require(user, "event.edit", event)
-    if event.status == CANCELLED:
-        raise Conflict(_l("This event has been cancelled."))
+    _refuse_unless_open(event)
     event.status = CANCELLED
     db.session.commit()
     entry_changed.send(event)
     notify(registered_user_ids(event, waitlisted=True), EVENT_CANCELLED, N_("“%(title)s” has been cancelled"),
            event_path(event), title=event.title)
     return event
+
+
+def _refuse_unless_open(event: Event) -> None:
+    """A cancelled or past event keeps its registrations as they were: 409 with the reason, never a change."""
+    if event.status == CANCELLED:
+        raise Conflict(_l("This event has been cancelled."))
+    if event.is_over:
+        raise Conflict(_l("This event has already taken place."))
 
 
 def registered_user_ids(event: Event, waitlisted: bool = True) -> list[int]:
@@ -381,7 +388,7 @@ def register(user, event_id: int) -> Registration:
     if event.status == CANCELLED:
         refused = _l("This event has been cancelled.")
     elif event.ends_at <= now:
-        refused = _l("This event is over.")
+        refused = _l("This event has already taken place.")
     elif event.registration_deadline is not None and event.registration_deadline < now:
         refused = _l("The registration deadline has passed.")
     elif db.session.scalar(sa.select(Registration.id).filter_by(event_id=event_id, user_id=user_id)):
@@ -410,6 +417,11 @@ def cancel_registration(user, event_id: int) -> None:
         db.session.rollback()
         get_event(event_id)
         raise Conflict(_l("You are not registered for this event."))
+    try:
+        _refuse_unless_open(registration.event)
+    except Conflict:
+        db.session.rollback()
+        raise
     promoted = None
     if registration.status == CONFIRMED:
         promoted = db.session.scalar(sa.select(Registration).filter_by(event_id=event_id, status=WAITLISTED)
@@ -543,5 +555,6 @@ def user_for_feed(token) -> object | None:
 
 
 def feed_registrations(user) -> list[Registration]:
-    return list(db.session.scalars(sa.select(Registration).join(Event).filter(Registration.user_id == user.id)
-                                   .order_by(Event.starts_at)))
+    """Confirmed registrations only: a waitlisted place is no appointment until it is confirmed."""
+    return list(db.session.scalars(sa.select(Registration).join(Event).filter(
+        Registration.user_id == user.id, Registration.status == CONFIRMED).order_by(Event.starts_at)))

@@ -104,7 +104,7 @@ def paths(paging: list) -> dict:
         },
         "/events/{event_id}/cancellation": {"parameters": [path_id("event_id")], "post": operation(
             "cancel_event", "Cancel an event (its organiser); everyone registered is told", tag,
-            {**responses({"200": one}, "401", "403", "404"), **conflict("Already cancelled.")})},
+            {**responses({"200": one}, "401", "403", "404"), **conflict("Already cancelled, or the event is over.")})},
         "/events/{event_id}/registrations": {
             "parameters": [path_id("event_id")],
             "post": operation(
@@ -120,5 +120,5 @@ def paths(paging: list) -> dict:
         "/events/{event_id}/registrations/mine": {"parameters": [path_id("event_id")], "delete": operation(
             "withdraw_from_event", "Withdraw; the first on the waitlist moves up and is told", tag,
             {"204": {"description": "Withdrawn."}, **responses({}, "401", "404"),
-             **conflict("You are not registered.")})},
+             **conflict("You are not registered, or the event is cancelled or over.")})},
     }
