@@ -394,8 +394,38 @@ def test_status_notifications_name_every_status_in_the_reader_s_language(client,
             .order_by(Notification.id.desc()).first()
         with force_locale("de"):
             text = last.display_text
+        if target == "scheduled":  # the date instead of the status word
+            assert "findet am Mi, 16.12.2026, 10:00 Uhr statt" in text, text
+            reached.add(target)
+            continue
         assert "hat jetzt den Status" in text
         words = text.rsplit("Status", 1)[1]
         assert not any(status in words for status in workflow.STATUSES), text
         reached.add(target)
     assert reached == set(workflow.STATUSES) - {"requested"}  # requesting is announced by its own message
+
+
+def test_the_scheduled_notification_and_mail_state_the_local_date_in_the_reader_s_language(client, people):
+    from flask_babel import force_locale
+
+    from community.extensions import db
+    from community.mail.models import OutboxMail
+
+    users, tokens, _ = people
+    users["requester"].locale, users["colleague"].locale = "de", "en"
+    db.session.commit()
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "accepted")
+    assert _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for="2026-12-16T10:00").status_code == 200
+    notice = Notification.query.filter_by(user_id=users["requester"].id, kind="consult_status") \
+        .order_by(Notification.id.desc()).first()
+    with force_locale("de"):
+        assert "Mi, 16.12.2026, 10:00 Uhr" in notice.display_text
+    with force_locale("en"):
+        assert "Wed, 12/16/2026, 10:00 AM" in notice.display_text
+    mails = {mail.user_id: mail for mail in OutboxMail.query.filter(OutboxMail.user_id.in_(
+        [users["requester"].id, users["colleague"].id]))}
+    assert set(mails) == {users["requester"].id, users["colleague"].id}  # consultations are mailed at once
+    for user_id, mail in mails.items():  # each reads the date in their own language
+        expected = "Wed, 12/16/2026, 10:00 AM" if user_id == users["colleague"].id else "Mi, 16.12.2026, 10:00 Uhr"
+        assert expected in mail.text, mail.text

@@ -21,7 +21,8 @@ from community.extensions import db
 from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
-from community.notifications.services import Translatable, notify, organisation_member_ids
+from community.notifications.models import MOMENT_PATTERN
+from community.notifications.services import Translatable, When, notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need
@@ -242,7 +243,11 @@ def transition(user, case, data) -> Consultation:
                                      to_status=to, reason=values["reason"] or ""))
     case.status = to
     db.session.commit()
-    _notify_other_side(user, case, side, CONSULT_STATUS, STATUS_MESSAGE, status=Translatable(STATUS_WORDS[case.status]))
+    if to == workflow.SCHEDULED:
+        _notify_other_side(user, case, side, CONSULT_STATUS, SCHEDULED_MESSAGE, when=When(case.scheduled_for))
+    else:
+        _notify_other_side(user, case, side, CONSULT_STATUS, STATUS_MESSAGE,
+                           status=Translatable(STATUS_WORDS[case.status]))
     return case
 
 
@@ -273,6 +278,7 @@ STATUS_WORDS = {
     workflow.WITHDRAWN: N_("withdrawn"),
 }
 STATUS_MESSAGE = N_("The consultation \u201c%(subject)s\u201d is now %(status)s.")
+SCHEDULED_MESSAGE = N_("The consultation \u201c%(subject)s\u201d takes place on %(when)s.")
 
 
 def _notify_other_side(user, case, side: str, kind: str, message: str, **values) -> None:
@@ -382,7 +388,7 @@ def message_to_dict(message) -> dict:
 LABELS = {
     "status": {status: _l(word) for status, word in STATUS_WORDS.items()},
     # A Babel date pattern for the appointment, in the reader's language ("Mi, 16.12.2026, 10:00 Uhr").
-    "appointment": _l("EEE, MM/dd/yyyy, h:mm a"),
+    "appointment": _l(MOMENT_PATTERN),
     "urgency": {"low": _l("low"), "normal": _l("normal"), "high": _l("high")},
     "format": {"phone": _l("phone"), "video": _l("video call"), "onsite": _l("on site")},
     "move": {
