@@ -121,7 +121,7 @@ def test_the_happy_path_from_request_to_close(client, people):
     accepted = _move(client, tokens, case["id"], "consultant", "accepted").get_json()
     assert accepted["status"] == "accepted" and accepted["assignee"] == users["consultant"].name
     scheduled = _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for="2026-03-01T10:00:00+01:00")
-    assert scheduled.get_json()["scheduled_for"] == "2026-03-01T09:00:00Z"
+    assert scheduled.get_json()["scheduled_for"] == "2026-03-01T10:00:00+01:00"
     advised = _move(client, tokens, case["id"], "consultant", "advised", advice="Start small.",
                     recommendations=[{"kind": "need", "id": need.id}, {"kind": "offer", "id": offer.id}])
     assert advised.status_code == 200
@@ -336,3 +336,96 @@ def test_the_responses_match_the_openapi_document(client, people):
                             _move(client, tokens, case_id, "consultant", "accepted"))
     assert_matches_document(document, "/consultations/{case_id}/rating", "post",
                             client.post(f"{API}/{case_id}/rating", json={"rating": 3}, headers=tokens["requester"]))
+
+
+@pytest.mark.parametrize("given, returned, stored", [
+    ("2026-12-16T10:00", "2026-12-16T10:00:00+01:00", "2026-12-16 09:00:00"),  # local winter time
+    ("2026-07-01T10:00:00", "2026-07-01T10:00:00+02:00", "2026-07-01 08:00:00"),  # local summer time
+    ("2026-12-16T09:00:00Z", "2026-12-16T10:00:00+01:00", "2026-12-16 09:00:00"),
+    ("2026-12-16T10:00:00+01:00", "2026-12-16T10:00:00+01:00", "2026-12-16 09:00:00"),
+])
+def test_scheduled_for_without_offset_is_berlin_time_and_comes_back_with_its_offset(client, people, given, returned,
+                                                                                      stored):
+    from community.consultations.models import Consultation
+    from community.extensions import db
+
+    _, tokens, _ = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "accepted")
+    response = _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for=given)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["scheduled_for"] == returned
+    assert client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()["scheduled_for"] == returned
+    assert str(db.session.get(Consultation, case["id"]).scheduled_for) == stored
+
+
+def test_the_case_page_asks_and_shows_local_time_never_utc(client, people):
+    users, tokens, _ = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "accepted")
+    sign_in(client, users["consultant"])
+    form = client.get(f"/consultations/{case['id']}").get_data(as_text=True)
+    assert 'name="scheduled_for"' in form and "UTC" not in form
+    assert client.post(f"/consultations/{case['id']}/move",
+                       data={"to": "scheduled", "scheduled_for": "2026-12-16T10:00"}).status_code == 302
+    sign_in(client, users["requester"], locale="de")
+    page = client.get(f"/consultations/{case['id']}").get_data(as_text=True)
+    assert "Mi, 16.12.2026, 10:00 Uhr" in page and "UTC" not in page
+    assert 'datetime="2026-12-16T10:00:00+01:00"' in page
+
+
+def test_status_notifications_name_every_status_in_the_reader_s_language(client, people):
+    """No English status slug in a German notification or its mail: every status a move reaches."""
+    from flask_babel import force_locale
+
+    users, tokens, _ = people
+    walks = {"accepted": [], "scheduled": ["accepted"], "advised": ["accepted", "scheduled"],
+             "closed": ["accepted", "scheduled", "advised"], "declined": [], "withdrawn": []}
+    extra = {"scheduled": {"scheduled_for": "2026-12-16T10:00"}, "advised": {"advice": "Start small."},
+             "declined": {"reason": "Not our field."}}
+    reached = set()
+    for target, before in walks.items():
+        case = _file(client, tokens)
+        for status in [*before, target]:
+            who = "requester" if status == "withdrawn" else "consultant"
+            assert _move(client, tokens, case["id"], who, status, **extra.get(status, {})).status_code == 200
+        receiver = users["consultant"] if target == "withdrawn" else users["requester"]
+        last = Notification.query.filter_by(user_id=receiver.id, kind="consult_status") \
+            .order_by(Notification.id.desc()).first()
+        with force_locale("de"):
+            text = last.display_text
+        if target == "scheduled":  # the date instead of the status word
+            assert "findet am Mi, 16.12.2026, 10:00 Uhr statt" in text, text
+            reached.add(target)
+            continue
+        assert "hat jetzt den Status" in text
+        words = text.rsplit("Status", 1)[1]
+        assert not any(status in words for status in workflow.STATUSES), text
+        reached.add(target)
+    assert reached == set(workflow.STATUSES) - {"requested"}  # requesting is announced by its own message
+
+
+def test_the_scheduled_notification_and_mail_state_the_local_date_in_the_reader_s_language(client, people):
+    from flask_babel import force_locale
+
+    from community.extensions import db
+    from community.mail.models import OutboxMail
+
+    users, tokens, _ = people
+    users["requester"].locale, users["colleague"].locale = "de", "en"
+    db.session.commit()
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "accepted")
+    assert _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for="2026-12-16T10:00").status_code == 200
+    notice = Notification.query.filter_by(user_id=users["requester"].id, kind="consult_status") \
+        .order_by(Notification.id.desc()).first()
+    with force_locale("de"):
+        assert "Mi, 16.12.2026, 10:00 Uhr" in notice.display_text
+    with force_locale("en"):
+        assert "Wed, 12/16/2026, 10:00 AM" in notice.display_text
+    mails = {mail.user_id: mail for mail in OutboxMail.query.filter(OutboxMail.user_id.in_(
+        [users["requester"].id, users["colleague"].id]))}
+    assert set(mails) == {users["requester"].id, users["colleague"].id}  # consultations are mailed at once
+    for user_id, mail in mails.items():  # each reads the date in their own language
+        expected = "Wed, 12/16/2026, 10:00 AM" if user_id == users["colleague"].id else "Mi, 16.12.2026, 10:00 Uhr"
+        assert expected in mail.text, mail.text

@@ -5,7 +5,8 @@ acting side may never make is PermissionDenied (403), a move the case's status d
 Conflict (409). Every move is stored in the history and notified to the other side; internal notes
 are never notified and never leave the consultants' view.
 """
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,8 @@ from community.extensions import db
 from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
 from community.notifications import kinds
-from community.notifications.services import notify, organisation_member_ids
+from community.notifications.models import MOMENT_PATTERN
+from community.notifications.services import Translatable, When, notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need
@@ -41,8 +43,13 @@ for _kind in NOTIFICATION_KINDS:
     kinds.register_kind(_kind, kinds.CONSULTATIONS)
 
 
+# The centre and the municipalities meet in German local time: a time without offset is meant there.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+
+
 class DateTimeValue:
-    """An ISO 8601 date and time (a trailing Z or offset is read as UTC), stored naive in UTC."""
+    """An ISO 8601 date and time, stored naive in UTC. A trailing Z or offset says where it is; without
+    one it is Europe/Berlin local time (what the form's datetime-local field and people type)."""
 
     def clean(self, value):
         if value in (None, ""):
@@ -54,9 +61,9 @@ class DateTimeValue:
         except ValueError:
             raise ValueError(_l("Enter a date and time such as 2026-03-01T10:00.")) from None
         sane_date(parsed)
-        if parsed.tzinfo is not None:
-            parsed = (parsed - parsed.utcoffset()).replace(tzinfo=None)
-        return parsed
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=LOCAL_ZONE)
+        return parsed.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 class Links:
@@ -236,7 +243,11 @@ def transition(user, case, data) -> Consultation:
                                      to_status=to, reason=values["reason"] or ""))
     case.status = to
     db.session.commit()
-    _notify_other_side(user, case, side, CONSULT_STATUS, STATUS_MESSAGE, status=case.status)
+    if to == workflow.SCHEDULED:
+        _notify_other_side(user, case, side, CONSULT_STATUS, SCHEDULED_MESSAGE, when=When(case.scheduled_for))
+    else:
+        _notify_other_side(user, case, side, CONSULT_STATUS, STATUS_MESSAGE,
+                           status=Translatable(STATUS_WORDS[case.status]))
     return case
 
 
@@ -260,7 +271,14 @@ def _apply(case, user, to: str, values: dict) -> None:
         case.closed_at = utcnow()
 
 
+# The status as a word of the reader's language (translated when the notification or mail is shown).
+STATUS_WORDS = {
+    workflow.REQUESTED: N_("requested"), workflow.ACCEPTED: N_("accepted"), workflow.SCHEDULED: N_("scheduled"),
+    workflow.ADVISED: N_("advised"), workflow.CLOSED: N_("closed"), workflow.DECLINED: N_("declined"),
+    workflow.WITHDRAWN: N_("withdrawn"),
+}
 STATUS_MESSAGE = N_("The consultation \u201c%(subject)s\u201d is now %(status)s.")
+SCHEDULED_MESSAGE = N_("The consultation \u201c%(subject)s\u201d takes place on %(when)s.")
 
 
 def _notify_other_side(user, case, side: str, kind: str, message: str, **values) -> None:
@@ -320,6 +338,13 @@ def _timestamp(value) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
 
 
+def local_timestamp(value) -> str | None:
+    """A stored UTC time as Europe/Berlin local time with its offset (2026-12-16T10:00:00+01:00)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_ZONE).isoformat()
+
+
 def _name(user) -> str | None:
     return user.name if user is not None else None
 
@@ -338,7 +363,7 @@ def case_to_dict(case, viewer, detail: bool = True) -> dict:
         "assignee": _name(case.assignee),
         "assessment_id": case.assessment_id,
         "need_ids": case.need_ids,
-        "scheduled_for": _timestamp(case.scheduled_for),
+        "scheduled_for": local_timestamp(case.scheduled_for),
         "decline_reason": case.decline_reason,
         "advice": case.advice,
         "recommendations": [links.describe(link, viewer) for link in case.recommendations],
@@ -361,11 +386,9 @@ def message_to_dict(message) -> dict:
 
 
 LABELS = {
-    "status": {
-        workflow.REQUESTED: _l("requested"), workflow.ACCEPTED: _l("accepted"), workflow.SCHEDULED: _l("scheduled"),
-        workflow.ADVISED: _l("advised"), workflow.CLOSED: _l("closed"), workflow.DECLINED: _l("declined"),
-        workflow.WITHDRAWN: _l("withdrawn"),
-    },
+    "status": {status: _l(word) for status, word in STATUS_WORDS.items()},
+    # A Babel date pattern for the appointment, in the reader's language ("Mi, 16.12.2026, 10:00 Uhr").
+    "appointment": _l(MOMENT_PATTERN),
     "urgency": {"low": _l("low"), "normal": _l("normal"), "high": _l("high")},
     "format": {"phone": _l("phone"), "video": _l("video call"), "onsite": _l("on site")},
     "move": {

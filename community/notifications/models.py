@@ -2,10 +2,12 @@
 match notices were already sent, so each pair is announced at most once."""
 from datetime import datetime
 
+from flask_babel import format_datetime
 from flask_babel import gettext as translate  # not a marker: the stored ids were marked with N_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.extensions import db
+from community.i18n import N_
 from community.notifications import kinds
 from community.models_base import utcnow
 
@@ -27,6 +29,17 @@ for _kind, _category in ((MENTION, kinds.MENTIONS), (ROOM_INVITE, kinds.MENTIONS
                          (MATCH, kinds.MATCHES), (POST_APPROVED, kinds.MODERATION), (MODERATION, kinds.MODERATION)):
     kinds.register_kind(_kind, _category)
 TEXT_MAX = 500
+# A moment in a notification, as a Babel pattern of the reader's language ("Mi, 16.12.2026, 10:00 Uhr").
+MOMENT_PATTERN = N_("EEE, MM/dd/yyyy, h:mm a")
+
+
+def _shown(value):
+    """A stored value as the reader reads it: {"msgid"} translated, {"at"} a date and time in German time."""
+    if isinstance(value, dict) and "msgid" in value:
+        return translate(value["msgid"])
+    if isinstance(value, dict) and "at" in value:
+        return format_datetime(datetime.fromisoformat(value["at"]), translate(MOMENT_PATTERN))
+    return value
 
 
 class Notification(db.Model):
@@ -36,7 +49,7 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
     kind: Mapped[str] = mapped_column(db.String(20), nullable=False)
     # An English message id and its values, translated when shown: the reader's language, not the sender's.
-    # A value {"msgid": ...} is itself a message id and translated too.
+    # A value {"msgid": ...} is itself a message id and translated too; {"at": ...} is a moment in UTC.
     message: Mapped[str | None] = mapped_column(db.String(500))
     params: Mapped[dict | None] = mapped_column(db.JSON)
     # Only rows from before `message` have a text: already translated, in their sender's language.
@@ -50,8 +63,7 @@ class Notification(db.Model):
         """The notification in the current locale (plain text: templates escape it)."""
         if self.message is None:
             return self.text
-        values = {name: translate(value["msgid"]) if isinstance(value, dict) else value
-                  for name, value in (self.params or {}).items()}
+        values = {name: _shown(value) for name, value in (self.params or {}).items()}
         return translate(self.message, **values)[:TEXT_MAX]
 
     def __repr__(self) -> str:

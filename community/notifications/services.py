@@ -5,6 +5,7 @@ notification a browser showed is one the list page also has. It stores the Engli
 its values, never the text: each reader sees it in their own language, live and later.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -27,6 +28,13 @@ class Translatable:
     msgid: str
 
 
+@dataclass(frozen=True)
+class When:
+    """A moment (naive UTC) in a notification, written out in the reader's language and German time when shown."""
+
+    at: datetime
+
+
 def user_channel(user_id: int) -> str:
     """The Socket.IO room every connection of one user joins."""
     return f"user:{user_id}"
@@ -46,12 +54,14 @@ def notification_to_dict(notification: Notification) -> dict:
 def _stored_value(value):
     if isinstance(value, Translatable):
         return {"msgid": value.msgid}
+    if isinstance(value, When):
+        return {"at": value.at.isoformat()}
     if isinstance(value, str):
         return value[:TEXT_MAX]
     if isinstance(value, int):
         return value
     # A lazy or otherwise translated value would be frozen in the sender's language.
-    raise TypeError(f"notification values are str, int or Translatable, not {type(value).__name__}")
+    raise TypeError(f"notification values are str, int, Translatable or When, not {type(value).__name__}")
 
 
 def notify(user_ids, kind: str, message: str, url: str = "", **values) -> list[Notification]:

@@ -27,7 +27,9 @@ def schemas() -> dict:
         "organisation": record({"id": ID, "name": text, "land": {"type": ["string", "null"]}}),
         "requester": {"type": ["string", "null"]}, "assignee": {"type": ["string", "null"]},
         "assessment_id": {"type": ["integer", "null"]}, "need_ids": {"type": "array", "items": ID},
-        "scheduled_for": _nullable(TIMESTAMP), "decline_reason": text, "advice": text,
+        "scheduled_for": _nullable({**TIMESTAMP, "description": "Europe/Berlin local time with its offset, "
+                                                                 "e.g. 2026-12-16T10:00:00+01:00."}),
+        "decline_reason": text, "advice": text,
         "recommendations": {"type": "array", "items": record({
             "kind": text, "id": ID, "title": text, "url": {**text, "description": "\"\" when the target is gone."}})},
         "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5}, "rating_comment": text,
@@ -57,7 +59,9 @@ def schemas() -> dict:
         "ConsultationTransitionCreate": body({
             "to": {"enum": list(workflow.STATUSES)},
             "reason": {"type": "string", "maxLength": 2000, "description": "Required to decline."},
-            "scheduled_for": {"type": "string", "format": "date-time", "description": "Required to schedule."},
+            "scheduled_for": {"type": "string", "maxLength": 40, "examples": ["2026-12-16T10:00", "2026-12-16T09:00:00Z"],
+                              "description": "Required to schedule. ISO 8601; without an offset it is Europe/Berlin "
+                                             "local time, with Z or an offset that instant."},
             "advice": {"type": "string", "maxLength": 20000, "description": "Required to move to advised."},
             "recommendations": {"type": "array", "items": link, "maxItems": services.MAX_RECOMMENDATIONS},
         }, ["to"]),
