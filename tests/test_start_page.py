@@ -145,3 +145,19 @@ def test_trainings_are_in_date_order(client):
     page = client.get("/").get_data(as_text=True)
     assert "Upcoming trainings" in page
     assert page.index(sooner.title) < page.index(later.title)
+
+
+def test_on_the_suggestions_page_a_company_sees_the_needs_its_offers_could_meet_first(client):
+    vendor = make_org(name="Akten GmbH", kind="company", org_type="hersteller")
+    make_offer(vendor, title="Dokumentenmanagement für Kommunen")
+    make_need(make_org(name="Gemeinde Aachtal"), title="E-Akte und Dokumentenmanagement einführen")
+    sign_in(client, make_user(vendor))
+    page = client.get("/suggestions").get_data(as_text=True)
+    assert page.index('id="offers-heading"') < page.index('id="needs-heading"')
+    assert "<h3" in page and "&lt;h3" not in page  # the sections are markup, not escaped text
+    home = make_org()
+    make_need(home)
+    make_offer(home)
+    sign_in(client, make_user(home))
+    page = client.get("/suggestions").get_data(as_text=True)
+    assert page.index('id="needs-heading"') < page.index('id="offers-heading"')
