@@ -152,6 +152,10 @@ def _register_blueprints(app: Flask) -> None:
     from community.digitalcheck import routes as _digitalcheck_views  # noqa: F401
     from community.digitalcheck import builtin_sources as _digitalcheck_sources  # noqa: F401  (recommendations)
     from community.digitalcheck import hooks as _digitalcheck_hooks  # noqa: F401  (start panel, need origin)
+    from community.consultations import hooks as _consultations_hooks  # noqa: F401  (start page step)
+    from community.joining import hooks as _joining_hooks  # noqa: F401  (start panel of a pending join request)
+    from community.organisations import hooks as _organisations_hooks  # noqa: F401  (start page profile steps)
+    from community.suggestions import hooks as _suggestions_hooks  # noqa: F401  (start page step and panel)
     from community.events import bp as events_bp
     from community.examples import bp as examples_bp
     from community.forums import bp as forums_bp

@@ -1,6 +1,7 @@
 """The Digital-Check's hooks into other pages: the start page panel, the origin line on a need and the
 sharing with the competence centre that the visibility of needs asks."""
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from community import policy
@@ -10,6 +11,7 @@ from community.extensions import db
 from community.profiles.visibility import register_centre_sharing
 from community.signals import organisation_changed, records_bulk_changed
 from community.start.panels import register_panel
+from community.start.steps import PUBLIC_BODY, register_step
 
 
 def load_status(user):
@@ -38,6 +40,16 @@ def sharing_organisations():
 
 register_centre_sharing(sharing_organisations)
 register_panel("digitalcheck", _l("Your Digital-Check"), "digitalcheck/_start_panel.html", load_status, order=50)
+
+
+def _has_assessment(user) -> bool:
+    """Started counts: the draft is kept, and the Digital-Check's own panel shows how far it is."""
+    return db.session.scalar(sa.select(Assessment.id).where(
+        Assessment.organisation_id == user.organisation_id).limit(1)) is not None
+
+
+register_step("digitalcheck", _l("Take the Digital-Check"), lambda user: url_for("digitalcheck.index"),
+              _has_assessment, audience=PUBLIC_BODY, order=20)
 
 
 @bp.app_template_global()

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def _upcoming_panel(user):
-    """The person's own upcoming registrations, then trainings recommended for their organisation."""
+    """The person's own upcoming registrations and trainings recommended for their organisation, soonest first."""
     items = [{"event": r.event, "label": _l("registered") if r.status == "confirmed" else _l("on the waitlist")}
              for r in services.upcoming_for(user, limit=3)]
     seen = {item["event"].id for item in items}
@@ -27,7 +27,7 @@ def _upcoming_panel(user):
         for found in recommendations.recommended_events(user.organisation, k=5):
             if found.event.id not in seen and len(items) < 5:
                 items.append({"event": found.event, "label": _l("recommended")})
-    return items
+    return sorted(items, key=lambda item: item["event"].starts_at)  # stable: on a tie the registration first
 
 
 register_panel("events", _l("Upcoming trainings"), "events/_start_panel.html", _upcoming_panel, order=60)

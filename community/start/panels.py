@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from community.extensions import db
 from community.notifications.models import Notification
+from community.start.steps import PUBLIC_BODY, VENDOR, steps_for
 from community.suggestions.models import PENDING, ContactRequest
 
 SHOWN = 5
@@ -69,3 +70,6 @@ register_panel("contact_requests", _l("New contact requests"), "start/_contact_r
 register_panel("replies", _l("Replies on threads you watch"), "start/_notifications.html", _unread(("forum_post", "reply", "mention")), order=20)
 register_panel("suggestions", _l("New suggestions since your last visit"), "start/_notifications.html", _unread(("match",)), order=30)
 register_panel("rooms", _l("Rooms with unread messages"), "start/_rooms.html", _rooms_with_unread, order=40)
+register_panel("next_steps", _l("Your next steps"), "start/_steps.html", lambda user: steps_for(user, PUBLIC_BODY), order=5)
+register_panel("profile_checklist", _l("Your profile checklist"), "start/_steps.html", lambda user: steps_for(user, VENDOR),
+               order=15)
