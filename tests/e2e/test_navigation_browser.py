@@ -119,3 +119,15 @@ def test_on_a_phone_the_content_starts_in_the_first_third(page, signed_in):
     page.locator(".kn-nav__menu summary", has_text="Kompetenzzentrum").click()
     expect(page.locator(".kn-nav__menu").get_by_role("link", name="Schulungen")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/phone-{'admin' if signed_in else 'guest'}-menu.png")
+
+
+def test_the_english_row_fits_one_line_too(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, ADMIN, ADMIN_PASSWORD)
+    page.goto("/")
+    page.locator("header").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_load_state("load")  # the stylesheets and fonts, before anything is measured
+    entries = top_entries(page)
+    page.screenshot(path=f"{SHOTS}/admin-1280-en.png")
+    assert len(entries) <= 6 and len({round(entry["top"]) for entry in entries}) == 1, entries
