@@ -168,6 +168,9 @@ def ping(token: str) -> None:
     on whichever machine it runs."""
     from community.operations import heartbeat
 
+    # A consumer that answers is alive: its heartbeat too, so the answer never races the start-up beat
+    # (both are jobs, and the consumer's workers may take them in either order).
+    heartbeat.beat(heartbeat.CONSUMER)
     heartbeat.beat(heartbeat.PING, detail=token)
 
 

@@ -250,12 +250,3 @@ def test_every_land_has_demo_companies_of_every_type_so_no_filter_shows_an_empty
         page = client.get("/organisations", query_string={"kind": "company", "land": "09"}).get_data(as_text=True)
         bavarian = sorted(org.name for org in organisations(kind="company", land="09"))
         assert bavarian[0] in page
-
-
-def test_the_demo_is_never_seeded_into_a_database_with_real_data(app, tmp_path):
-    from tests.factories import make_org
-
-    make_user(make_org(name="Stadt Echtheim"), email="amt@echtheim.de")
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--once", "--accounts-file", str(tmp_path / "a.txt")])
-    assert result.exit_code != 0 and "not demo data" in result.output
-    assert not organisations(is_demo=True) and not (tmp_path / "a.txt").exists()
