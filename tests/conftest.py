@@ -4,6 +4,7 @@ Every test that uses `app` (or `client`, `runner`, `db_session`) runs once per d
 PostgreSQL comes from TEST_DATABASE_URL (default: the local `test` database). Without it those
 runs skip with a reason; with REQUIRE_SERVICES=1 they fail instead, so CI cannot pass silently.
 """
+import itertools
 import os
 import re
 import subprocess
@@ -54,6 +55,27 @@ def drop_database_later(admin_url: str, name: str) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
 
+
+
+_scratch_numbers = itertools.count()
+
+
+@contextmanager
+def scratch_database(postgres_url: str, purpose: str):
+    """An empty PostgreSQL database of its own beside `postgres_url` (`<name>_<purpose><n>`), dropped in the
+    background afterwards. A new name per use: the previous one's late DROP ... WITH (FORCE) would otherwise
+    hit a database of the same name."""
+    url = sa.engine.make_url(postgres_url)
+    scratch = url.set(database=f"{url.database}_{purpose}{next(_scratch_numbers)}")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{scratch.database}"'))
+    admin.dispose()
+    try:
+        yield scratch.render_as_string(hide_password=False)
+    finally:
+        drop_database_later(url.render_as_string(hide_password=False), scratch.database)
 
 @contextmanager
 def _private_database(base_url: str):

@@ -1,6 +1,5 @@
 """Backup and restore as docs/deploy.md walks through them: deploy/backup.sh, the database lost and
 instance/ deleted, deploy/restore.sh, and everything is back (on PostgreSQL and SQLite)."""
-import itertools
 import os
 import shutil
 import subprocess
@@ -14,10 +13,9 @@ from community import create_app
 from community.auth.models import User
 from community.extensions import db
 from community.operations import health
-from tests.conftest import config_with, drop_database_later, service_unavailable
+from tests.conftest import config_with, scratch_database, service_unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
-_numbers = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,15 +27,8 @@ def database_url(request, tmp_path):
         return
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         service_unavailable("pg_dump/pg_restore are not installed")
-    url = sa.engine.make_url(request.getfixturevalue("postgres_url"))
-    scratch = url.set(database=f"{url.database}_backup{next(_numbers)}")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{scratch.database}"'))
-    admin.dispose()
-    yield scratch.render_as_string(hide_password=False)
-    drop_database_later(url.render_as_string(hide_password=False), scratch.database)
+    with scratch_database(request.getfixturevalue("postgres_url"), "backup") as url:
+        yield url
 
 
 def lose_the_database(url: str) -> None:

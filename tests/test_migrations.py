@@ -1,5 +1,4 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
-import itertools
 
 import pytest
 import sqlalchemy as sa
@@ -10,9 +9,7 @@ from flask_migrate import downgrade, upgrade
 from community import create_app
 from community.extensions import db
 from community.models_base import include_object_for
-from tests.conftest import config_with, drop_database_later
-
-_scratch_numbers = itertools.count()
+from tests.conftest import config_with, scratch_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,17 +17,8 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
-    url = sa.engine.make_url(request.getfixturevalue("postgres_url"))
-    # A name of its own per test: the previous test's database is dropped in the background, and
-    # that late DROP ... WITH (FORCE) would otherwise hit this test's database of the same name.
-    scratch = url.set(database=f"{url.database}_migrations{next(_scratch_numbers)}")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{scratch.database}"'))
-    admin.dispose()
-    yield scratch.render_as_string(hide_password=False)
-    drop_database_later(url.render_as_string(hide_password=False), scratch.database)
+    with scratch_database(request.getfixturevalue("postgres_url"), "migrations") as url:
+        yield url
 
 
 def test_upgrade_builds_the_schema_of_the_models(empty_database_url):
