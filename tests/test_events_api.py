@@ -14,8 +14,13 @@ from tests.test_api_openapi import assert_matches_document
 PREFIX = "/api/v1"
 
 
+# One anchor for the whole module: parameters are built at collection and bodies at run time, and a run that
+# crosses midnight must not shift one against the other.
+TODAY = datetime.now().date()
+
+
 def future(days: int = 10, hour: int = 9) -> str:
-    day = (datetime.now() + timedelta(days=days)).date()
+    day = TODAY + timedelta(days=days)
     return f"{day.isoformat()}T{hour:02d}:00:00+01:00"
 
 
