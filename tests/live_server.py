@@ -22,6 +22,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def listening_socket(port: int = 0) -> socket.socket:
+    """A socket already bound and listening, to hand to gunicorn as `fd://`: between choosing a free port and
+    gunicorn binding it, another test's server or an outgoing connection could take it, and the health check
+    would then find that other server."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 def wait_until_healthy(process: subprocess.Popen, url: str, timeout: float) -> bool:
     """Poll `url`/healthz until it answers 200 (True), the process exits or time runs out (False)."""
     deadline = time.monotonic() + timeout
@@ -38,7 +50,8 @@ class LiveServer:
     """One gunicorn process with one gevent worker on a free port; `url` is its base address."""
 
     def __init__(self, database_url: str, data_dir: Path, env: dict | None = None, port: int | None = None):
-        self.port = port or free_port()
+        self.socket: socket.socket | None = listening_socket(port or 0)
+        self.port = self.socket.getsockname()[1]
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -67,12 +80,16 @@ class LiveServer:
     def start(self) -> "LiveServer":
         self.log_path = self.data_dir / f"server-{self.port}.log"
         log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--worker-class", "gevent", "--workers", "1",
-             "--worker-connections", "2000", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so kill() takes the worker down too
-        )
+        # A restart after stop() or kill() binds the same port again.
+        listening = self.socket or listening_socket(self.port)
+        self.socket = None
+        with listening:
+            self.process = subprocess.Popen(
+                [str(BIN / "gunicorn"), "--worker-class", "gevent", "--workers", "1",
+                 "--worker-connections", "2000", "--bind", f"fd://{listening.fileno()}", "wsgi:app"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(listening.fileno(),),
+                start_new_session=True,  # its own process group, so kill() takes the worker down too
+            )
         if not wait_until_healthy(self.process, self.url, timeout=30):
             self.stop()
             raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}")
