@@ -22,7 +22,8 @@ from community.suggestions.models import (  # noqa: F401
     SuggestionFeedback,
 )
 from community.digitalcheck.models import Assessment, AssessmentNeed, AssessmentScore  # noqa: F401
-from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed  # noqa: F401,E501
+from community.consultations.models import (  # noqa: F401
+    Consultation, ConsultationEvent, ConsultationMeasure, ConsultationMessage, ConsultationNeed)
 from community.events.models import CalendarFeed, Event, Registration  # noqa: F401
 from community.examples.models import Example, ExampleInterest, ExampleVote  # noqa: F401
 from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401

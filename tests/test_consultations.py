@@ -119,7 +119,7 @@ def test_the_happy_path_from_request_to_close(client, people):
     need, offer = make_need(town), make_offer(make_org(kind="company", org_type="hersteller"))
     case = _file(client, tokens)
     accepted = _move(client, tokens, case["id"], "consultant", "accepted").get_json()
-    assert accepted["status"] == "accepted" and accepted["assignee"] == users["consultant"].name
+    assert accepted["status"] == "accepted" and accepted["assignee"] == {"id": users["consultant"].id, "name": users["consultant"].name}
     scheduled = _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for="2026-03-01T10:00:00+01:00")
     assert scheduled.get_json()["scheduled_for"] == "2026-03-01T10:00:00+01:00"
     advised = _move(client, tokens, case["id"], "consultant", "advised", advice="Start small.",

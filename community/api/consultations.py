@@ -3,7 +3,7 @@ from flask import g, request, url_for
 
 from community.api import bp
 from community.api.auth import json_body, request_page, token_required
-from community.consultations import services
+from community.consultations import results, services
 from community.errors import InvalidInput
 
 
@@ -49,3 +49,18 @@ def post_consultation_message(case_id: int):
 def rate_consultation(case_id: int):
     case = services.get_case(g.api_user, case_id)
     return services.case_to_dict(services.rate(g.api_user, case, json_body(InvalidInput)), g.api_user)
+
+
+@bp.route("/consultations/<int:case_id>/measures/<int:measure_id>", methods=["PATCH"])
+@token_required
+def update_consultation_measure(case_id: int, measure_id: int):
+    case = services.get_case(g.api_user, case_id)
+    measure = results.update_measure(g.api_user, case, measure_id, json_body(InvalidInput))
+    return results.measure_to_dict(measure, g.api_user)
+
+
+@bp.route("/consultations/<int:case_id>/assignment", methods=["POST"])
+@token_required
+def assign_consultation(case_id: int):
+    case = services.get_case(g.api_user, case_id)
+    return services.case_to_dict(results.assign(g.api_user, case, json_body(InvalidInput)), g.api_user)

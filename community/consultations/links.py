@@ -4,8 +4,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from community.extensions import db
+from community.i18n import lazy_plain
+from community.validation import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,33 @@ def describe(link: dict, viewer=None) -> dict:
     if row is not None and not kind.visible(viewer, row):
         row = None
     return {**link, "title": kind.title(row) if row else "", "url": kind.url(row) if row else ""}
+
+
+class LinkList:
+    """A validation rule: a list of typed links {"kind", "id"} of registered kinds whose targets exist."""
+
+    def __init__(self, max_items: int):
+        self.max_items = max_items  # Schema refuses a longer list before any link is resolved
+
+    def clean(self, value):
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list):
+            raise ValueError(_l("Must be a list."))
+        if len(value) > self.max_items:
+            raise ValueError(lazy_plain("Choose at most %(n)s.", n=self.max_items))
+        cleaned = {}
+        for item in value:
+            if not isinstance(item, dict) or set(item) != {"kind", "id"}:
+                raise ValueError(_l("Each recommendation is an object with kind and id."))
+            kind, ident = item["kind"], item["id"]
+            if not isinstance(kind, str) or kind not in LINK_KINDS:
+                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(kind)[:50]))
+            if isinstance(ident, bool) or not isinstance(ident, int) or not 1 <= ident <= MAX_ID \
+                    or resolve(item) is None:
+                raise ValueError(lazy_plain("No %(kind)s with the id %(id)s.", kind=kind, id=str(ident)[:20]))
+            cleaned.setdefault((kind, ident), {"kind": kind, "id": ident})
+        return list(cleaned.values())
 
 
 def _register_core_kinds() -> None:

@@ -1,5 +1,5 @@
 """First consultations (Erstberatung): the case, its needs, its conversation and its history."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +30,10 @@ class Consultation(TimestampMixin, db.Model):
     advice: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
     # [{"kind": "need"|"offer"|"thread"|…, "id": int}] validated against consultations.links
     recommendations: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
+    # The structured result without its measures: {"situation", "fields": [slug], "funding", "next_steps"}
+    result: Mapped[dict | None] = mapped_column(db.JSON)
+    follow_up_on: Mapped[date | None] = mapped_column(db.Date, index=True)
+    follow_up_sent_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     rating: Mapped[int | None] = mapped_column()
     rating_comment: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(db.DateTime)
@@ -42,6 +46,8 @@ class Consultation(TimestampMixin, db.Model):
     messages = relationship("ConsultationMessage", cascade="all, delete-orphan",
                             order_by="ConsultationMessage.id")
     history = relationship("ConsultationEvent", cascade="all, delete-orphan", order_by="ConsultationEvent.id")
+    measures = relationship("ConsultationMeasure", cascade="all, delete-orphan",
+                            order_by="ConsultationMeasure.position")
 
     @property
     def need_ids(self) -> list[int]:
@@ -85,3 +91,21 @@ class ConsultationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
 
     actor = relationship("User")
+
+
+class ConsultationMeasure(db.Model):
+    """One measure of the result: what, in which field, how urgent, by when and by whom, with links to what
+    helps (needs, offers, threads, examples, trainings, programmes); its status kept by the municipality."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        db.ForeignKey("consultation.id", ondelete="CASCADE"), index=True, nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(db.String(200), nullable=False)
+    field: Mapped[str | None] = mapped_column(db.String(40))
+    priority: Mapped[int] = mapped_column(nullable=False)
+    horizon_months: Mapped[int] = mapped_column(nullable=False)
+    responsible: Mapped[str] = mapped_column(db.String(10), nullable=False)
+    links: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
+    status: Mapped[str] = mapped_column(db.String(12), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from community import policy
 from community.auth.models import User
-from community.consultations import links, workflow
+from community.consultations import links, results, workflow
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed
 from community.consultations.rules import is_requester_side
 from community.errors import Conflict, InvalidInput, PermissionDenied, ValidationError
@@ -27,7 +27,7 @@ from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.profiles.models import Need
 from community.taxonomy import LAENDER, TOPICS
-from community.validation import MAX_ID, Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text, sane_date
+from community.validation import Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text, sane_date
 
 URGENCIES = ("low", "normal", "high")
 FORMATS = ("phone", "video", "onsite")
@@ -66,32 +66,6 @@ class DateTimeValue:
         return parsed.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-class Links:
-    """Recommendations: typed links {"kind", "id"} whose kinds are registered in consultations.links."""
-
-    max_items = MAX_RECOMMENDATIONS  # Schema refuses a longer list before any link is resolved
-
-    def clean(self, value):
-        if value in (None, ""):
-            return []
-        if not isinstance(value, list):
-            raise ValueError(_l("Must be a list."))
-        if len(value) > MAX_RECOMMENDATIONS:
-            raise ValueError(lazy_plain("Choose at most %(n)s.", n=MAX_RECOMMENDATIONS))
-        cleaned = {}
-        for item in value:
-            if not isinstance(item, dict) or set(item) != {"kind", "id"}:
-                raise ValueError(_l("Each recommendation is an object with kind and id."))
-            kind, ident = item["kind"], item["id"]
-            if not isinstance(kind, str) or kind not in links.LINK_KINDS:
-                raise ValueError(lazy_plain("Unknown value: %(value)s.", value=str(kind)[:50]))
-            if isinstance(ident, bool) or not isinstance(ident, int) or not 1 <= ident <= MAX_ID \
-                    or links.resolve(item) is None:
-                raise ValueError(lazy_plain("No %(kind)s with the id %(id)s.", kind=kind, id=str(ident)[:20]))
-            cleaned.setdefault((kind, ident), {"kind": kind, "id": ident})
-        return list(cleaned.values())
-
-
 TOPIC_SLUGS = [topic.slug for topic in TOPICS]
 REQUEST_SCHEMA = Schema({
     "subject": Text(200, required=True),
@@ -107,7 +81,9 @@ TRANSITION_SCHEMA = Schema({
     "reason": Text(2000, multiline=True),
     "scheduled_for": DateTimeValue(),
     "advice": Text(20000, multiline=True),
-    "recommendations": Links(),
+    "recommendations": links.LinkList(MAX_RECOMMENDATIONS),
+    "result": results.ResultValue(),
+    "follow_up_on": results.FollowUpDate(),
 })
 MESSAGE_SCHEMA = Schema({"text": Text(5000, required=True, multiline=True), "internal": Flag()})
 RATING_SCHEMA = Schema({"rating": Number(1, 5, required=True), "comment": Text(2000, multiline=True)})
@@ -267,6 +243,7 @@ def _apply(case, user, to: str, values: dict) -> None:
     elif to == workflow.ADVISED:
         case.advice = _required(values, "advice", _l("Write down the advice."))
         case.recommendations = values["recommendations"]
+        results.apply_result(case, values["result"], values["follow_up_on"])
     elif to in (workflow.CLOSED, workflow.WITHDRAWN):
         case.closed_at = utcnow()
 
@@ -360,13 +337,16 @@ def case_to_dict(case, viewer, detail: bool = True) -> dict:
         "preferred_format": case.preferred_format,
         "organisation": {"id": case.organisation.id, "name": case.organisation.name, "land": case.organisation.land},
         "requester": _name(case.requester),
-        "assignee": _name(case.assignee),
+        "assignee": {"id": case.assignee.id, "name": case.assignee.name} if case.assignee else None,
         "assessment_id": case.assessment_id,
         "need_ids": case.need_ids,
         "scheduled_for": local_timestamp(case.scheduled_for),
         "decline_reason": case.decline_reason,
         "advice": case.advice,
         "recommendations": [links.describe(link, viewer) for link in case.recommendations],
+        "result": results.result_to_dict(case, viewer),
+        "follow_up_on": case.follow_up_on.isoformat() if case.follow_up_on else None,
+        "effect": results.effect(case),
         "rating": case.rating,
         "rating_comment": case.rating_comment,
         "age_days": age_days(case),

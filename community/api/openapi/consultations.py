@@ -10,7 +10,7 @@ def _nullable(schema: dict) -> dict:
 
 
 def schemas() -> dict:
-    from community.consultations import services, workflow
+    from community.consultations import results, services, workflow
     from community.consultations.links import LINK_KINDS
 
     text = {"type": "string"}
@@ -25,13 +25,20 @@ def schemas() -> dict:
         "topics": rule_schema(fields["topics"]) | {"minItems": 0},
         "urgency": {"enum": list(services.URGENCIES)}, "preferred_format": {"enum": list(services.FORMATS)},
         "organisation": record({"id": ID, "name": text, "land": {"type": ["string", "null"]}}),
-        "requester": {"type": ["string", "null"]}, "assignee": {"type": ["string", "null"]},
+        "requester": {"type": ["string", "null"]},
+        "assignee": _nullable(record({"id": ID, "name": text})),
         "assessment_id": {"type": ["integer", "null"]}, "need_ids": {"type": "array", "items": ID},
         "scheduled_for": _nullable({**TIMESTAMP, "description": "Europe/Berlin local time with its offset, "
                                                                  "e.g. 2026-12-16T10:00:00+01:00."}),
         "decline_reason": text, "advice": text,
         "recommendations": {"type": "array", "items": record({
             "kind": text, "id": ID, "title": text, "url": {**text, "description": "\"\" when the target is gone."}})},
+        "result": _nullable(ref("ConsultationResult")),
+        "follow_up_on": _nullable({"type": "string", "format": "date"}),
+        "effect": _nullable({"type": "object", "description": "Per Digital-Check dimension the score of the "
+                             "assessment the consultation was based on and of the latest one submitted after it.",
+                             "additionalProperties": record({"before": {"type": "number"},
+                                                             "after": {"type": "number"}})}),
         "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5}, "rating_comment": text,
         "age_days": {"type": "integer", "minimum": 0}, "created_at": TIMESTAMP, "updated_at": TIMESTAMP,
     }
@@ -43,7 +50,26 @@ def schemas() -> dict:
     def body(properties: dict, required: list) -> dict:
         return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
+    described = {"type": "array", "items": record({
+        "kind": text, "id": ID, "title": text, "url": {**text, "description": "\"\" when the target is gone."}})}
+    measure_fields = {"title": {"type": "string", "minLength": 1, "maxLength": 200},
+                      "field": {"type": ["string", "null"], "description": "A Digital-Check dimension slug."},
+                      "priority": {"type": "integer", "minimum": 1, "maximum": 3},
+                      "horizon_months": {"type": "integer", "minimum": 1, "maximum": 60},
+                      "responsible": {"enum": list(results.RESPONSIBLE)}}
+    result_fields = {"situation": {"type": "string", "maxLength": 10000},
+                     "fields": {"type": "array", "items": text, "maxItems": 12,
+                                "description": "Digital-Check dimension slugs."},
+                     "funding": {"type": "string", "maxLength": 5000},
+                     "next_steps": {"type": "string", "maxLength": 5000}}
+    measure = record({**measure_fields, "id": ID, "links": described,
+                      "status": {"enum": [results.PROPOSED, *results.MEASURE_STATUSES]}})
     return {
+        "ConsultationResult": record({**result_fields, "measures": {"type": "array", "items": ref(
+            "ConsultationMeasure")}}),
+        "ConsultationMeasure": measure,
+        "ConsultationMeasureUpdate": body({"status": {"enum": list(results.MEASURE_STATUSES)}}, ["status"]),
+        "ConsultationAssignmentCreate": body({"consultant_id": ID}, ["consultant_id"]),
         "Consultation": record(case),
         "ConsultationPage": page_schema("Consultation"),
         "ConsultationDetail": record({**case, "messages": {"type": "array", "items": ref("ConsultationMessage")},
@@ -64,6 +90,15 @@ def schemas() -> dict:
                                              "local time, with Z or an offset that instant."},
             "advice": {"type": "string", "maxLength": 20000, "description": "Required to move to advised."},
             "recommendations": {"type": "array", "items": link, "maxItems": services.MAX_RECOMMENDATIONS},
+            "result": {**body({**result_fields, "measures": {"type": "array", "maxItems": results.MAX_MEASURES,
+                                                             "items": body({**measure_fields, "links": {
+                                                                 "type": "array", "items": link,
+                                                                 "maxItems": results.MAX_MEASURE_LINKS}},
+                                                                 ["title", "priority", "horizon_months",
+                                                                  "responsible"])}}, []),
+                       "description": "With the move to advised: the structured result."},
+            "follow_up_on": {"type": "string", "format": "date", "description": "With the move to advised: the "
+                             "follow-up date (default in six months)."},
         }, ["to"]),
         "ConsultationMessageCreate": body({"text": {"type": "string", "minLength": 1, "maxLength": 5000},
                                            "internal": {"type": "boolean", "default": False,
@@ -112,6 +147,17 @@ def paths(paging: list) -> dict:
                               "401", "403", "404", "413"), **BAD_VALUES,
                   "409": json_response("The case is finished; its conversation is closed.", ref("Error"))},
             requestBody=request_body("ConsultationMessageCreate"))},
+        "/consultations/{case_id}/measures/{measure_id}": {
+            "parameters": [path_id("case_id"), path_id("measure_id")], "patch": operation(
+                "update_consultation_measure", "Mark how a measure of the result stands (the requesting "
+                "organisation's members, consultants)", tag,
+                {**responses({"200": json_response("The measure", ref("ConsultationMeasure"))},
+                             "401", "404", "413"), **BAD_VALUES},
+                requestBody=request_body("ConsultationMeasureUpdate"))},
+        "/consultations/{case_id}/assignment": {"parameters": [path_id("case_id")], "post": operation(
+            "assign_consultation", "Give the case to a consultant (consultants only)", tag,
+            {**responses({"200": detail}, "401", "403", "404", "413"), **BAD_VALUES},
+            requestBody=request_body("ConsultationAssignmentCreate"))},
         "/consultations/{case_id}/rating": {"parameters": [path_id("case_id")], "post": operation(
             "rate_consultation", "Rate the consultation (the requesting organisation, once advised)", tag,
             {**responses({"200": detail}, "401", "403", "404", "413"), **BAD_VALUES,

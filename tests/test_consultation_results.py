@@ -1,0 +1,191 @@
+"""The consultation's structured result (#26): measures with their status kept by the municipality, the assignment
+to a named consultant, the follow-up reminder (once) and the effect on the next Digital-Check."""
+from datetime import date, timedelta
+
+import pytest
+
+from community.consultations import results
+from community.digitalcheck.models import Assessment
+from community.extensions import db
+from community.models_base import utcnow
+from community.notifications.models import Notification
+from tests.factories import make_offer, make_org, make_user
+from tests.test_api_openapi import assert_matches_document
+from tests.test_consultations import API, _file, _move, _to, people  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def field_slug():
+    from community.digitalcheck.services import questionnaire
+
+    return questionnaire().dimensions[0].slug
+
+
+def result_body(field_slug, **measure):
+    return {"situation": "Akten liegen auf Papier.", "fields": [field_slug],
+            "measures": [{"title": "E-Akte im Bauamt pilotieren", "field": field_slug, "priority": 1,
+                          "horizon_months": 6, "responsible": "requester", **measure},
+                         {"title": "Schulung Sachbearbeitung", "field": field_slug, "priority": 2,
+                          "horizon_months": 12, "responsible": "both"}],
+            "funding": "Landesprogramm prüfen.", "next_steps": "Projektteam benennen."}
+
+
+def advised_case(client, people, field_slug, **extra):
+    users, tokens, town = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    response = _move(client, tokens, case["id"], "consultant", "advised", advice="Klein anfangen.",
+                     result=result_body(field_slug), **extra)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_the_advice_carries_a_structured_result_with_measures_and_a_follow_up(client, people, field_slug):
+    users, tokens, town = people
+    offer = make_offer(make_org(kind="company", org_type="hersteller"))
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    body = result_body(field_slug, links=[{"kind": "offer", "id": offer.id}])
+    advised = _move(client, tokens, case["id"], "consultant", "advised", advice="Klein anfangen.", result=body,
+                    follow_up_on=(date.today() + timedelta(days=90)).isoformat()).get_json()
+    result = advised["result"]
+    assert result["situation"] == "Akten liegen auf Papier." and result["fields"] == [field_slug]
+    assert [m["title"] for m in result["measures"]] == ["E-Akte im Bauamt pilotieren", "Schulung Sachbearbeitung"]
+    assert {m["status"] for m in result["measures"]} == {"proposed"}
+    assert result["measures"][0]["links"][0]["id"] == offer.id and result["measures"][0]["links"][0]["url"]
+    assert advised["follow_up_on"] == (date.today() + timedelta(days=90)).isoformat()
+    assert advised["assignee"]["id"] == users["consultant"].id and advised["effect"] is None
+
+
+def test_without_a_date_the_follow_up_is_in_six_months(client, people, field_slug):
+    advised = advised_case(client, people, field_slug)
+    assert date.fromisoformat(advised["follow_up_on"]) - date.today() >= timedelta(days=180)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"priority": 4}, "result"), ({"horizon_months": 0}, "result"), ({"horizon_months": 61}, "result"),
+    ({"responsible": "mayor"}, "result"), ({"field": "astrologie"}, "result"), ({"title": ""}, "result"),
+    ({"links": [{"kind": "need", "id": 999999}]}, "result"), ({"links": [{"kind": "spell", "id": 1}]}, "result"),
+    ({"colour": "blue"}, "result"),
+])
+def test_a_bad_measure_is_400_naming_the_result(client, people, field_slug, change, field):
+    users, tokens, town = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    response = _move(client, tokens, case["id"], "consultant", "advised", advice="x",
+                     result=result_body(field_slug, **change))
+    assert response.status_code == 400 and field in response.get_json()["error"]["fields"]
+    assert client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()["status"] == "scheduled"
+
+
+@pytest.mark.parametrize("follow_up_on", ["morgen", "2026-02-30", "1999-01-01", (date.today()).isoformat(), 20270101])
+def test_a_bad_follow_up_date_is_400(client, people, field_slug, follow_up_on):
+    users, tokens, town = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    response = _move(client, tokens, case["id"], "consultant", "advised", advice="x", follow_up_on=follow_up_on)
+    assert response.status_code == 400 and "follow_up_on" in response.get_json()["error"]["fields"]
+
+
+def test_too_many_measures_are_refused_before_any_is_checked(client, people, field_slug):
+    users, tokens, town = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    body = result_body(field_slug)
+    body["measures"] = body["measures"] * 11
+    response = _move(client, tokens, case["id"], "consultant", "advised", advice="x", result=body)
+    assert response.status_code == 400
+
+
+def test_the_municipality_marks_its_measures(client, people, field_slug):
+    users, tokens, town = people
+    case = advised_case(client, people, field_slug)
+    measure = case["result"]["measures"][0]
+    url = f"{API}/{case['id']}/measures/{measure['id']}"
+    response = client.patch(url, json={"status": "done"}, headers=tokens["colleague"])
+    assert response.status_code == 200 and response.get_json()["status"] == "done"
+    assert client.patch(url, json={"status": "in_progress"}, headers=tokens["consultant"]).status_code == 200
+    assert client.patch(url, json={"status": "proposed"}, headers=tokens["requester"]).status_code == 400
+    assert client.patch(url, json={"status": "finished"}, headers=tokens["requester"]).status_code == 400
+    assert client.patch(url, json={}, headers=tokens["requester"]).status_code == 400
+    for outsider in ("other", "company"):
+        assert client.patch(url, json={"status": "done"}, headers=tokens[outsider]).status_code == 404
+    assert client.patch(f"{API}/{case['id']}/measures/999999", json={"status": "done"},
+                        headers=tokens["requester"]).status_code == 404
+    stored = client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()["result"]["measures"][0]
+    assert stored["status"] == "in_progress"
+
+
+def test_a_measure_of_another_case_is_not_found_through_this_one(client, people, field_slug):
+    users, tokens, town = people
+    first = advised_case(client, people, field_slug)
+    second = advised_case(client, people, field_slug)
+    foreign = second["result"]["measures"][0]["id"]
+    assert client.patch(f"{API}/{first['id']}/measures/{foreign}", json={"status": "done"},
+                        headers=tokens["requester"]).status_code == 404
+
+
+def test_consultants_assign_a_case_to_a_named_consultant(client, people):
+    users, tokens, town = people
+    centre = users["consultant"].organisation
+    colleague = make_user(centre, role="consultant", name="Dana Berater")
+    case = _file(client, tokens)
+    url = f"{API}/{case['id']}/assignment"
+    response = client.post(url, json={"consultant_id": colleague.id}, headers=tokens["consultant"])
+    assert response.status_code == 200 and response.get_json()["assignee"] == {"id": colleague.id,
+                                                                                 "name": "Dana Berater"}
+    assert Notification.query.filter_by(user_id=colleague.id, kind="consult_assigned").count() == 1
+    assert client.post(url, json={"consultant_id": users["requester"].id},
+                       headers=tokens["consultant"]).status_code == 400
+    assert client.post(url, json={"consultant_id": 999999}, headers=tokens["consultant"]).status_code == 400
+    assert client.post(url, json={"consultant_id": "x"}, headers=tokens["consultant"]).status_code == 400
+    assert client.post(url, json={"consultant_id": colleague.id}, headers=tokens["requester"]).status_code == 403
+    assert client.post(url, json={"consultant_id": colleague.id}, headers=tokens["company"]).status_code == 404
+
+
+def test_the_follow_up_reminds_both_sides_once(client, people, field_slug):
+    users, tokens, town = people
+    case = advised_case(client, people, field_slug, follow_up_on=(date.today() + timedelta(days=30)).isoformat())
+    assert results.remind_follow_ups(date.today()) == 0
+    later = date.today() + timedelta(days=31)
+    assert results.remind_follow_ups(later) == 1
+    assert results.remind_follow_ups(later) == 0
+    reminded = {row.user_id for row in Notification.query.filter_by(kind="consult_follow_up")}
+    assert reminded == {users["requester"].id, users["colleague"].id, users["consultant"].id}
+    assert case["id"]
+
+
+def _assessment(town, scores, submitted_at, latest):
+    row = Assessment(organisation_id=town.id, status="submitted", questionnaire_version="1", is_latest=latest,
+                     scores=scores, submitted_at=submitted_at)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_the_effect_compares_the_attached_check_with_the_next_one(client, people, field_slug):
+    users, tokens, town = people
+    before = _assessment(town, {field_slug: 25.0}, utcnow() - timedelta(days=200), latest=True)
+    case = _file(client, tokens, assessment_id=before.id)
+    _to(client, tokens, case["id"], "scheduled")
+    _move(client, tokens, case["id"], "consultant", "advised", advice="x", result=result_body(field_slug))
+    assert client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()["effect"] is None
+    before.is_latest = False
+    _assessment(town, {field_slug: 60.0}, utcnow(), latest=True)
+    effect = client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()["effect"]
+    assert effect == {field_slug: {"before": 25.0, "after": 60.0}}
+
+
+def test_the_new_answers_match_the_openapi_document(client, people, field_slug):
+    users, tokens, town = people
+    document = client.get("/api/v1/openapi.json").get_json()
+    case = advised_case(client, people, field_slug)
+    assert_matches_document(document, "/consultations/{case_id}", "get",
+                            client.get(f"{API}/{case['id']}", headers=tokens["requester"]))
+    measure = case["result"]["measures"][0]["id"]
+    assert_matches_document(document, "/consultations/{case_id}/measures/{measure_id}", "patch",
+                            client.patch(f"{API}/{case['id']}/measures/{measure}", json={"status": "planned"},
+                                         headers=tokens["requester"]))
+    assert_matches_document(document, "/consultations/{case_id}/assignment", "post",
+                            client.post(f"{API}/{case['id']}/assignment",
+                                        json={"consultant_id": users["consultant"].id}, headers=tokens["consultant"]))
