@@ -189,3 +189,89 @@ def test_the_new_answers_match_the_openapi_document(client, people, field_slug):
     assert_matches_document(document, "/consultations/{case_id}/assignment", "post",
                             client.post(f"{API}/{case['id']}/assignment",
                                         json={"consultant_id": users["consultant"].id}, headers=tokens["consultant"]))
+
+
+def test_the_scheduled_mail_carries_an_invitation_that_calendars_read(client, people):
+    from email import message_from_bytes
+
+    from icalendar import Calendar
+
+    from community.mail.delivery import build_message
+    from community.mail.models import OutboxMail
+
+    users, tokens, town = people
+    users["requester"].locale = "de"  # the invitation speaks the reader's language
+    db.session.commit()
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "accepted")
+    response = _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for="2026-12-16T10:00",
+                     meeting_details="Telefon: 0351 123456")
+    assert response.status_code == 200 and response.get_json()["meeting_details"] == "Telefon: 0351 123456"
+    mail = OutboxMail.query.filter_by(user_id=users["requester"].id).order_by(OutboxMail.id.desc()).first()
+    message = message_from_bytes(build_message(mail).as_bytes())
+    assert message.get_content_type() == "multipart/mixed"
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert "text/plain" in parts and "text/html" in parts
+    invitation = parts["text/calendar"]
+    assert invitation.get_param("method") == "REQUEST" and invitation.get_filename() == "termin.ics"
+    calendar = Calendar.from_ical(invitation.get_payload(decode=True))
+    assert calendar["method"] == "REQUEST"
+    entry = calendar.walk("VEVENT")[0]
+    assert entry.decoded("dtstart").isoformat() == "2026-12-16T09:00:00+00:00"  # 10:00 in Berlin
+    assert str(entry["location"]) == "Telefon: 0351 123456"
+    assert str(entry["attendee"]) == f"mailto:{users['requester'].email}"
+    assert "Erstberatung" in str(entry["summary"]) and int(entry["sequence"]) == 1
+    # A new date moves the same appointment: same UID, a higher SEQUENCE.
+    _move(client, tokens, case["id"], "consultant", "scheduled", scheduled_for="2026-12-17T10:00")
+    again = OutboxMail.query.filter_by(user_id=users["requester"].id).order_by(OutboxMail.id.desc()).first()
+    moved = Calendar.from_ical(again.calendar).walk("VEVENT")[0]
+    assert moved["uid"] == entry["uid"] and int(moved["sequence"]) == 2
+    assert str(moved["location"]) == "Telefon: 0351 123456"  # the details stay until changed
+
+
+def test_other_status_mails_carry_no_invitation(client, people):
+    from community.mail.models import OutboxMail
+
+    users, tokens, town = people
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "accepted")
+    assert all(mail.calendar is None for mail in OutboxMail.query.filter_by(user_id=users["requester"].id))
+
+
+def test_the_pages_schedule_with_a_phone_number_advise_with_a_result_and_mark_a_measure(client, people, field_slug):
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    case = _file(client, tokens, preferred_format="phone")
+    url = f"/consultations/{case['id']}"
+    sign_in(client, users["consultant"])
+    assert client.post(url + "/move", data={"to": "accepted"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert 'type="tel"' in page and "Phone number" in page
+    assert client.post(url + "/move", data={"to": "scheduled", "scheduled_for": "2026-12-16T10:00",
+                                            "meeting_details": "0351 123456"}).status_code == 302
+    assert "0351 123456" in client.get(url).get_data(as_text=True)
+    bad = client.post(url + "/move", data={"to": "advised", "advice": "Klein anfangen.", "measure-1-title": "Pilot",
+                                           "measure-1-priority": "9", "measure-1-horizon_months": "6",
+                                           "measure-1-responsible": "requester"})
+    assert bad.status_code == 400
+    advised = client.post(url + "/move", data={
+        "to": "advised", "advice": "Klein anfangen.", "situation": "<b>Papierakten</b>", "fields": [field_slug],
+        "measure-1-title": "E-Akte pilotieren", "measure-1-field": field_slug, "measure-1-priority": "1",
+        "measure-1-horizon_months": "6", "measure-1-responsible": "requester",
+        "measure-2-title": "", "measure-2-priority": "1", "measure-2-horizon_months": "6",
+        "measure-2-responsible": "requester", "funding": "Landesprogramm", "next_steps": "Team benennen",
+        "follow_up_on": (date.today() + timedelta(days=60)).isoformat()})
+    assert advised.status_code == 302
+    stored = client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()
+    assert [m["title"] for m in stored["result"]["measures"]] == ["E-Akte pilotieren"]  # blank rows left out
+    measure = stored["result"]["measures"][0]["id"]
+    sign_in(client, users["requester"])
+    page = client.get(url).get_data(as_text=True)
+    assert "&lt;b&gt;Papierakten" in page and "E-Akte pilotieren" in page and f"measure-status-{measure}" in page
+    assert client.post(f"{url}/measures/{measure}", data={"status": "done"}).status_code == 302
+    assert client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()[
+        "result"]["measures"][0]["status"] == "done"
+    assert client.post(f"{url}/measures/{measure}", data={"status": "nonsense"}).status_code == 400
+    sign_in(client, users["other"])
+    assert client.post(f"{url}/measures/{measure}", data={"status": "dropped"}).status_code == 404

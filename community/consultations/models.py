@@ -26,6 +26,8 @@ class Consultation(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(db.String(12), default="requested", nullable=False)
     assessment_id: Mapped[int | None] = mapped_column(db.ForeignKey("assessment.id", ondelete="SET NULL"))
     scheduled_for: Mapped[datetime | None] = mapped_column(db.DateTime)
+    # How to take part: the video link, the phone number to call or the address (given with the date).
+    meeting_details: Mapped[str] = mapped_column(db.String(500), default="", nullable=False, server_default="")
     decline_reason: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
     advice: Mapped[str] = mapped_column(db.Text, default="", nullable=False)
     # [{"kind": "need"|"offer"|"thread"|…, "id": int}] validated against consultations.links

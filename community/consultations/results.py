@@ -147,10 +147,14 @@ def apply_result(case: Consultation, result: dict | None, follow_up_on: date | N
 MEASURE_PATCH = Schema({"status": OneOf(MEASURE_STATUSES, required=True)})
 
 
+def may_mark(user, case: Consultation) -> bool:
+    return is_requester_side(user, case) or policy.is_consultant(user)
+
+
 def update_measure(user, case: Consultation, measure_id: int, data) -> ConsultationMeasure:
     """The requesting organisation's members (and consultants) mark how a measure stands."""
     measure = next((row for row in case.measures if row.id == measure_id), None)
-    if measure is None or not (is_requester_side(user, case) or policy.is_consultant(user)):
+    if measure is None or not may_mark(user, case):
         raise NotFound(_l("This measure does not exist."))
     try:
         values = MEASURE_PATCH.clean(data)

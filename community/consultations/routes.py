@@ -5,11 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from community import policy
-from community.consultations import bp, services, workflow
+from community.consultations import bp, results, services, workflow
 from community.consultations.links import LINK_KINDS
 from community.pagination import page_args
 from community.profiles.models import Need
+from community.digitalcheck.models import Assessment
 from community.extensions import db
+from community.models_base import utcnow
 from community.suggestions import contacts
 
 
@@ -67,9 +69,34 @@ def new():
     return page, 400 if errors else 200
 
 
+def _advice_form_context(case) -> dict:
+    """The fields of action to offer (the Digital-Check's dimensions, the attached check's top three ticked)."""
+    from community.digitalcheck import services as digitalcheck
+
+    dimensions = digitalcheck.questionnaire().dimensions
+    suggested = []
+    if case.assessment_id and (assessment := db.session.get(Assessment, case.assessment_id)) is not None:
+        suggested = [field["dimension"] for field in digitalcheck.result_of(assessment)["fields"][:3]]
+    return {"field_options": [(dimension.slug, str(dimension.label)) for dimension in dimensions],
+            "dimension_labels": {dimension.slug: str(dimension.label) for dimension in dimensions},
+            "responsible_options": [(slug, _l(word)) for slug, word in results.RESPONSIBLE_WORDS.items()],
+            "suggested_fields": suggested,
+            "default_follow_up": (utcnow() + results.DEFAULT_FOLLOW_UP).date().isoformat()}
+
+
+def _assessment_url(case) -> str | None:
+    assessment = db.session.get(Assessment, case.assessment_id) if case.assessment_id else None
+    if assessment is None or not policy.can(current_user, "digitalcheck.view", assessment):
+        return None
+    return url_for("digitalcheck.result", assessment_id=assessment.id)
+
+
 def _render_case(case, errors=None, status=200):
     return render_template(
-        "consultations/show.html", case=case, errors=errors or {},
+        "consultations/show.html", case=case, errors=errors or {}, assessment_url=_assessment_url(case),
+        advice_form=_advice_form_context(case), result=results.result_to_dict(case, current_user),
+        measure_words=results.STATUS_WORDS, measure_statuses=results.MEASURE_STATUSES,
+        responsible_words=results.RESPONSIBLE_WORDS, may_mark=results.may_mark(current_user, case),
         messages=services.visible_messages(current_user, case),
         moves=workflow.moves_from(case.status, services.sides_of(current_user, case)),
         data=services.case_to_dict(case, current_user, detail=False), link_kinds=sorted(LINK_KINDS),
@@ -98,15 +125,49 @@ def _recommendations(form) -> list:
 @login_required
 def move(case_id: int):
     case = services.get_case(current_user, case_id)
-    data = {name: request.form[name] for name in ("to", "reason", "scheduled_for", "advice") if request.form.get(name)}
+    data = {name: request.form[name] for name in ("to", "reason", "scheduled_for", "meeting_details", "advice")
+            if request.form.get(name)}
     if "recommendations" in request.form:
         data["recommendations"] = _recommendations(request.form)
+    if request.form.get("to") == "advised":
+        data.update(_result(request.form))
     try:
         services.transition(current_user, case, data)
     except services.InvalidInput as error:
         db.session.rollback()
         return _render_case(case, error.fields, 400)
     return redirect(url_for("consultations.show", case_id=case.id))
+
+
+def _result(form) -> dict:
+    """The structured result from the advice form: blank measure rows are left out; the service checks the rest."""
+    measures = []
+    for row in range(1, MEASURE_ROWS + 1):
+        values = {name: form.get(f"measure-{row}-{name}", "").strip()
+                  for name in ("title", "field", "priority", "horizon_months", "responsible")}
+        if values["title"]:
+            measures.append({**values, "field": values["field"] or None})
+    result = {"situation": form.get("situation", ""), "fields": form.getlist("fields"), "measures": measures,
+              "funding": form.get("funding", ""), "next_steps": form.get("next_steps", "")}
+    data = {"result": result}
+    if form.get("follow_up_on"):
+        data["follow_up_on"] = form["follow_up_on"]
+    return data
+
+
+MEASURE_ROWS = 5
+
+
+@bp.route("/<int:case_id>/measures/<int:measure_id>", methods=["POST"])
+@login_required
+def mark_measure(case_id: int, measure_id: int):
+    case = services.get_case(current_user, case_id)
+    try:
+        results.update_measure(current_user, case, measure_id, {"status": request.form.get("status", "")})
+    except services.InvalidInput as error:
+        return _render_case(case, error.fields, 400)
+    flash(_l("The measure's status has been saved."), "success")
+    return redirect(url_for("consultations.show", case_id=case.id) + "#result")
 
 
 @bp.route("/<int:case_id>/messages", methods=["POST"])

@@ -80,6 +80,7 @@ TRANSITION_SCHEMA = Schema({
     "to": OneOf(workflow.STATUSES, required=True),
     "reason": Text(2000, multiline=True),
     "scheduled_for": DateTimeValue(),
+    "meeting_details": Text(500, multiline=True),
     "advice": Text(20000, multiline=True),
     "recommendations": links.LinkList(MAX_RECOMMENDATIONS),
     "result": results.ResultValue(),
@@ -208,19 +209,23 @@ def transition(user, case, data) -> Consultation:
     values = _clean(TRANSITION_SCHEMA, data)
     to, sides = values["to"], sides_of(user, case)
     if workflow.SIDE_OF_TARGET.get(to) not in sides:
-        raise PermissionDenied(lazy_plain("You are not allowed to move this consultation to %(status)s.", status=to))
+        raise PermissionDenied(lazy_plain("You are not allowed to move this consultation to %(status)s.",
+                                          status=_l(STATUS_WORDS[to])))
     side = workflow.TRANSITIONS.get((case.status, to))
     if side is None:
-        raise Conflict(lazy_plain("A consultation that is %(status)s cannot become %(to)s.", status=case.status, to=to))
+        raise Conflict(lazy_plain("A consultation that is %(status)s cannot become %(to)s.",
+                                  status=_l(STATUS_WORDS[case.status]), to=_l(STATUS_WORDS[to])))
     if side not in sides:
-        raise PermissionDenied(lazy_plain("You are not allowed to move this consultation to %(status)s.", status=to))
+        raise PermissionDenied(lazy_plain("You are not allowed to move this consultation to %(status)s.",
+                                          status=_l(STATUS_WORDS[to])))
     _apply(case, user, to, values)
     db.session.add(ConsultationEvent(consultation_id=case.id, actor_id=user.id, from_status=case.status,
                                      to_status=to, reason=values["reason"] or ""))
     case.status = to
     db.session.commit()
     if to == workflow.SCHEDULED:
-        _notify_other_side(user, case, side, CONSULT_STATUS, SCHEDULED_MESSAGE, when=When(case.scheduled_for))
+        _notify_other_side(user, case, side, CONSULT_STATUS, SCHEDULED_MESSAGE, when=When(case.scheduled_for),
+                           case_id=case.id)
     else:
         _notify_other_side(user, case, side, CONSULT_STATUS, STATUS_MESSAGE,
                            status=Translatable(STATUS_WORDS[case.status]))
@@ -240,6 +245,8 @@ def _apply(case, user, to: str, values: dict) -> None:
         case.decline_reason = _required(values, "reason", _l("Say why the request is declined."))
     elif to == workflow.SCHEDULED:
         case.scheduled_for = _required(values, "scheduled_for", _l("Give the date of the consultation."))
+        if values["meeting_details"]:
+            case.meeting_details = values["meeting_details"]
     elif to == workflow.ADVISED:
         case.advice = _required(values, "advice", _l("Write down the advice."))
         case.recommendations = values["recommendations"]
@@ -341,6 +348,7 @@ def case_to_dict(case, viewer, detail: bool = True) -> dict:
         "assessment_id": case.assessment_id,
         "need_ids": case.need_ids,
         "scheduled_for": local_timestamp(case.scheduled_for),
+        "meeting_details": case.meeting_details,
         "decline_reason": case.decline_reason,
         "advice": case.advice,
         "recommendations": [links.describe(link, viewer) for link in case.recommendations],
@@ -371,6 +379,8 @@ LABELS = {
     "appointment": _l(MOMENT_PATTERN),
     "urgency": {"low": _l("low"), "normal": _l("normal"), "high": _l("high")},
     "format": {"phone": _l("phone"), "video": _l("video call"), "onsite": _l("on site")},
+    # What the consultant gives with the date, by format: it goes into the mail and the invitation.
+    "details": {"phone": _l("Phone number"), "video": _l("Link to the video call"), "onsite": _l("Address")},
     "move": {
         workflow.ACCEPTED: _l("Take the request"), workflow.DECLINED: _l("Decline"),
         workflow.SCHEDULED: _l("Set the date"), workflow.ADVISED: _l("Record the advice"),

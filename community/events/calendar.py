@@ -1,7 +1,6 @@
 """Calendar files (RFC 5545) through the `icalendar` library: one event (/events/<id>.ics) and a
 person's feed of their confirmed registrations (/events/feed/<token>.ics). Times are written in UTC; the online
 link goes only to the organiser and confirmed participants."""
-import re
 from datetime import timezone
 
 from flask import current_app, has_request_context, request
@@ -9,6 +8,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from community import policy
+from community.calendarfile import new_calendar, one_line as _line, paragraphs as _paragraphs
 from community.events import services
 from community.events.models import CANCELLED
 from community.models_base import utcnow
@@ -16,29 +16,8 @@ from community.models_base import utcnow
 PRODID = "-//Kommunalnetz//Veranstaltungen//DE"
 
 
-# Line breaks and other control characters in a one-line property either stop the library (an
-# unescaped new line in X-WR-CALNAME is an error) or go out raw (CR, U+2028) and split the content
-# line in calendar programs; they become a space before the library sees the text.
-_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
-# Multi-line text (DESCRIPTION) keeps its paragraphs as \n, which the library escapes; nothing else.
-_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]+")
-
-
-def _line(text) -> str:
-    return _BREAKS.sub(" ", str(text or "")).strip()
-
-
-def _paragraphs(text) -> str:
-    return _CONTROLS.sub(" ", str(text or "").replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def _calendar(name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _line(name))
-    return cal
+    return new_calendar(PRODID, name)
 
 
 def _host() -> str:

@@ -51,6 +51,14 @@ def build_message(mail: OutboxMail) -> Message:
         message.attach(MIMEText(mail.html, "html", "utf-8"))
     else:
         message = text
+    if mail.calendar:
+        # The invitation as its own part: calendar programs offer to accept it (RFC 6047).
+        body, message = message, MIMEMultipart("mixed")
+        message.attach(body)
+        invitation = MIMEText(mail.calendar, "calendar", "utf-8")
+        invitation.set_param("method", "REQUEST")
+        invitation.add_header("Content-Disposition", "attachment", filename="termin.ics")
+        message.attach(invitation)
     message["From"] = formataddr((config["PLATFORM_NAME"], config["MAIL_SENDER"]), charset="utf-8")
     message["To"] = mail.recipient
     message["Subject"] = Header(mail.subject, "utf-8")

@@ -26,6 +26,8 @@ class OutboxMail(db.Model):
     subject: Mapped[str] = mapped_column(db.String(300), nullable=False)
     text: Mapped[str] = mapped_column(db.Text, nullable=False)
     html: Mapped[str | None] = mapped_column(db.Text)
+    # An invitation (iCalendar, METHOD:REQUEST) sent along as text/calendar, e.g. a consultation's date.
+    calendar: Mapped[str | None] = mapped_column(db.Text)
     message_id: Mapped[str] = mapped_column(db.String(200), nullable=False, unique=True)
     unsubscribe_url: Mapped[str | None] = mapped_column(db.String(600))
     # A digest's period ("daily:2026-12-03"): one digest per person and period, however often a run repeats.

@@ -64,14 +64,14 @@ def new_message_id() -> str:
 
 def queue_mail(recipient: str, subject: str, text: str, html: str | None = None, *, kind: str,
                category: str | None = None, user_id: int | None = None, digest_key: str | None = None,
-               unsubscribe_scope: str | None = None, session=None) -> OutboxMail:
+               unsubscribe_scope: str | None = None, calendar: str | None = None, session=None) -> OutboxMail:
     """Add a mail to the outbox in the current transaction; it is handed to the queue on commit.
 
     `unsubscribe_scope` (default: the category) is what the one-click link switches off: a category,
     or a digest frequency (every category at that frequency)."""
     session = session or db.session
     scope = unsubscribe_scope or category
-    mail = OutboxMail(recipient=recipient, subject=subject[:300], text=text, html=html, kind=kind,
+    mail = OutboxMail(recipient=recipient, subject=subject[:300], text=text, html=html, calendar=calendar, kind=kind,
                       category=category, user_id=user_id, digest_key=digest_key, message_id=new_message_id(),
                       unsubscribe_url=unsubscribe_url(user_id, scope) if scope and user_id else None)
     session.add(mail)
@@ -89,6 +89,15 @@ def queue_account_mail(user_or_address, subject: str, template: str, locale: str
     with force_locale(reader_locale(locale or getattr(user_or_address, "locale", None))):
         text, html = render_mail(template, subject=str(subject), **context)
     return queue_mail(address, str(subject), text, html, kind=ACCOUNT, user_id=user_id)
+
+
+# Notification kinds whose mail carries a calendar invitation: kind -> builder(notification, user) -> text or None.
+CALENDAR_BUILDERS = {}
+
+
+def register_calendar(kind: str, builder) -> None:
+    """A feature's notifications of `kind` are mailed with the invitation `builder` writes (None: without)."""
+    CALENDAR_BUILDERS[kind] = builder
 
 
 def record_notifications(notifications) -> list[OutboxMail]:
@@ -139,7 +148,10 @@ def notification_mail(user, notification, category: str) -> OutboxMail:
             category_label=gettext(CATEGORY_LABELS[category]),
             settings_link=public_url("mail.settings"),
             unsubscribe_link=unsubscribe_url(user.id, category))
-    return queue_mail(user.email, subject, text, html, kind=NOTIFICATION, category=category, user_id=user.id)
+        builder = CALENDAR_BUILDERS.get(notification.kind)
+        calendar = builder(notification, user) if builder else None
+    return queue_mail(user.email, subject, text, html, kind=NOTIFICATION, category=category, user_id=user.id,
+                      calendar=calendar)
 
 
 def committed_mail_ids(session) -> list[int]:

@@ -30,6 +30,7 @@ def schemas() -> dict:
         "assessment_id": {"type": ["integer", "null"]}, "need_ids": {"type": "array", "items": ID},
         "scheduled_for": _nullable({**TIMESTAMP, "description": "Europe/Berlin local time with its offset, "
                                                                  "e.g. 2026-12-16T10:00:00+01:00."}),
+        "meeting_details": {**text, "description": "How to take part: video link, phone number or address."},
         "decline_reason": text, "advice": text,
         "recommendations": {"type": "array", "items": record({
             "kind": text, "id": ID, "title": text, "url": {**text, "description": "\"\" when the target is gone."}})},
@@ -88,6 +89,8 @@ def schemas() -> dict:
             "scheduled_for": {"type": "string", "maxLength": 40, "examples": ["2026-12-16T10:00", "2026-12-16T09:00:00Z"],
                               "description": "Required to schedule. ISO 8601; without an offset it is Europe/Berlin "
                                              "local time, with Z or an offset that instant."},
+            "meeting_details": {"type": "string", "maxLength": 500, "description": "With a date: the video link, "
+                                "the phone number or the address; it goes into the calendar invitation."},
             "advice": {"type": "string", "maxLength": 20000, "description": "Required to move to advised."},
             "recommendations": {"type": "array", "items": link, "maxItems": services.MAX_RECOMMENDATIONS},
             "result": {**body({**result_fields, "measures": {"type": "array", "maxItems": results.MAX_MEASURES,
