@@ -154,6 +154,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.digitalcheck import hooks as _digitalcheck_hooks  # noqa: F401  (start panel, need origin)
     from community.consultations import hooks as _consultations_hooks  # noqa: F401  (start page step)
     from community.joining import hooks as _joining_hooks  # noqa: F401  (start panel of a pending join request)
+    from community.mail import hooks as _mail_hooks  # noqa: F401  (failed mails on the admins' start page)
+    from community.moderation import hooks as _moderation_hooks  # noqa: F401  (the moderators' queue)
     from community.organisations import hooks as _organisations_hooks  # noqa: F401  (start page profile steps)
     from community.suggestions import hooks as _suggestions_hooks  # noqa: F401  (start page step and panel)
     from community.events import bp as events_bp

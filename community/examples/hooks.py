@@ -10,6 +10,7 @@ from community.extensions import db
 from community.i18n import lazy_plain
 from community.profiles import catalogue
 from community.start.panels import register_panel
+from community.start.queues import Waiting, register_queue
 from community.suggestions.engine import Record, register_record_kind
 
 KIND = "example"
@@ -90,3 +91,16 @@ def _start_panel(user):
 
 
 register_panel("examples", _l("Good examples for you"), "examples/_start_panel.html", _start_panel, order=55)
+
+
+def _examples_to_review(user):
+    from community.examples.rules import is_reviewer
+    from community.examples.services import review_queue
+
+    if not is_reviewer(user):
+        return None
+    waiting = review_queue(user)
+    return Waiting(len(waiting), waiting[0].submitted_at if waiting else None, url_for("examples.review_queue"))
+
+
+register_queue("examples_review", _l("Good examples to review"), _examples_to_review, order=40)
