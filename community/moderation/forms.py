@@ -14,6 +14,10 @@ def reason_choices():
     return [SelectChoice(reason, labels[reason]) for reason in REPORT_REASONS]
 
 
+SANCTION_LABELS = {"warn": _l("Warning"), "mute": _l("Mute (no posting)"), "suspend": _l("Suspension"),
+                   "ban": _l("Ban")}
+
+
 class ReportForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=reason_choices())
     text = TextAreaField(_l("What is wrong? (optional)"), render_kw={"rows": 3, "maxlength": 2000})
@@ -50,6 +54,6 @@ class LiftForm(FlaskForm):
 
 
 class SanctionForm(FlaskForm):
-    kind = SelectField(_l("Sanction"), choices=[SelectChoice(kind, kind) for kind in SANCTION_KINDS])
+    kind = SelectField(_l("Sanction"), choices=[SelectChoice(kind, SANCTION_LABELS[kind]) for kind in SANCTION_KINDS])
     reason = TextAreaField(_l("Reason (the user is told)"), render_kw={"rows": 3, "maxlength": 2000})
     days = IntegerField(_l("Duration in days (empty for a warning or a ban)"), validators=[Optional()])

@@ -24,6 +24,7 @@ from community.moderation.models import (
     ITEM_TYPES, REPORT_REASONS, SANCTION_KINDS, Appeal, ModerationAction, Report, ReportEntry, RoomSlowMode,
     WithheldProfile,
 )
+from community.notifications import kinds
 from community.notifications.services import Translatable, notify
 from community.pagination import Page, paginate
 from community.rooms.models import Message, Room
@@ -150,9 +151,9 @@ def act(moderator, data: dict) -> Outcome:
         raise invalid(action=_l("This action applies to threads and rooms."))
     item = items.load_item(values["item_type"], values["item_id"], include_deleted=action == "unhide")
     policy.require(moderator, "moderation.act", item)
-    state, previous_text = item.state, None
+    state, previous_text, closed = item.state, None, []
     if action == "approve":  # publishes a pending item; for a reported one: it stays, the reports close
-        if not items.approve(item) and not _close_reports(item):
+        if not items.approve(item) and not (closed := _close_reports(item)):
             return _unchanged()
     elif action == "hide":
         if state != VISIBLE:
@@ -172,10 +173,11 @@ def act(moderator, data: dict) -> Outcome:
             raise invalid(text=_l("This field is required."))
         previous_text = item.text
         items.edit_text(item, values["text"], moderator)
-    _close_reports(item)
+    closed += _close_reports(item)
     entry = log_action(moderator, action, item.type, item.id, item.author_id, reason, previous_text)
     db.session.commit()
     after_commit(item)
+    _tell_reporters(closed, item, action)
     if action in APPEALABLE:
         _tell_author(entry, item)
     if action == "approve" and item.type == items.POST and state == PENDING:
@@ -190,13 +192,28 @@ def _unchanged() -> Outcome:
     return Outcome(None, str(_l("Nothing to do: another moderator has already dealt with this item.")))
 
 
-def _close_reports(item: Item) -> bool:
-    """Close the item's open reports; False when there were none."""
+def _close_reports(item: Item) -> list[Report]:
+    """Close the item's open reports; the closed ones (none: an empty list)."""
     open_reports = db.session.scalars(db.select(Report).filter_by(item_type=item.type, item_id=item.id,
                                                                   is_open=True)).all()
     for open_report in open_reports:
         open_report.is_open, open_report.closed_at = False, utcnow()
-    return bool(open_reports)
+    return list(open_reports)
+
+
+REPORT_OUTCOME = "report_outcome"
+kinds.register_kind(REPORT_OUTCOME, kinds.MODERATION)
+OUTCOME_WORDS = {"approve": N_("it stays visible"), "hide": N_("it was hidden"), "delete": N_("it was deleted"),
+                 "edit": N_("it was edited")}
+
+
+def _tell_reporters(closed: list[Report], item: Item, action: str) -> None:
+    """Everyone who reported the item hears what became of it, never who decided."""
+    reporters = {entry.reporter_id for report in closed for entry in report.reporters if entry.reporter_id}
+    if reporters and action in OUTCOME_WORDS:
+        notify(sorted(reporters), REPORT_OUTCOME,
+               N_("Your report on \u201c%(where)s\u201d was decided: %(outcome)s. Thank you."), item.url or "",
+               where=item.label, outcome=Translatable(OUTCOME_WORDS[action]))
 
 
 def log_action(moderator, action, item_type, item_id, subject_user_id, reason, previous_text=None) -> ModerationAction:
