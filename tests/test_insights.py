@@ -92,7 +92,7 @@ def test_a_change_shows_within_the_cache_time(client, app, centre):
 
 def test_the_page_draws_every_chart_with_its_table_and_csv(client, centre):
     _, consultant = centre
-    make_need(make_org(land="09"), topics=["eakte"])
+    make_need(make_org(land="09", verified=True), topics=["eakte"])
     sign_in(client, consultant)
     page = client.get("/insights/").get_data(as_text=True)
     for slug in ("open-needs", "digital-check", "weakest-fields", "consultations", "needs-per-month"):
@@ -100,5 +100,49 @@ def test_the_page_draws_every_chart_with_its_table_and_csv(client, centre):
         response = client.get(f"/insights/{slug}.csv")
         assert response.status_code == 200 and response.mimetype == "text/csv"
     csv_text = client.get("/insights/open-needs.csv").get_data(as_text=True)
-    assert "Bayern;1" in csv_text
+    assert "Bayern;–;–;–" in csv_text  # a single verified organisation: no share to show
     assert client.get("/insights/nothing.csv").status_code == 404
+
+
+def test_the_need_map_shows_shares_of_the_land_s_verified_organisations(client, centre):
+    headers, consultant = centre
+    bavarians = [make_org(land="09", verified=True) for _ in range(4)]
+    for topic in (["eakte", "ozg"], ["eakte"]):
+        make_need(bavarians[0], topics=topic)  # two needs of one organisation count once
+    make_need(make_org(land="09"), topics=["eakte"])  # unverified: neither counted nor counting
+    saxon = make_org(land="14", verified=True)
+    make_need(saxon, topics=["eakte"])
+    shares = {(r["topic"], r["land"]): r for r in client.get(API, headers=headers).get_json()["open_need_shares"]}
+    assert shares[("eakte", "14")]["share_percent"] is None  # one verified organisation: no share
+    assert shares[("eakte", "09")]["share_percent"] is None  # four are still too few
+    make_org(land="09", verified=True)
+    shares = {(r["topic"], r["land"]): r for r in client.get(API, headers=headers).get_json()["open_need_shares"]}
+    assert shares[("eakte", "09")] == {"topic": "eakte", "land": "09", "organisations": 1, "of": 5,
+                                       "share_percent": 20.0}
+    sign_in(client, consultant, locale="de")
+    csv_text = client.get("/insights/open-needs.csv").get_data(as_text=True)
+    assert "Bayern;1;5;20" in csv_text
+
+
+def test_figures_and_months_are_written_as_the_reader_writes_them(client, centre, app):
+    _, consultant = centre
+    _assessments("5k-20k", 5, 62.5)
+    sign_in(client, consultant, locale="de")
+    page = client.get("/insights/").get_data(as_text=True)
+    assert ">62,5<" in page and ">62.5<" not in page
+    assert "Dez. 2026" in page or "Dez 2026" in page
+    assert '<details class="insights-data">' in page  # the tables wait behind a disclosure
+
+
+def test_no_label_of_a_chart_is_cut_off():
+    from community.insights import charts
+
+    long_row, long_column = "Digitale Infrastruktur und Sicherheit", "Mecklenburg-Vorpommern"
+    svg = str(charts.heatmap("t", "T", [long_row], [long_column], {(long_row, long_column): 1}))
+    width = float(svg.split('viewBox="0 0 ')[1].split(" ")[0])
+    label_width = width - 44  # one column
+    assert label_width >= charts.text_width(long_row, 12)
+    header = float(svg.split("<rect")[1].split('y="')[1].split('"')[0])
+    assert header >= charts.text_width(long_column, 11) * 0.7
+    bars = str(charts.bars("b", "B", [(long_row, 3)]))
+    assert float(bars.split('<text x="')[1].split('"')[0]) >= charts.text_width(long_row, 12)

@@ -58,6 +58,35 @@ def open_needs_by_topic_land() -> list[dict]:
     return [{"topic": topic, "land": land, "count": count} for (topic, land), count in sorted(counts.items())]
 
 
+# Which verified organisations have an open need on which topics, per Land: the numerator of the shares.
+_NEEDING_ORGANISATIONS_SQL = (
+    "SELECT n.organisation_id, CAST(n.topics AS TEXT), o.land FROM need n JOIN organisation o ON o.id = n.organisation_id "
+    "WHERE n.status = 'open' AND o.verified AND o.land IS NOT NULL "
+    "GROUP BY n.organisation_id, CAST(n.topics AS TEXT), o.land"
+)
+
+
+def open_need_shares() -> list[dict]:
+    """Per topic × Land the share of the Land's verified organisations with an open need on that topic, in percent:
+    where need is highest, not where most organisations are. A Land with fewer than K_ANONYMITY verified
+    organisations shows no share (null): one organisation would be 100 %."""
+    topics, laender = {t.slug for t in TOPICS}, {land.slug for land in LAENDER}
+    per_land = dict(db.session.execute(sa.select(Organisation.land, sa.func.count()).where(
+        Organisation.verified.is_(True), Organisation.land.is_not(None)).group_by(Organisation.land)).all())
+    needing: dict[tuple[str, str], set[int]] = {}
+    for organisation_id, stored, land in db.session.execute(sa.text(_NEEDING_ORGANISATIONS_SQL)):
+        if land in laender:
+            for topic in set(json.loads(stored or "[]")) & topics:
+                needing.setdefault((topic, land), set()).add(organisation_id)
+    rows = []
+    for (topic, land), organisations in sorted(needing.items()):
+        total = per_land.get(land, 0)
+        share = round(100 * len(organisations) / total, 1) if total >= K_ANONYMITY else None
+        rows.append({"topic": topic, "land": land, "organisations": len(organisations) if share is not None else None,
+                     "of": total if share is not None else None, "share_percent": share})
+    return rows
+
+
 def digital_check() -> dict:
     """Per dimension × population class the median score of the organisations' latest Digital-Check;
     and the dimensions with the lowest median over all organisations."""
@@ -148,7 +177,8 @@ def compute() -> dict:
     if _dialect() == "postgresql":
         # Compiling these short aggregates (JIT) costs more than running them.
         db.session.execute(sa.text("SET LOCAL jit = off"))
-    return {"open_needs_by_topic_land": open_needs_by_topic_land(), "digital_check": digital_check(),
+    return {"open_needs_by_topic_land": open_needs_by_topic_land(), "open_need_shares": open_need_shares(),
+            "digital_check": digital_check(),
             "consultations": consultations(), "needs_per_month": needs_per_month()}
 
 

@@ -1,6 +1,8 @@
 """The insights as charts with their tables: one definition per chart serves the page and its CSV."""
 from dataclasses import dataclass
+from datetime import date
 
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from community.consultations.services import LABELS
@@ -24,9 +26,29 @@ def _dimension_labels() -> dict:
     return {dimension.slug: str(dimension.label) for dimension in questionnaire().dimensions}
 
 
+def number(value) -> str:
+    """A figure as the reader writes it: 62,5 in German, 62.5 in English; – when suppressed."""
+    return "–" if value is None else format_decimal(value, format="#,##0.#")
+
+
+def month(key: str) -> str:
+    """"2025-01" as the reader names the month: "Jan. 2025" / "Jan 2025"."""
+    year, number_of_month = key.split("-")
+    return format_date(date(int(year), int(number_of_month), 1), "MMM yyyy")
+
+
 def build(data: dict) -> list[Chart]:
-    needs = data["open_needs_by_topic_land"]
-    counts = {(str(TOPIC_BY_SLUG[r["topic"]].label), LAND_BY_SLUG[r["land"]].label): r["count"] for r in needs}
+    charts_ = _build(data)
+    for chart in charts_:  # pages and CSV files show figures in the reader's language
+        chart.rows = [tuple(number(value) if isinstance(value, (int, float)) or value is None else value
+                            for value in row) for row in chart.rows]
+    return charts_
+
+
+def _build(data: dict) -> list[Chart]:
+    shares = data["open_need_shares"]
+    share_cells = {(str(TOPIC_BY_SLUG[r["topic"]].label), LAND_BY_SLUG[r["land"]].label): r["share_percent"]
+                   for r in shares}
     topics, laender = [str(t.label) for t in TOPICS], [land.label for land in LAENDER]
     dimensions = _dimension_labels()
     check = data["digital_check"]
@@ -34,32 +56,38 @@ def build(data: dict) -> list[Chart]:
                r["median"] for r in check["by_population_class"]}
     classes = [str(c.label) for c in POPULATION_CLASSES]
     result = [
-        Chart("open-needs", _l("Open needs by topic and Land"), [_l("Topic"), _l("Land (state)"), _l("Open needs")],
-              [(str(TOPIC_BY_SLUG[r["topic"]].label), LAND_BY_SLUG[r["land"]].label, r["count"]) for r in needs],
-              charts.heatmap("open-needs", str(_l("Open needs by topic and Land")), topics, laender, counts)),
+        Chart("open-needs", _l("Share of organisations with an open need, by topic and Land (%)"),
+              [_l("Topic"), _l("Land (state)"), _l("Organisations with an open need"),
+               _l("Verified organisations in the Land"), _l("Share (%)")],
+              [(str(TOPIC_BY_SLUG[r["topic"]].label), LAND_BY_SLUG[r["land"]].label, r["organisations"], r["of"],
+                r["share_percent"]) for r in shares],
+              charts.heatmap("open-needs", str(_l("Share of organisations with an open need, by topic and Land (%)")),
+                             topics, laender, share_cells, show=number)),
         Chart("digital-check", _l("Digital-Check median scores by dimension and population class"),
               [_l("Dimension of the Digital-Check"), _l("Population class of the organisations"), _l("Median score (0–100)"), _l("Organisations counted")],
               [(dimensions.get(r["dimension"], r["dimension"]), str(POPULATION_CLASS_BY_SLUG[r["population_class"]].label),
                 "–" if r["suppressed"] else r["median"], "–" if r["suppressed"] else r["organisations"])
                for r in check["by_population_class"]],
               charts.heatmap("digital-check", str(_l("Digital-Check median scores by dimension and population class")),
-                             list(dimensions.values()), classes, medians)),
+                             list(dimensions.values()), classes, medians, show=number)),
         Chart("weakest-fields", _l("Weakest fields of the Digital-Check"),
               [_l("Dimension of the Digital-Check"), _l("Median score (0–100)"), _l("Organisations counted")],
               [(dimensions.get(r["dimension"], r["dimension"]), r["median"], r["organisations"])
                for r in check["weakest_fields"]],
               charts.bars("weakest-fields", str(_l("Weakest fields of the Digital-Check")),
-                          [(dimensions.get(r["dimension"], r["dimension"]), r["median"]) for r in check["weakest_fields"]])),
+                          [(dimensions.get(r["dimension"], r["dimension"]), r["median"]) for r in check["weakest_fields"]],
+                          show=number)),
         Chart("consultations", _l("Consultations by status"),
               [_l("Status of the consultation"), _l("Consultations"), _l("Median age (days)")],
               [(str(LABELS["status"][r["status"]]), r["count"],
                 "–" if r["median_age_days"] is None else r["median_age_days"])
                for r in data["consultations"]["by_status"]],
               charts.bars("consultations", str(_l("Consultations by status")),
-                          [(str(LABELS["status"][r["status"]]), r["count"]) for r in data["consultations"]["by_status"]])),
+                          [(str(LABELS["status"][r["status"]]), r["count"]) for r in data["consultations"]["by_status"]],
+                          show=number)),
         Chart("needs-per-month", _l("New needs per month"), [_l("Calendar month"), _l("New needs")],
-              [(r["month"], r["count"]) for r in data["needs_per_month"]],
+              [(month(r["month"]), r["count"]) for r in data["needs_per_month"]],
               charts.bars("needs-per-month", str(_l("New needs per month")),
-                          [(r["month"], r["count"]) for r in data["needs_per_month"]])),
+                          [(month(r["month"]), r["count"]) for r in data["needs_per_month"]], show=number)),
     ]
     return result

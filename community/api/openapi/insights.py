@@ -12,6 +12,14 @@ def schemas() -> dict:
         "open_needs_by_topic_land": {"type": "array", "items": record({
             "topic": {"enum": [t.slug for t in TOPICS]}, "land": {"enum": [land.slug for land in LAENDER]},
             "count": count})},
+        "open_need_shares": {"type": "array", "description": "Per topic and Land the share of the Land's verified "
+                             "organisations with an open need on the topic; null below 5 verified organisations.",
+                             "items": record({
+                                 "topic": {"enum": [t.slug for t in TOPICS]},
+                                 "land": {"enum": [land.slug for land in LAENDER]},
+                                 "organisations": {"type": ["integer", "null"], "minimum": 0},
+                                 "of": {"type": ["integer", "null"], "minimum": 0},
+                                 "share_percent": {"type": ["number", "null"], "minimum": 0, "maximum": 100}})},
         "digital_check": record({
             "assessments": count,
             "by_population_class": {"type": "array", "items": record({
