@@ -105,6 +105,8 @@ class Config:
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", 30))
     NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", 365))
     PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Kommunalnetz")
+    # The centre's promise: a first answer to a consultation request within this many working days.
+    CONSULTATION_ANSWER_DAYS = int(os.environ.get("CONSULTATION_ANSWER_DAYS", "5"))
     DIGEST_TIMEZONE = os.environ.get("DIGEST_TIMEZONE", "Europe/Berlin")
     # The job queue (community/jobs.py): sqlite | redis | memory; default redis with REDIS_URL, else sqlite.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or None

@@ -23,7 +23,7 @@ from community.suggestions.models import (  # noqa: F401
 )
 from community.digitalcheck.models import Assessment, AssessmentNeed, AssessmentScore  # noqa: F401
 from community.consultations.models import (  # noqa: F401
-    Consultation, ConsultationEvent, ConsultationMeasure, ConsultationMessage, ConsultationNeed)
+    Consultation, ConsultantFocus, ConsultationEvent, ConsultationMeasure, ConsultationMessage, ConsultationNeed)
 from community.events.models import CalendarFeed, Event, Registration  # noqa: F401
 from community.examples.models import Example, ExampleInterest, ExampleVote  # noqa: F401
 from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401

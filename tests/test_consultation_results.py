@@ -275,3 +275,46 @@ def test_the_pages_schedule_with_a_phone_number_advise_with_a_result_and_mark_a_
     assert client.post(f"{url}/measures/{measure}", data={"status": "nonsense"}).status_code == 400
     sign_in(client, users["other"])
     assert client.post(f"{url}/measures/{measure}", data={"status": "dropped"}).status_code == 404
+
+
+def test_requests_are_suggested_to_the_consultant_whose_topics_and_land_fit(client, people):
+    from community.consultations import dispatch as desk
+    from tests.factories import sign_in
+
+    users, tokens, town = people  # town is in Bayern (09)
+    centre = users["consultant"].organisation
+    fitting = make_user(centre, role="consultant", name="Fritz Passend")
+    other = make_user(centre, role="consultant", name="Olga Anders")
+    desk.set_focus(fitting, {"topics": ["eakte"], "laender": ["09"]})
+    desk.set_focus(other, {"topics": ["ozg"], "laender": ["14"]})
+    case = _file(client, tokens)  # topic eakte
+    sign_in(client, users["consultant"])
+    page = client.get("/consultations/").get_data(as_text=True)
+    assert "Suggested: Fritz Passend" in page and "Suggested: Olga Anders" not in page
+    assert client.post(f"/consultations/{case['id']}/assign", data={"consultant_id": fitting.id,
+                                                                     "next": "desk"}).status_code == 302
+    assert client.get(f"{API}/{case['id']}", headers=tokens["consultant"]).get_json()["assignee"]["id"] == fitting.id
+    bad = client.post("/consultations/focus", data={"topics": ["astrologie"]})
+    assert bad.status_code == 302 and desk.focus_of(users["consultant"]) is None
+
+
+def test_the_requester_sees_by_when_the_centre_answers(client, people):
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    case = _file(client, tokens)
+    sign_in(client, users["requester"])
+    page = client.get(f"/consultations/{case['id']}").get_data(as_text=True)
+    assert 'id="case-answer-due"' in page and "within 5 working days" in page
+    _to(client, tokens, case["id"], "accepted")
+    assert 'id="case-answer-due"' not in client.get(f"/consultations/{case['id']}").get_data(as_text=True)
+
+
+def test_the_answer_day_skips_the_weekend(app):
+    from datetime import datetime
+
+    from community.consultations.dispatch import answer_due_on
+    from community.consultations.models import Consultation
+
+    friday = Consultation(status="requested", created_at=datetime(2026, 12, 11, 9))
+    assert answer_due_on(friday) == date(2026, 12, 18)  # five working days: Mon to Fri of the next week

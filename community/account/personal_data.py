@@ -56,6 +56,7 @@ PERSONAL_DATA: tuple[Part, ...] = (
     # (tests/test_consultations.py): only the messages the person wrote into the conversation.
     Part("consultation_message", ("author_id",), "consultation_messages", KEPT_FOR_ORGANISATION,
          ("id", "consultation_id", "text", "created_at"), only=("internal", False)),
+    Part("consultant_focus", ("user_id",), "consultant_focus", DELETED, ("topics", "laender", "updated_at")),
     Part("consultation_event", ("actor_id",), "consultation_history", ANONYMISED,
          ("consultation_id", "from_status", "to_status", "reason", "created_at")),
     Part("join_request", ("user_id", "decided_by_id"), "join_requests", "the person's own are deleted; "

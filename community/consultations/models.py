@@ -111,3 +111,12 @@ class ConsultationMeasure(db.Model):
     links: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
     status: Mapped[str] = mapped_column(db.String(12), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+
+
+class ConsultantFocus(db.Model):
+    """What a consultant of the centre knows best: topics and Länder; new requests are suggested to the best fit."""
+
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    topics: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
+    laender: Mapped[list] = mapped_column(db.JSON, default=list, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, onupdate=utcnow, nullable=False)

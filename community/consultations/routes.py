@@ -5,14 +5,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from community import policy
-from community.consultations import bp, results, services, workflow
+from community.consultations import bp, dispatch, results, services, workflow
 from community.consultations.links import LINK_KINDS
 from community.pagination import page_args
 from community.profiles.models import Need
+from community.auth.models import User
 from community.digitalcheck.models import Assessment
 from community.extensions import db
 from community.models_base import utcnow
 from community.suggestions import contacts
+from community.taxonomy import LAENDER, TOPICS
 
 
 @bp.route("/")
@@ -29,7 +31,12 @@ def desk():
     cases = services.list_cases(current_user, filters, page, per_page)
     is_consultant = policy.is_consultant(current_user)
     forwarded = contacts.forwarded_requests() if is_consultant else []
+    suggested = dispatch.suggestions([case for case in cases.items if case.status == workflow.REQUESTED
+                                  and case.assignee_id is None]) if is_consultant else {}
+    focus = dispatch.focus_of(current_user) if is_consultant else None
     return render_template("consultations/desk.html", cases=cases, filters=filters, alerts=alerts,
+                           suggested=suggested, focus=focus, focus_topics=[(topic.slug, topic.label) for topic in TOPICS],
+                           focus_laender=[(land.slug, land.label) for land in LAENDER],
                            is_consultant=is_consultant, forwarded=forwarded, statuses=workflow.STATUSES,
                            open_statuses=workflow.OPEN_STATUSES, urgencies=services.URGENCIES,
                            age_days=services.age_days, labels=services.LABELS)
@@ -84,6 +91,13 @@ def _advice_form_context(case) -> dict:
             "default_follow_up": (utcnow() + results.DEFAULT_FOLLOW_UP).date().isoformat()}
 
 
+def _consultants_to_assign() -> list:
+    if not policy.is_consultant(current_user):
+        return []
+    return db.session.scalars(db.select(User).filter(User.role == "consultant", User.deleted_at.is_(None))
+                              .order_by(User.name)).all()
+
+
 def _assessment_url(case) -> str | None:
     assessment = db.session.get(Assessment, case.assessment_id) if case.assessment_id else None
     if assessment is None or not policy.can(current_user, "digitalcheck.view", assessment):
@@ -94,6 +108,8 @@ def _assessment_url(case) -> str | None:
 def _render_case(case, errors=None, status=200):
     return render_template(
         "consultations/show.html", case=case, errors=errors or {}, assessment_url=_assessment_url(case),
+        answer_due_on=dispatch.answer_due_on(case),
+        consultant_options=[(user.id, user.name) for user in _consultants_to_assign()],
         advice_form=_advice_form_context(case), result=results.result_to_dict(case, current_user),
         measure_words=results.STATUS_WORDS, measure_statuses=results.MEASURE_STATUSES,
         responsible_words=results.RESPONSIBLE_WORDS, may_mark=results.may_mark(current_user, case),
@@ -168,6 +184,31 @@ def mark_measure(case_id: int, measure_id: int):
         return _render_case(case, error.fields, 400)
     flash(_l("The measure's status has been saved."), "success")
     return redirect(url_for("consultations.show", case_id=case.id) + "#result")
+
+
+@bp.route("/focus", methods=["POST"])
+@login_required
+def focus():
+    try:
+        dispatch.set_focus(current_user, {"topics": request.form.getlist("topics"),
+                                      "laender": request.form.getlist("laender")})
+    except services.InvalidInput as error:
+        flash(" ".join(str(message) for message in error.fields.values()), "error")
+    else:
+        flash(_l("Your topics and Länder have been saved."), "success")
+    return redirect(url_for("consultations.desk") + "#focus")
+
+
+@bp.route("/<int:case_id>/assign", methods=["POST"])
+@login_required
+def assign(case_id: int):
+    case = services.get_case(current_user, case_id)
+    try:
+        results.assign(current_user, case, {"consultant_id": request.form.get("consultant_id", "")})
+    except services.InvalidInput as error:
+        flash(" ".join(str(message) for message in error.fields.values()), "error")
+    return redirect(request.form.get("next") == "desk" and url_for("consultations.desk")
+                    or url_for("consultations.show", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/messages", methods=["POST"])
