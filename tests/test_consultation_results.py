@@ -318,3 +318,17 @@ def test_the_answer_day_skips_the_weekend(app):
 
     friday = Consultation(status="requested", created_at=datetime(2026, 12, 11, 9))
     assert answer_due_on(friday) == date(2026, 12, 18)  # five working days: Mon to Fri of the next week
+
+
+def test_every_link_kind_has_a_name_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from community.consultations.links import LINK_KINDS, kind_label
+
+    for kind in LINK_KINDS:
+        with force_locale("de"):
+            german = kind_label(kind)
+        with force_locale("en"):
+            english = kind_label(kind)
+        assert german and english and german != kind, kind
+        assert german != english, (kind, german)  # German is translated, not the English id

@@ -17,14 +17,21 @@ class LinkKind:
     url: Callable[[object], str]
     title: Callable[[object], str]
     visible: Callable[[object, object], bool]  # (viewer, row): may the viewer read its title?
+    label: object = None  # what the kind is called, a lazy translation ("Good example")
 
 
 LINK_KINDS: dict[str, LinkKind] = {}
 
 
 def register_link_kind(kind: str, model, url, title=lambda row: row.title,
-                       visible=lambda viewer, row: True) -> None:
-    LINK_KINDS[kind] = LinkKind(model, url, title, visible)
+                       visible=lambda viewer, row: True, label=None) -> None:
+    LINK_KINDS[kind] = LinkKind(model, url, title, visible, label)
+
+
+def kind_label(kind: str) -> str:
+    """The kind in the reader's language; never the slug."""
+    registered = LINK_KINDS.get(kind)
+    return str(registered.label) if registered is not None and registered.label is not None else ""
 
 
 def resolve(link: dict):
@@ -77,10 +84,11 @@ def _register_core_kinds() -> None:
     from community.profiles.visibility import can_see
 
     register_link_kind("need", Need, lambda row: url_for("profiles.show_entry", plural="needs", entry_id=row.id),
-                       visible=can_see)
+                       visible=can_see, label=_l("Need"))
     register_link_kind("offer", Offer, lambda row: url_for("profiles.show_entry", plural="offers", entry_id=row.id),
-                       visible=can_see)
-    register_link_kind("thread", Thread, lambda row: url_for("forums.thread", thread_id=row.id))
+                       visible=can_see, label=_l("Offer"))
+    register_link_kind("thread", Thread, lambda row: url_for("forums.thread", thread_id=row.id),
+                       label=_l("Forum thread"))
 
 
 _register_core_kinds()

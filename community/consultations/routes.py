@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from community import policy
 from community.consultations import bp, dispatch, results, services, workflow
-from community.consultations.links import LINK_KINDS
+from community.consultations.links import LINK_KINDS, kind_label
 from community.pagination import page_args
 from community.profiles.models import Need
 from community.auth.models import User
@@ -116,6 +116,7 @@ def _render_case(case, errors=None, status=200):
         messages=services.visible_messages(current_user, case),
         moves=workflow.moves_from(case.status, services.sides_of(current_user, case)),
         data=services.case_to_dict(case, current_user, detail=False), link_kinds=sorted(LINK_KINDS),
+        link_label=kind_label,
         sees_notes=policy.can(current_user, "consultation.internal_notes", case),
         may_rate=policy.can(current_user, "consultation.rate", case), labels=services.LABELS,
     ), status

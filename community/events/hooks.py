@@ -51,7 +51,7 @@ def _digitalcheck_source(organisation, dimension, topics, limit):
 
 
 register_source("events", _l("Trainings and events"), _digitalcheck_source, order=50)
-register_link_kind("event", Event, lambda row: url_for("events.show", event_id=row.id))
+register_link_kind("event", Event, lambda row: url_for("events.show", event_id=row.id), label=_l("Training or event"))
 
 
 @bp.app_context_processor

@@ -63,7 +63,7 @@ register_source(KIND, _Heading(_l("Good examples")), _for_handlungsfeld, order=2
 
 
 register_link_kind(KIND, Example, lambda row: url_for("examples.show", example_id=row.id),
-                   lambda row: (row.published or {}).get("title", ""))
+                   lambda row: (row.published or {}).get("title", ""), label=_l("Good example"))
 
 
 def _start_panel(user):
