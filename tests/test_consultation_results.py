@@ -332,3 +332,33 @@ def test_every_link_kind_has_a_name_in_both_languages(app):
             english = kind_label(kind)
         assert german and english and german != kind, kind
         assert german != english, (kind, german)  # German is translated, not the English id
+
+
+def test_the_result_report_is_a_pdf_for_the_council(client, people, field_slug):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    users["requester"].locale = "de"
+    db.session.commit()
+    case = advised_case(client, people, field_slug)
+    sign_in(client, users["requester"], locale="de")
+    response = client.get(f"/consultations/{case['id']}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for expected in ("Ergebnisbericht", "Gemeinde Musterdorf", "Kompetenzzentrum", "Landesprogramm prüfen.",
+                     "Projektteam benennen."):
+        assert expected in text, expected
+    assert "E-Akte im Bauamt pilotieren" in " ".join(text.split())  # a table cell may wrap between words
+    words = set(text.split())
+    for word in ("Priorität", "Zeithorizont", "Zuständig", "vorgeschlagen", "Handlungsfeld"):
+        assert word in words, word  # whole words, never "Prioritä|t"
+    sign_in(client, users["other"])
+    assert client.get(f"/consultations/{case['id']}/report.pdf").status_code == 404
+    fresh = _file(client, tokens)
+    sign_in(client, users["requester"])
+    assert client.get(f"/consultations/{fresh['id']}/report.pdf").status_code == 404  # no result yet

@@ -1,6 +1,6 @@
 """Pages of first consultations: the desk (consultants' queue, or the organisation's own), the request
 form and the case with its conversation, internal notes (consultants) and the moves one may make."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -210,6 +210,19 @@ def assign(case_id: int):
         flash(" ".join(str(message) for message in error.fields.values()), "error")
     return redirect(request.form.get("next") == "desk" and url_for("consultations.desk")
                     or url_for("consultations.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/report.pdf")
+@login_required
+def report_pdf(case_id: int):
+    from community.consultations.report import result_pdf
+
+    case = services.get_case(current_user, case_id)
+    if case.result is None:
+        abort(404)
+    labels = _advice_form_context(case)["dimension_labels"]
+    return Response(result_pdf(case, current_user, labels), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ergebnisbericht-{case.id}.pdf"'})
 
 
 @bp.route("/<int:case_id>/messages", methods=["POST"])
