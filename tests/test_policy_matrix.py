@@ -108,6 +108,8 @@ EXPECTED = {
     "digitalcheck.create": ("organisation", OWN_ORG),
     "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
     "digitalcheck.edit": ("shared_assessment", OWN_ORG),
+    "programme.view": (None, EVERYONE),
+    "programme.manage": (None, {"admin"}),  # consultants; admins act as one (no consultant in this matrix)
 }
 
 
