@@ -347,8 +347,9 @@ def read_rows(text: str, name: str) -> list[dict]:
     return rows
 
 
-def import_rows(rows: list[dict], is_demo: bool = False) -> tuple[int, int, list[str]]:
-    """Create or update (same title and funder) each row; (created, updated, errors naming the row)."""
+def import_rows(rows: list[dict], is_demo: bool = False, announce: bool = True) -> tuple[int, int, list[str]]:
+    """Create or update (same title and funder) each row; (created, updated, errors naming the row). Without
+    `announce` the caller rebuilds the index at once (records_bulk_changed)."""
     if len(rows) > MAX_IMPORT_ROWS:
         return 0, 0, [f"at most {MAX_IMPORT_ROWS} rows"]
     created = updated = 0
@@ -373,7 +374,7 @@ def import_rows(rows: list[dict], is_demo: bool = False) -> tuple[int, int, list
             updated += 1
         changed.append(existing)
     db.session.commit()
-    for programme in changed:
+    for programme in changed if announce else ():
         entry_changed.send(programme)
     return created, updated, errors
 
