@@ -321,3 +321,18 @@ def test_a_json_import_takes_a_list(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     imported = db.session.scalar(db.select(Programme).filter_by(title="Aus JSON"))
     assert imported.expired_on(TODAY)  # the importer takes expired programmes and marks them
+
+
+def test_a_consultations_result_lists_the_programmes_for_its_needs(client, world):
+    from community.consultations.models import Consultation, ConsultationNeed
+
+    case = Consultation(organisation_id=world["bavarian"].id, requester_id=world["member"].id, subject="E-Akte",
+                        description="Wie anfangen?", urgency="medium", preferred_format="online", status="advised",
+                        advice="Mit dem Aktenplan beginnen.")
+    case.need_links = [ConsultationNeed(need_id=world["need"].id)]
+    db.session.add(case)
+    db.session.commit()
+    sign_in(client, world["member"])
+    page = client.get(f"/consultations/{case.id}").get_data(as_text=True)
+    assert 'id="case-programmes"' in page and f"/programmes/{world['bavaria'].id}" in page
+    assert f"/programmes/{world['hesse'].id}" not in page

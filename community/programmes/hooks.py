@@ -42,6 +42,19 @@ def _programmes_for_need(need):
     return services.ranked_for_need(need)[:NEED_PAGE_LIMIT]
 
 
+@bp.app_template_global("programmes_for_needs")
+def _programmes_for_needs(needs):
+    """For a consultation's result (templates/consultations/show.html): the programmes its organisation may apply
+    for, best match over the consultation's open needs first."""
+    best: dict[int, services.Ranked] = {}
+    for need in needs:
+        if need is not None and need.status == "open":
+            for item in services.ranked_for_need(need):
+                if item.programme.id not in best or item.score > best[item.programme.id].score:
+                    best[item.programme.id] = item
+    return sorted(best.values(), key=lambda item: (-item.score, item.programme.id))[:NEED_PAGE_LIMIT]
+
+
 @bp.app_template_global("programme_today")
 def _programme_today():
     return services.today()
