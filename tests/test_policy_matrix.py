@@ -110,6 +110,7 @@ EXPECTED = {
     "digitalcheck.edit": ("shared_assessment", OWN_ORG),
     "programme.view": (None, EVERYONE),
     "programme.manage": (None, {"admin"}),  # consultants; admins act as one (no consultant in this matrix)
+    "programme.name_funding": ("example", OWN_ORG | {"moderator", "admin"}),  # example.edit or example.review
 }
 
 

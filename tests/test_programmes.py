@@ -336,3 +336,26 @@ def test_a_consultations_result_lists_the_programmes_for_its_needs(client, world
     page = client.get(f"/consultations/{case.id}").get_data(as_text=True)
     assert 'id="case-programmes"' in page and f"/programmes/{world['bavaria'].id}" in page
     assert f"/programmes/{world['hesse'].id}" not in page
+
+
+# --- good examples name the programme that funded them ----------------------------------------------------
+
+
+def test_a_good_example_names_the_programme_that_funded_it(client, world):
+    from tests.test_examples_reuse import make_example
+
+    author = make_user(world["bavarian"])
+    example = make_example(world["bavarian"], author)
+    outsider = make_user(make_org(land="06"))
+    sign_in(client, outsider)
+    assert client.post(f"/programmes/funding/{example.id}", data={"programme_id": world["bavaria"].id}).status_code == 403
+    sign_in(client, author)
+    assert client.post(f"/programmes/funding/{example.id}", data={"programme_id": world["bavaria"].id}).status_code == 302
+    page = client.get(f"/examples/{example.id}").get_data(as_text=True)
+    assert 'id="example-funding"' in page and f"/programmes/{world['bavaria'].id}" in page
+    sign_in(client, outsider)
+    programme_page = client.get(f"/programmes/{world['bavaria'].id}").get_data(as_text=True)
+    assert f"/examples/{example.id}" in programme_page
+    sign_in(client, author)
+    client.post(f"/programmes/funding/{example.id}", data={"programme_id": world["bavaria"].id, "remove": "1"})
+    assert services.funding_of(example) == []

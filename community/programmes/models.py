@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
-from community.models_base import TimestampMixin
+from community.models_base import TimestampMixin, utcnow
 
 LEVELS = ("eu", "bund", "land")
 KINDS = ("grant", "loan", "advice_voucher")
@@ -58,3 +58,15 @@ class ProgrammeReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(db.DateTime, nullable=False)
 
     programme = relationship("Programme")
+
+
+class ExampleFunding(db.Model):
+    """A good example names a programme that funded it (set by the example's organisation or its reviewers)."""
+
+    example_id: Mapped[int] = mapped_column(db.ForeignKey("example.id", ondelete="CASCADE"), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(db.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+
+    programme = relationship("Programme")
+    example = relationship("Example")

@@ -42,7 +42,7 @@ def show(programme_id: int):
     if organisation is not None and organisation.is_public_body:
         eligible = services.is_eligible(programme, organisation, today)
     return render_template("programmes/show.html", programme=programme, served=served, today=today,
-                           eligible=eligible, k=services.K_ANONYMITY)
+                           eligible=eligible, k=services.K_ANONYMITY, examples=services.funded_examples(programme))
 
 
 def _org_type_options():
@@ -128,3 +128,31 @@ def _labels():
 @bp.app_template_filter("programme_org_type")
 def programme_org_type(slug: str) -> str:
     return str(dict(_org_type_options()).get(slug, slug))
+
+
+@bp.route("/funding/<int:example_id>", methods=["POST"])
+@login_required
+def name_funding(example_id: int):
+    """A good example names (or no longer names) a programme that funded it."""
+    from community.examples import services as examples
+    from community.validation import parse_id
+
+    example = examples.get_example(current_user, example_id)
+    if not policy.can(current_user, "programme.name_funding", example):
+        abort(403)
+    programme_id = parse_id(request.form.get("programme_id"))
+    if programme_id is None:
+        abort(400)
+    services.name_funding(_user(), example, programme_id, funded=request.form.get("remove") is None)
+    return redirect(url_for("examples.show", example_id=example_id) + "#example-funding-heading")
+
+
+@bp.app_template_global("programmes_of_example")
+def _programmes_of_example(example):
+    return services.funding_of(example)
+
+
+@bp.app_template_global("programme_choices")
+def _programme_choices():
+    return db.session.execute(db.select(services.Programme.id, services.Programme.title)
+                              .filter(services.Programme.retired_at.is_(None)).order_by(services.Programme.title)).all()

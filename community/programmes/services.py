@@ -475,3 +475,37 @@ def send_deadline_reminders(on: date | None = None) -> int:
                    deadline=programme.deadline.strftime("%d.%m.%Y"))
             sent += 1
     return sent
+
+
+# --- good examples naming the programme that funded them ----------------------------------------------------
+
+
+def funding_of(example) -> list[Programme]:
+    from community.programmes.models import ExampleFunding
+
+    return list(db.session.scalars(sa.select(Programme).join(ExampleFunding, ExampleFunding.programme_id == Programme.id)
+                                   .filter(ExampleFunding.example_id == example.id).order_by(Programme.title)))
+
+
+def funded_examples(programme: Programme) -> list:
+    """The published good examples that name this programme."""
+    from community.examples.models import Example
+    from community.programmes.models import ExampleFunding
+
+    return list(db.session.scalars(sa.select(Example).join(ExampleFunding, ExampleFunding.example_id == Example.id)
+                                   .filter(ExampleFunding.programme_id == programme.id,
+                                           Example.published_at.is_not(None)).order_by(Example.published_at.desc())))
+
+
+def name_funding(user, example, programme_id, funded: bool = True) -> None:
+    """Add (or with funded=False remove) a programme that funded the example."""
+    from community.programmes.models import ExampleFunding
+
+    policy.require(user, "programme.name_funding", example)
+    programme = get_programme(programme_id)
+    link = db.session.get(ExampleFunding, (example.id, programme.id))
+    if funded and link is None:
+        db.session.add(ExampleFunding(example_id=example.id, programme_id=programme.id))
+    elif not funded and link is not None:
+        db.session.delete(link)
+    db.session.commit()

@@ -1,4 +1,4 @@
-"""funding programmes and their deadline reminders
+"""funding programmes, their deadline reminders and the good examples they funded
 
 Revision ID: programmes_funding
 Revises: 7e3a9c2d5b14
@@ -59,8 +59,24 @@ def upgrade():
     with op.batch_alter_table('programme_reminder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_programme_reminder_user_id'), ['user_id'], unique=False)
 
+    op.create_table('example_funding',
+    sa.Column('example_id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['example_id'], ['example.id'], name=op.f('fk_example_funding_example_id_example'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_example_funding_programme_id_programme'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('example_id', 'programme_id', name=op.f('pk_example_funding'))
+    )
+    with op.batch_alter_table('example_funding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_example_funding_programme_id'), ['programme_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('example_funding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_example_funding_programme_id'))
+    op.drop_table('example_funding')
     with op.batch_alter_table('programme_reminder', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_programme_reminder_user_id'))
     op.drop_table('programme_reminder')
