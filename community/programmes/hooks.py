@@ -74,7 +74,7 @@ def _for_handlungsfeld(organisation, dimension, topics, limit):
     from community.profiles.models import Need
 
     needs = db.session.scalars(sa.select(Need).filter_by(organisation_id=organisation.id, status="open")
-                               .order_by(Need.id.desc()).limit(20)).all()
+                               .order_by(Need.id.desc()).limit(5)).all()
     best: dict[int, float] = {}
     for need in needs:
         if topics & set(need.topics or ()):

@@ -229,8 +229,8 @@ class Ranked:
 
 
 def ranked_for_need(need, on: date | None = None, k: int = CANDIDATES) -> list[Ranked]:
-    """The programmes the need's organisation is eligible for, best match first, each with the explaining words.
-    Eligible programmes the engine does not find at all follow with score 0 when they share a topic."""
+    """The programmes the need's organisation is eligible for that the engine matches to the need (score at least
+    MIN_SCORE), best match first, each with the explaining words."""
     from community.suggestions import engine as matching
 
     on = on or today()
