@@ -359,3 +359,11 @@ def test_a_good_example_names_the_programme_that_funded_it(client, world):
     sign_in(client, author)
     client.post(f"/programmes/funding/{example.id}", data={"programme_id": world["bavaria"].id, "remove": "1"})
     assert services.funding_of(example) == []
+
+
+def test_the_digital_check_field_of_finance_is_answered_by_every_eligible_programme(app, world):
+    with app.test_request_context():
+        found = dict((source.kind, items) for source, items in digitalcheck_sources.recommendations_for(
+            world["bavarian"], "strategie", ("organisation", "finanzen"), limit=10))
+    titles = [item["title"] for item in found.get("programme", [])]
+    assert "Glasfaser" in titles and "Elektronische Akte Hessen" not in titles

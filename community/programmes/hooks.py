@@ -15,6 +15,7 @@ from community.programmes.models import Programme
 from community.suggestions.engine import Record, register_record_kind
 
 NEED_PAGE_LIMIT = 5
+FINANCE = "finanzen"
 
 
 def programme_record(programme: Programme) -> Record:
@@ -62,13 +63,17 @@ def _programme_today():
 
 def _for_handlungsfeld(organisation, dimension, topics, limit):
     """Open programmes the organisation is eligible for (its Land, the Bund, the EU; its type) on the field's
-    topics, ranked by the engine against the field's topics and its open needs on them."""
+    topics (every one for the field of finance), those matching its open needs on the field best first, then its
+    own Land's before the Bund's and the EU's."""
     if organisation is None:
         return []
     on = services.today()
     topics = set(topics)
+    # The field whose topics include finance holds the need "Fördermittel für die Digitalisierung finden": every
+    # programme the organisation may apply for answers it, whatever it funds.
+    money = FINANCE in topics
     rows = [row for row in db.session.scalars(services._filtered({"open": True}, on))
-            if topics & set(row.topics or ()) and services.is_eligible(row, organisation, on)]
+            if (money or topics & set(row.topics or ())) and services.is_eligible(row, organisation, on)]
     if not rows:
         return []
     from community.profiles.models import Need
