@@ -367,3 +367,11 @@ def test_the_digital_check_field_of_finance_is_answered_by_every_eligible_progra
             world["bavarian"], "strategie", ("organisation", "finanzen"), limit=10))
     titles = [item["title"] for item in found.get("programme", [])]
     assert "Glasfaser" in titles and "Elektronische Akte Hessen" not in titles
+
+
+def test_the_list_page_filters_and_names_a_bad_filter(client, world):
+    page = client.get("/programmes?land=09&open=true").get_data(as_text=True)
+    assert "Digitales Rathaus Bayern" in page and "Elektronische Akte Hessen" not in page
+    assert "Abgelaufene E-Akte-Förderung" not in page
+    bad = client.get("/programmes?land=99")
+    assert bad.status_code == 400 and 'id="land-error"' in bad.get_data(as_text=True)

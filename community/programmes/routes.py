@@ -21,15 +21,16 @@ def _user():
 @bp.route("")
 def index():
     args = {name: request.args.get(name, "") for name in ("land", "org_type", "topic", "open")}
+    errors = {}
     try:
         filters = services.clean_filters({name: value for name, value in args.items() if value})
-    except InvalidInput:
-        abort(400)
+    except InvalidInput as error:  # a hand-made address: the whole list, and the filter named
+        filters, errors = {}, error.fields or {}
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) <= 1000 else 1
     result, _ranked = services.list_programmes(current_user, filters, page, 20)
-    return render_template("programmes/index.html", page=result, args=args, today=services.today(),
-                           **_options())
+    return render_template("programmes/index.html", page=result, args=args, errors=errors, today=services.today(),
+                           **_options()), 400 if errors else 200
 
 
 @bp.route("/<int:programme_id>")
