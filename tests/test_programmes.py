@@ -375,3 +375,9 @@ def test_the_list_page_filters_and_names_a_bad_filter(client, world):
     assert "Abgelaufene E-Akte-Förderung" not in page
     bad = client.get("/programmes?land=99")
     assert bad.status_code == 400 and 'id="land-error"' in bad.get_data(as_text=True)
+
+
+def test_a_programme_page_lists_no_need_of_an_organisation_that_may_not_apply(client, world):
+    sign_in(client, world["member"])
+    page = client.get(f"/programmes/{world['hesse'].id}").get_data(as_text=True)
+    assert f"/needs/{world['need'].id}" not in page

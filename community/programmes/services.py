@@ -409,9 +409,12 @@ def needs_served(programme: Programme, viewer, on: date | None = None) -> Served
     own_org = getattr(viewer, "organisation_id", None) if getattr(viewer, "is_authenticated", False) else None
     others = set()
     for need in needs:
-        if own_org is not None and need.organisation_id == own_org and can_see(viewer, need):
-            served.own_needs.append(need)
-        elif need.organisation.verified and is_eligible(programme, need.organisation, on):
+        if not is_eligible(programme, need.organisation, on):
+            continue  # a programme serves only the needs of organisations that may apply
+        if own_org is not None and need.organisation_id == own_org:
+            if can_see(viewer, need):
+                served.own_needs.append(need)
+        elif need.organisation.verified:
             others.add(need.organisation_id)
     served.organisations = len(others) if len(others) >= K_ANONYMITY else None
     return served
