@@ -191,6 +191,8 @@ def _register_blueprints(app: Flask) -> None:
     from community.suggestions import bp as suggestions_bp
     from community.suggestions import routes as _suggestions_views  # noqa: F401
     from community.mail import bp as mail_bp
+    from community.programmes import bp as programmes_bp
+    from community.programmes import api as _programmes_api  # noqa: F401
     from community.useradmin import bp as useradmin_bp
     from community.useradmin import routes as _useradmin_views  # noqa: F401
 
@@ -215,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(examples_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(useradmin_bp)
     from community.mail.routes import one_click_unsubscribe
 

@@ -11,10 +11,11 @@ def register_cli(app: Flask) -> None:
     from community.digitalcheck.cli import digital_check_group
     from community.events.cli import events_group
     from community.operations.cli import bootstrap
+    from community.programmes.cli import programmes_group
     from community.organisations.cli import import_organisations, import_register
     from community.suggestions.cli import matching_group
 
     for command in (users, seed_demo, import_organisations, import_register, matching_group, jobs_group, mail_group,
-                    digital_check_group, events_group, bootstrap,
+                    digital_check_group, events_group, bootstrap, programmes_group,
                     retention_command):
         app.cli.add_command(command)

@@ -108,6 +108,9 @@ EXPECTED = {
     "digitalcheck.create": ("organisation", OWN_ORG),
     "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
     "digitalcheck.edit": ("shared_assessment", OWN_ORG),
+    "programme.view": (None, EVERYONE),
+    "programme.manage": (None, {"admin"}),  # consultants; admins act as one (no consultant in this matrix)
+    "programme.name_funding": ("example", OWN_ORG | {"moderator", "admin"}),  # example.edit or example.review
 }
 
 

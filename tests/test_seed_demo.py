@@ -18,6 +18,7 @@ from community.examples.models import Example
 from community.extensions import db
 from community.organisations.models import Organisation
 from community.profiles.models import Need, Offer
+from community.programmes.models import Programme
 from community.taxonomy import LAND_BY_SLUG, TOPIC_BY_SLUG, population_class_of
 from tests.conftest import config_with, truncate_all
 from tests.factories import enrol_at_sign_in, make_token, make_user
@@ -116,11 +117,14 @@ def test_demo_texts_fit_the_kind_of_body_that_wrote_them(demo):
         assert not [word for word in town_words for text in texts if word in text], org.name
 
 
-def test_all_sixteen_laender_are_state_bodies_offering_funding_programmes(demo):
+def test_all_sixteen_laender_are_state_bodies_funding_programmes(demo):
     laender = [org for org in organisations(kind="state") if org.official_key]
+    funders = {(row.funder, row.land) for row in db.session.scalars(db.select(Programme).filter_by(is_demo=True))}
 
     assert sorted(org.official_key for org in laender) == sorted(LAND_BY_SLUG)
-    assert all("programme" in {offer.offer_kind for offer in org.offers} for org in laender)
+    assert all((org.name, org.official_key) in funders for org in laender)
+    # The demo's funding programmes are programme records, no longer free-text offers (#28).
+    assert not db.session.scalars(db.select(Offer).filter_by(offer_kind="programme")).first()
 
 
 def test_real_it_service_providers_are_companies_with_two_to_five_offers(demo):

@@ -90,6 +90,7 @@ PERSONAL_DATA: tuple[Part, ...] = (
     # Recovery codes are credentials (hashes), not data about the person: the export says only whether the
     # second factor is on (section "second_factor").
     Part("recovery_code", ("user_id",), "second_factor", DELETED),
+    Part("programme_reminder", ("user_id",), "programme_reminders", DELETED, ("programme_id", "deadline", "sent_at")),
     # The admins' audit log of acts on accounts: kept as the platform's record, shown as by/about a deleted
     # account.
     Part("audit_entry", ("actor_id", "target_id"), "account_administration", ANONYMISED,
@@ -126,7 +127,8 @@ def generic_sections(user_id: int) -> dict:
 # fires). API tokens go with the account's own relationship; room memberships and calendar feeds are
 # ended by their features' receivers of `membership_ended` (rooms announce the leave).
 DELETED_HERE = {"notification": "user_id", "mail_preference": "user_id", "mail_outbox": "user_id",
-                "thread_watch": "user_id", "moderator_assignment": "user_id", "join_request": "user_id"}
+                "thread_watch": "user_id", "moderator_assignment": "user_id", "join_request": "user_id",
+                "programme_reminder": "user_id"}
 
 
 def delete_with_account(user_id: int) -> None:

@@ -19,6 +19,7 @@ from community.digitalcheck.demo import seed_digital_checks
 from community.demo import plan
 from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
 from community.events.demo import seed_events
+from community.programmes.demo import reset as reset_programmes, seed_programmes
 from community.extensions import db
 from community.models_base import utcnow
 from community.organisations import importer, register, register_import
@@ -163,6 +164,7 @@ SECTIONS = (
     create_forum_threads,
     seed_consultations,
     seed_events,
+    seed_programmes,
     seed_examples,
     seed_digital_checks,
 )
@@ -196,6 +198,7 @@ def reset() -> None:
     db.session.execute(delete(OutboxMail).where(OutboxMail.recipient.endswith(f"@{DEMO_EMAIL_DOMAIN}")))
     db.session.execute(delete(User).where(is_demo_account()))
     db.session.execute(delete(Organisation).where(Organisation.is_demo.is_(True)))
+    reset_programmes()
     db.session.commit()
     records_bulk_changed.send("demo-reset")
 

@@ -54,8 +54,9 @@ def _offers(organisation, dimension, topics, limit):
                 continue
             offer = db.session.get(Offer, parsed[1])
             # Asked as nobody in particular: the recommendations land in the report, which may be passed on.
+            # Funding programmes are answered by the programmes' own source (community/programmes/hooks.py).
             if offer is None or offer.organisation_id == organisation.id or not can_see(None, offer) \
-                    or offer.status != "open":
+                    or offer.status != "open" or offer.offer_kind == "programme":
                 continue
             seen.add(parsed[1])
             found.append({"title": offer.title, "url": url_for("profiles.show_entry", plural="offers", entry_id=offer.id),

@@ -18,6 +18,7 @@ DEFAULTS = {
     kinds.CONSULTATIONS: IMMEDIATELY,
     kinds.EVENTS: IMMEDIATELY,
     kinds.MODERATION: IMMEDIATELY,
+    kinds.PROGRAMMES: NEVER,  # opt-in: reminders of funding deadlines only for those who ask for them
 }
 # Message ids of the categories and frequencies, translated where shown.
 CATEGORY_LABELS = {
@@ -28,6 +29,7 @@ CATEGORY_LABELS = {
     kinds.CONSULTATIONS: N_("Consultations"),
     kinds.EVENTS: N_("Events and reminders"),
     kinds.MODERATION: N_("Moderation decisions"),
+    kinds.PROGRAMMES: N_("Funding programme deadlines matching your open needs"),
 }
 FREQUENCY_LABELS = {
     IMMEDIATELY: N_("Immediately"),
