@@ -52,7 +52,7 @@ def test_the_report_has_the_radar_the_table_the_needs_and_the_recommendations(re
                     "Aus diesem Check übernommene Bedarfe", "Vorgeschlagene Bedarfe", "barrierefreie"):
         assert heading in " ".join(text.split()), heading
     flat = " ".join(text.split())
-    assert report["offer"] in flat and "Bauportal GmbH" in flat and report["adopted"] in flat
+    assert report["offer"] in flat and "Anbieter: Bauportal GmbH" in flat and report["adopted"] in flat
 
 
 def test_no_word_in_the_report_is_broken(report):
@@ -159,12 +159,15 @@ def test_radar_labels_are_whole_and_inside_the_drawing(count):
     assert radar["target"]
 
 
-def test_the_result_page_radar_has_no_truncated_label(client, report):
+def test_the_result_page_charts_have_no_truncated_label(client, report):
     sign_in(client, report["member"])
     html = client.get(f"/digital-check/{report['assessment'].id}").get_data(as_text=True)
     start = html.index('class="kn-dc-radar"')
     svg = html[start:html.index("</svg>", start)]
     assert "…" not in svg and "<tspan" in svg
+    start = html.index('class="kn-dc-bars"')
+    bars = html[start:html.index("</svg>", start)]
     for dimension in services.questionnaire().dimensions:
         for word in str(dimension.label.en).split():
-            assert word in svg
+            assert word in svg and word in bars
+    assert "…" not in bars

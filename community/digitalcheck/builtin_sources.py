@@ -80,10 +80,7 @@ def _offers(organisation, dimension, topics, limit):
             card["providers"].append({"name": offer.organisation.name, "url": _offer_url(offer)})
     found = []
     for card in cards.values():
-        providers = card["providers"]
-        card["reason"] = (_("Matches the proposed need “%(need)s”.", need=card.pop("need")) + " " + (
-            _("Offered by %(provider)s.", provider=providers[0]["name"]) if len(providers) == 1
-            else _("%(count)s providers.", count=len(providers))))
+        card["reason"] = _("Matches the proposed need “%(need)s”.", need=card.pop("need"))
         found.append(card)
     return found[:limit]
 

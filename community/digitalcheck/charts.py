@@ -117,15 +117,17 @@ def radar(dimensions: list[tuple[str, str]], scores: dict, peer_medians: dict | 
 
 
 BAR_WIDTH = 300
+BAR_LABEL_CHARS = 28  # two lines of this many characters fit the 220 px before the bars
 
 
 def bars(rows: list[dict]) -> list[dict]:
-    """rows: {"slug", "label", "score", "stats"}; adds x positions on a 0..BAR_WIDTH scale."""
+    """rows: {"slug", "label", "score", "stats"}; adds x positions on a 0..BAR_WIDTH scale and the label's
+    lines (wrapped at spaces, never cut)."""
     scale = BAR_WIDTH / 100
     out = []
     for row in rows:
         stats = row.get("stats")
-        out.append({**row, "width": round((row["score"] or 0) * scale, 1),
+        out.append({**row, "width": round((row["score"] or 0) * scale, 1), "lines": wrap(row["label"], BAR_LABEL_CHARS),
                     "p25_x": round(stats["p25"] * scale, 1) if stats else None,
                     "p75_x": round(stats["p75"] * scale, 1) if stats else None,
                     "median_x": round(stats["median"] * scale, 1) if stats else None})

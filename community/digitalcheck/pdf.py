@@ -5,6 +5,7 @@ accessible version of the same report; this is its printout."""
 from flask import has_request_context, request
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from fpdf.fonts import FontFace
 
 from community.digitalcheck import charts
@@ -162,6 +163,12 @@ def _absolute(url: str) -> str:
     return request.url_root.rstrip("/") + url if has_request_context() and url.startswith("/") else url
 
 
+def providers_line(providers: list[dict]) -> str:
+    """"Provider: X" or "3 providers: X, Y, Z": one card stands for the same offer of all of them."""
+    return ngettext("Provider: %(names)s", "%(num)s providers: %(names)s", len(providers),
+                    names=", ".join(provider["name"] for provider in providers))
+
+
 def _recommendations(document, context: dict, field: dict) -> None:
     for source, items in context.get("recommendations", {}).get(field["dimension"], []):
         label = source.label() if callable(source.label) else source.label
@@ -176,7 +183,7 @@ def _recommendations(document, context: dict, field: dict) -> None:
             document.set_text_color(*TEXT)
             details = [str(item["reason"])]
             if item.get("providers"):
-                details.append(", ".join(provider["name"] for provider in item["providers"]))
+                details.append(providers_line(item["providers"]))
             document.set_x(document.l_margin + 6)
             _paragraph(document, " · ".join(details), 8, MUTED)
         document.ln(1)
