@@ -178,6 +178,8 @@ def _csrf(page: str) -> str:
 def test_request_a_first_consultation_from_the_result_with_the_check_attached(client, city):
     member = make_user(city)
     assessment, first = _weak_in_first_field(member)
+    services.adopt(member, assessment, [services.proposed_needs(assessment)[0]["key"]])
+    need = Need.query.filter_by(organisation_id=city.id).one()
     sign_in(client, member)
     html = client.get(f"/digital-check/{assessment.id}").get_data(as_text=True)
     link = f"/consultations/new?assessment={assessment.id}"
@@ -186,14 +188,15 @@ def test_request_a_first_consultation_from_the_result_with_the_check_attached(cl
     page = form.get_data(as_text=True)
     assert form.status_code == 200
     assert re.search(rf'name="attach_assessment" value="{assessment.id}"[^>]*checked', page)
+    assert re.search(rf'name="need_ids" value="{need.id}"[^>]*checked', page)
     assert "First consultation on our Digital-Check" in page and str(first.label.en) in page
     response = client.post("/consultations/new", data={
         "csrf_token": _csrf(page), "subject": "Erstberatung zum Digital-Check", "description": "Bitte beraten Sie uns.",
         "topics": list(first.topics), "urgency": "normal", "preferred_format": "video",
-        "attach_assessment": str(assessment.id)})
+        "attach_assessment": str(assessment.id), "need_ids": [str(need.id)]})
     assert response.status_code == 302
     case = Consultation.query.filter_by(organisation_id=city.id).one()
-    assert case.assessment_id == assessment.id
+    assert case.assessment_id == assessment.id and case.need_ids == [need.id]
 
 
 def test_a_stale_or_foreign_assessment_is_not_prefilled(client, city):

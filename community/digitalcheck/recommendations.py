@@ -78,7 +78,8 @@ def programme_fits(provider, organisation) -> bool:
 
 def consultation_draft(assessment) -> dict:
     """A first consultation's request prefilled from a submitted check: its top fields as subject, text and
-    topics, and the check attached (the request form's values; the requester edits them before sending)."""
+    topics, the check attached and the open needs adopted from it ticked (the request form's values; the
+    requester edits them before sending)."""
     from flask_babel import format_date
     from flask_babel import gettext as _
 
@@ -92,4 +93,5 @@ def consultation_draft(assessment) -> dict:
                                                            score=round(f["score"]), priority=f["priority"]) for f in top]
     return {"subject": _("First consultation on our Digital-Check"), "description": "\n".join(lines),
             "topics": list(dict.fromkeys(t for f in top for t in dimensions[f["dimension"]].topics)),
-            "assessment_id": assessment.id}
+            "assessment_id": assessment.id,
+            "need_ids": [need.id for need in services.adopted_needs(assessment) if need.status == "open"]}
