@@ -42,6 +42,8 @@ OFFER_CANDIDATES = 12
 def _offers(organisation, dimension, topics, limit):
     """Offers the matching engine finds for the field's proposed (or adopted) needs: one card per distinct
     offer with its providers; funding programmes only of the organisation's Land, the Bund and the EU."""
+    from sqlalchemy.orm import joinedload
+
     from community.profiles.models import Offer
     from community.profiles.visibility import can_see
     from community.suggestions import engine as matching
@@ -60,15 +62,14 @@ def _offers(organisation, dimension, topics, limit):
     for title, text, need_topics in texts:
         record = Record(id=f"dcheck:{assessment.id}:{title[:20]}", kind="need", title=title, text=text,
                         topics=need_topics, owner=f"org:{organisation.id}")
-        for match in matching.engine().similar(record, k=OFFER_CANDIDATES, kinds=(matching.OFFER,)):
-            parsed = matching.parse_record_id(match.id)
-            if parsed is None or parsed[1] in seen:
-                continue
-            seen.add(parsed[1])
-            offer = db.session.get(Offer, parsed[1])
+        ids = [parsed[1] for match in matching.engine().similar(record, k=OFFER_CANDIDATES, kinds=(matching.OFFER,))
+               if (parsed := matching.parse_record_id(match.id)) is not None and parsed[1] not in seen]
+        seen.update(ids)
+        loaded = {offer.id: offer for offer in db.session.scalars(
+            db.select(Offer).options(joinedload(Offer.organisation)).filter(Offer.id.in_(ids)))} if ids else {}
+        for offer in (loaded[ident] for ident in ids if ident in loaded):
             # Asked as nobody in particular: the recommendations land in the report, which may be passed on.
-            if offer is None or offer.organisation_id == organisation.id or not can_see(None, offer) \
-                    or offer.status != "open":
+            if offer.organisation_id == organisation.id or not can_see(None, offer) or offer.status != "open":
                 continue
             if offer.offer_kind == "programme" and not recommendations.programme_fits(offer.organisation, organisation):
                 continue
@@ -78,6 +79,8 @@ def _offers(organisation, dimension, topics, limit):
             card = cards.setdefault(key, {"title": offer.title, "url": _offer_url(offer), "providers": [],
                                           "need": title})
             card["providers"].append({"name": offer.organisation.name, "url": _offer_url(offer)})
+        if len(cards) >= limit:
+            break
     found = []
     for card in cards.values():
         card["reason"] = _("Matches the proposed need “%(need)s”.", need=card.pop("need"))
