@@ -59,6 +59,12 @@ def new():
     from community.digitalcheck.services import latest_submitted
 
     errors, values = {}, {}
+    latest = latest_submitted(current_user.organisation_id)
+    if request.method == "GET" and latest is not None and request.args.get("assessment") == str(latest.id):
+        # "Erstberatung anfragen" on the Digital-Check's result: the request starts from it, attached.
+        from community.digitalcheck.recommendations import consultation_draft
+
+        values = consultation_draft(latest)
     if request.method == "POST":
         values = _form_data(request.form)
         try:
@@ -71,7 +77,7 @@ def new():
     needs = db.session.scalars(db.select(Need).filter_by(organisation_id=current_user.organisation_id, status="open")
                                .order_by(Need.title)).all()
     page = render_template("consultations/new.html", errors=errors, values=values, needs=needs,
-                           assessment=latest_submitted(current_user.organisation_id),
+                           assessment=latest,
                            urgencies=services.URGENCIES, formats=services.FORMATS, labels=services.LABELS)
     return page, 400 if errors else 200
 

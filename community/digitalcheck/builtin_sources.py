@@ -28,8 +28,22 @@ def _peers(organisation, dimension, topics, limit):
     return found
 
 
+def _same_offer(offer) -> tuple[str, str]:
+    """Offers with the same title and text are one offer, whoever provides it (a product several
+    resellers list, a demo text several vendors share): one card with all its providers."""
+    return (" ".join(offer.title.split()).casefold(), " ".join(offer.body.split()).casefold())
+
+
+# Candidates asked of the engine per need: more than shown, since the Land filter and the merging of the
+# same offer of several providers thin them out.
+OFFER_CANDIDATES = 12
+
+
 def _offers(organisation, dimension, topics, limit):
-    """Offers the matching engine finds for the field's proposed (or adopted) needs."""
+    """Offers the matching engine finds for the field's proposed (or adopted) needs: one card per distinct
+    offer with its providers; funding programmes only of the organisation's Land, the Bund and the EU."""
+    from sqlalchemy.orm import joinedload
+
     from community.profiles.models import Offer
     from community.profiles.visibility import can_see
     from community.suggestions import engine as matching
@@ -44,26 +58,38 @@ def _offers(organisation, dimension, topics, limit):
               if (need := link.need) is not None and link.key.split(".")[0] == dimension]
     if not texts:
         return []
-    seen, found = set(), []
+    seen, cards = set(), {}
     for title, text, need_topics in texts:
         record = Record(id=f"dcheck:{assessment.id}:{title[:20]}", kind="need", title=title, text=text,
                         topics=need_topics, owner=f"org:{organisation.id}")
-        for match in matching.engine().similar(record, k=limit, kinds=(matching.OFFER,)):
-            parsed = matching.parse_record_id(match.id)
-            if parsed is None or parsed[1] in seen:
-                continue
-            offer = db.session.get(Offer, parsed[1])
+        ids = [parsed[1] for match in matching.engine().similar(record, k=OFFER_CANDIDATES, kinds=(matching.OFFER,))
+               if (parsed := matching.parse_record_id(match.id)) is not None and parsed[1] not in seen]
+        seen.update(ids)
+        loaded = {offer.id: offer for offer in db.session.scalars(
+            db.select(Offer).options(joinedload(Offer.organisation)).filter(Offer.id.in_(ids)))} if ids else {}
+        for offer in (loaded[ident] for ident in ids if ident in loaded):
             # Asked as nobody in particular: the recommendations land in the report, which may be passed on.
             # Funding programmes are answered by the programmes' own source (community/programmes/hooks.py).
-            if offer is None or offer.organisation_id == organisation.id or not can_see(None, offer) \
-                    or offer.status != "open" or offer.offer_kind == "programme":
+            if offer.organisation_id == organisation.id or not can_see(None, offer) or offer.status != "open" \
+                    or offer.offer_kind == "programme":
                 continue
-            seen.add(parsed[1])
-            found.append({"title": offer.title, "url": url_for("profiles.show_entry", plural="offers", entry_id=offer.id),
-                          "reason": _("Matches the proposed need “%(need)s”.", need=title)})
-        if len(found) >= limit:
+            key = _same_offer(offer)
+            if key not in cards and len(cards) >= limit:
+                continue
+            card = cards.setdefault(key, {"title": offer.title, "url": _offer_url(offer), "providers": [],
+                                          "need": title})
+            card["providers"].append({"name": offer.organisation.name, "url": _offer_url(offer)})
+        if len(cards) >= limit:
             break
+    found = []
+    for card in cards.values():
+        card["reason"] = _("Matches the proposed need “%(need)s”.", need=card.pop("need"))
+        found.append(card)
     return found[:limit]
+
+
+def _offer_url(offer) -> str:
+    return url_for("profiles.show_entry", plural="offers", entry_id=offer.id)
 
 
 def _threads(organisation, dimension, topics, limit):

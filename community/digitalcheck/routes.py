@@ -129,7 +129,8 @@ def result_context(assessment) -> dict:
     rows = [{"slug": d.slug, "label": labels[d.slug], "score": result["scores"].get(d.slug),
              "stats": by_class.get(d.slug), "land": by_land.get(d.slug)} for d in known.dimensions]
     return {"assessment": assessment, "result": result, "labels": labels, "rows": charts.bars(rows),
-            "radar": charts.radar([(d.slug, labels[d.slug]) for d in known.dimensions], result["scores"], medians),
+            "radar": charts.radar([(d.slug, labels[d.slug]) for d in known.dimensions], result["scores"], medians,
+                                  charts.targets_of(result["fields"])),
             "change": services.change_since_previous(assessment), "bar_width": charts.BAR_WIDTH,
             "top_fields": [f for f in result["fields"] if f["need_for_action"] is not None][:services.TOP_FIELDS],
             "topics": {d.slug: d.topics for d in known.dimensions}}
@@ -143,15 +144,20 @@ def result(assessment_id: int):
         if policy.can(current_user, "digitalcheck.edit", assessment):
             return redirect(url_for("digitalcheck.step", assessment_id=assessment.id, number=1))
         abort(404)
-    context = result_context(assessment)
+    context = _with_advice(result_context(assessment))
+    return render_template("digitalcheck/result.html", **context, errors={}, values={})
+
+
+def _with_advice(context: dict) -> dict:
+    """The result with what the page and the PDF report both show below it: the recommendations per top
+    field, the proposed needs (to those who may adopt them) and the adopted ones."""
+    assessment = context["assessment"]
     may_edit = policy.can(current_user, "digitalcheck.edit", assessment)
     recommendations = {field["dimension"]: recommendations_for(assessment.organisation, field["dimension"],
                                                                context["topics"][field["dimension"]])
                        for field in context["top_fields"]}
-    return render_template("digitalcheck/result.html", **context, may_edit=may_edit,
-                           proposals=services.proposed_needs(assessment) if may_edit else [],
-                           adopted=services.adopted_needs(assessment), recommendations=recommendations,
-                           errors={}, values={})
+    return {**context, "may_edit": may_edit, "proposals": services.proposed_needs(assessment) if may_edit else [],
+            "adopted": services.adopted_needs(assessment), "recommendations": recommendations}
 
 
 @bp.route("/<int:assessment_id>/report.pdf")
@@ -162,7 +168,7 @@ def report(assessment_id: int):
     assessment = services.get_assessment_for(current_user, assessment_id)
     if not assessment.is_submitted:
         abort(404)
-    body = pdf.render(result_context(assessment))
+    body = pdf.render(_with_advice(result_context(assessment)))
     return body, 200, {"Content-Type": "application/pdf",
                        "Content-Disposition": f'attachment; filename="digital-check-{assessment.id}.pdf"'}
 

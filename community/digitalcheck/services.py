@@ -473,8 +473,8 @@ def change_since_previous(assessment) -> dict | None:
 
 def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> list[dict]:
     """Organisations whose latest submitted assessment is at least two maturity levels ahead in this
-    dimension; only verified ones that opted in to being shown; the same population class first. `latest`: the
-    organisation's latest submitted assessment when the caller has it already."""
+    dimension; only verified ones of the same org type that opted in to being shown; the same population class
+    first. `latest`: the organisation's latest submitted assessment when the caller has it already."""
     own = latest_submitted(organisation.id) if latest is False else latest
     own_score = (own.scores or {}).get(dimension) if own is not None else None
     own_level = scoring.maturity_level(own_score) or 1
@@ -488,7 +488,8 @@ def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> l
         .join(Organisation, Organisation.id == AssessmentScore.organisation_id)
         .where(AssessmentScore.is_latest.is_(True), AssessmentScore.dimension == dimension,
                AssessmentScore.show_to_peers.is_(True), AssessmentScore.score >= threshold,
-               AssessmentScore.organisation_id != organisation.id, Organisation.verified.is_(True))
+               AssessmentScore.organisation_id != organisation.id, Organisation.verified.is_(True),
+               Organisation.org_type == organisation.org_type)  # a Landkreis learns from Landkreise
         .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
     return [{"organisation_id": ident, "name": name, "score": score,
              "same_class": population_class is not None and population_class == organisation.population_class}

@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from community.consultations.links import register_link_kind
-from community.digitalcheck.recommendations import register_source
+from community.digitalcheck.recommendations import audience_fits, register_source
 from community.events import bp, recommendations, services
 from community.events.models import CalendarFeed, Event
 from community.extensions import db
@@ -34,14 +34,16 @@ register_panel("events", _l("Upcoming trainings"), "events/_start_panel.html", _
 
 
 def _digitalcheck_source(organisation, dimension, topics, limit):
-    """Upcoming events on the Handlungsfeld's topics, the ones recommended for the organisation first."""
+    """Upcoming events on the Handlungsfeld's topics whose audience includes the organisation (its kind, type
+    and population class), the ones recommended for the organisation first."""
     topics = set(topics)
     ranked = [found.event for found in recommendations.recommended_events(organisation, k=50)]
     ranked_ids = {event.id for event in ranked}
     others = [event for event in services.list_events(None, {}, 1, 100).items if event.id not in ranked_ids]
     found = []
     for event in ranked + others:
-        if topics & set(event.topics or ()) and (organisation is None or event.organisation_id != organisation.id):
+        if topics & set(event.topics or ()) and audience_fits(event.audience, organisation) \
+                and (organisation is None or event.organisation_id != organisation.id):
             found.append({"title": event.title, "url": url_for("events.show", event_id=event.id),
                           "reason": str(lazy_plain("Training on %(date)s", date=services.local(
                               event.starts_at, event.timezone).strftime("%d.%m.%Y")))})

@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from community.consultations.links import register_link_kind
-from community.digitalcheck.recommendations import register_source
+from community.digitalcheck.recommendations import MIN_TOPIC_FIT, register_source, topic_fit
 from community.examples.models import Example
 from community.extensions import db
 from community.i18n import lazy_plain
@@ -33,14 +33,17 @@ register_record_kind(KIND, Example, example_record, _published)
 
 
 def _for_handlungsfeld(organisation, dimension, topics, limit):
-    """Published examples of other organisations on the Handlungsfeld's topics, most helpful first."""
+    """Published examples of other organisations mainly about the Handlungsfeld's topics: the ones most about
+    it first, then the most helpful."""
     from community.examples.services import helpful_counts
 
-    rows = [row for row in db.session.scalars(_published().order_by(Example.published_at.desc()))
-            if set(row.published.get("topics") or ()) & set(topics)
-            and (organisation is None or row.organisation_id != organisation.id)]
+    fit = {}
+    for row in db.session.scalars(_published().order_by(Example.published_at.desc())):
+        if organisation is None or row.organisation_id != organisation.id:
+            fit[row] = topic_fit(row.published.get("topics"), topics)
+    rows = [row for row, share in fit.items() if share >= MIN_TOPIC_FIT]
     counts = helpful_counts(row.id for row in rows)
-    rows.sort(key=lambda row: -counts.get(row.id, 0))
+    rows.sort(key=lambda row: (-fit[row], -counts.get(row.id, 0)))
     return [{"title": row.published["title"], "url": url_for("examples.show", example_id=row.id),
              "reason": str(lazy_plain("%(organisation)s, on the same topic", organisation=row.organisation.name))}
             for row in rows[:limit]]

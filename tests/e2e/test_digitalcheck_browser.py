@@ -55,3 +55,31 @@ def test_answer_submit_see_the_chart_adopt_and_find_suggestions(open_as, live_se
     group = page.locator(f"article[aria-labelledby='need-{need_id}']")
     assert group.count() == 1
     assert group.locator("ul > li").count() >= 1  # offers or organisations with the same need
+
+
+LABELS_INSIDE = """() => {
+  const svg = document.querySelector('svg.kn-dc-radar').getBoundingClientRect();
+  return [...document.querySelectorAll('svg.kn-dc-radar text.kn-dc-label')].map(label => {
+    const box = label.getBoundingClientRect();
+    return {text: label.textContent, inside: box.left >= svg.left - 1 && box.right <= svg.right + 1 &&
+            box.top >= svg.top - 1 && box.bottom <= svg.bottom + 1 && box.left >= -1 &&
+            box.right <= document.documentElement.clientWidth + 1};
+  });
+}"""
+
+
+def test_radar_labels_are_never_clipped_at_any_width(open_as, live_server):  # noqa: F811
+    """The demo Gemeinde's latest check at a phone's, a tablet's and a desktop's width: every label of the
+    radar lies whole inside the drawing and the window, and the result offers a first consultation."""
+    page = open_as(REQUESTER, demo_password(live_server))
+    page.goto("/digital-check/")
+    link = [href for href in page.locator("main a[href^='/digital-check/']").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))") if re.fullmatch(r"/digital-check/\d+", href)]
+    assert link, "the demo Gemeinde has no submitted check"
+    page.goto(link[0])
+    for width in (320, 414, 768, 1024, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        labels = page.evaluate(LABELS_INSIDE)
+        assert labels and all(label["inside"] for label in labels), (width, labels)
+        assert all("…" not in label["text"] for label in labels)
+    assert page.get_by_role("link", name="Erstberatung anfragen").count() >= 1
