@@ -404,3 +404,23 @@ def test_an_account_deletion_keeps_the_files_with_the_example_and_exports_them_b
     assert db.session.get(colleague.__class__, colleague.id).deleted_at is not None
     assert db.session.get(Attachment, attachment_id) is not None and _stored_files(app) == 1
     assert client.get(f"{API}/attachments/{attachment_id}", headers=tokens["author"]).status_code == 200
+
+
+def test_deleting_the_example_on_its_page_deletes_its_files_votes_and_index_record(client, people, app):
+    from community.examples.models import ExampleVote
+
+    users, tokens, _ = people
+    example_id = _example(client, tokens)
+    assert _upload(client, tokens, example_id).status_code == 201
+    db.session.add(ExampleVote(example_id=example_id, user_id=users["other"].id))
+    db.session.commit()
+    sign_in(client, users["other"])
+    assert client.post(f"/examples/{example_id}/delete").status_code == 403
+    sign_in(client, users["colleague"])
+    assert f"/examples/{example_id}/delete" in client.get(f"/examples/{example_id}/edit").get_data(as_text=True)
+    assert client.get(f"/examples/{example_id}/delete").status_code == 200
+    assert client.post(f"/examples/{example_id}/delete").status_code == 302
+    assert db.session.get(Example, example_id) is None
+    assert db.session.query(Attachment).count() == 0 and db.session.query(ExampleVote).count() == 0
+    assert _stored_files(app) == 0
+    assert client.get(f"/examples/{example_id}").status_code == 404
