@@ -1,7 +1,7 @@
 """attachments: files with a licence and a Stand on good examples and consultation results
 
 Revision ID: attachments_files
-Revises: 7e3a9c2d5b14
+Revises: mail_calendar
 Create Date: 2026-12-08 00:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'attachments_files'
-down_revision = '7e3a9c2d5b14'
+down_revision = 'mail_calendar'
 branch_labels = None
 depends_on = None
 
