@@ -144,6 +144,10 @@ def _register_blueprints(app: Flask) -> None:
     from community.api import rooms as _api_rooms  # noqa: F401
     from community.api import routes as _api_views  # noqa: F401  (the document, organisations)
     from community.api import suggestions as _api_suggestions  # noqa: F401  (suggestions, search, contacts)
+    from community.attachments import api as _api_attachments  # noqa: F401
+    from community.attachments import bp as attachments_bp
+    from community.attachments import hooks as _attachments_hooks  # noqa: F401  (published with the example)
+    from community.attachments import routes as _attachments_views  # noqa: F401
     from community.auth import bp as auth_bp
     from community.auth import routes as _auth_views  # noqa: F401
     from community.consultations import bp as consultations_bp
@@ -216,6 +220,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(digitalcheck_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(examples_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(useradmin_bp)

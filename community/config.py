@@ -1,5 +1,6 @@
 """Configuration read from the environment; one class per deployment shape."""
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,6 +147,11 @@ class Config:
     MATCHING_SYNC_SECONDS = float(os.environ.get("MATCHING_SYNC_SECONDS", 1.0))
     MATCHING_BACKGROUND_REFIT = _flag("MATCHING_BACKGROUND_REFIT", True)
     PER_PAGE = 20
+    # Attachments (docs/attachments.md): `local` keeps them under ATTACHMENTS_DIR (default instance/attachments);
+    # `package.module:factory` names another Storage (an S3-compatible store). At most ATTACHMENT_MAX_BYTES each.
+    ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "local")
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or str(BASE_DIR / "instance" / "attachments")
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
     # A room's `presence` goes out at most once per PRESENCE_INTERVAL seconds (the last change
     # included); with REDIS_URL the entries of a process that died vanish after PRESENCE_TTL seconds.
     PRESENCE_INTERVAL = float(os.environ.get("PRESENCE_INTERVAL", 1.0))
@@ -194,3 +200,5 @@ class TestConfig(Config):
     LOG_CONFIGURE = False  # pytest captures the log; no handler of our own on its root logger
     SENTRY_DSN = None
     SECURITY_CONTACT = ""
+    # No test (nor a module-wide demo world) writes into instance/; keys are random, so runs may share it.
+    ATTACHMENTS_DIR = os.path.join(tempfile.gettempdir(), "kn-test-attachments")

@@ -29,3 +29,4 @@ from community.examples.models import Example, ExampleInterest, ExampleVote  # n
 from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401
 from community.operations.models import Heartbeat  # noqa: F401
 from community.programmes.models import ExampleFunding, Programme, ProgrammeReminder  # noqa: F401
+from community.attachments.models import Attachment  # noqa: F401

@@ -28,13 +28,13 @@ RAW_MARK = "<kn-hostile>"
 # states, keys, addresses and stored message ids are not free text.
 FREE_TEXT = {"advice", "body", "decline_reason", "description", "job_title", "lessons", "location",
              "name", "outcome", "previous_text", "problem", "rating_comment", "reason", "results", "review_reason",
-             "solution", "summary", "title", "subject", "text", "message"}
+             "solution", "summary", "title", "subject", "text", "message", "filename"}
 NOT_TYPED = {("notification", "text"), ("notification", "message"), ("mail_outbox", "text"),
              ("mail_outbox", "subject"), ("api_token", "name")}
 ID_TABLES = {"event_id": "event", "example_id": "example", "forum_id": "forum", "thread_id": "thread",
              "org_id": "organisation", "room_id": "room", "case_id": "consultation", "assessment_id": "assessment",
              "post_id": "post", "user_id": "user", "entry_id": None, "mail_id": "mail_outbox",
-             "request_id": "contact_request"}
+             "request_id": "contact_request", "attachment_id": "attachment"}
 
 
 def test_no_lazy_message_with_values_skips_escaping():

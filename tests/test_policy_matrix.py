@@ -104,6 +104,10 @@ EXPECTED = {
     "example.review": ("example", {"moderator", "admin"}),
     "example.reuse": ("example", OTHER_ORG),
     "example.vote": ("example", OTHER_ORG),
+    "attachment.view": ("example_attachment", EVERYONE),
+    "attachment.add_to_example": ("example", OWN_ORG),
+    "attachment.add_to_consultation": ("consultation", {"admin"}),
+    "attachment.delete": ("example_attachment", OWN_ORG),
     # The municipality's own members answer; consultants (and admins acting as one) read shared ones.
     "digitalcheck.create": ("organisation", OWN_ORG),
     "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
@@ -169,6 +173,7 @@ def world(app):
         "example": SimpleNamespace(organisation_id=own.id, organisation=own, author_id=users["member"].id,
                                    last_editor_id=users["member"].id, status="published", published={"title": "E-Akte", "contact_open": True}),
     }
+    targets["example_attachment"] = SimpleNamespace(example=targets["example"], consultation=None, status="published")
     return users, targets
 
 

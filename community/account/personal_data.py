@@ -86,6 +86,10 @@ PERSONAL_DATA: tuple[Part, ...] = (
          ("source_id", "target_id", "action", "created_at")),
     Part("distinct_organisations", ("decided_by_id",), "duplicate_decisions", ANONYMISED,
          ("organisation_id", "other_id", "created_at")),
+    # Files belong to the example or the consultation they are attached to, like the text around them.
+    Part("attachment", ("uploaded_by_id",), "attachments", KEPT_FOR_ORGANISATION,
+         ("id", "example_id", "consultation_id", "filename", "size", "content_type", "licence", "stand", "status",
+          "created_at")),
     Part("external_identity", ("user_id",), "sign_in_services", DELETED),
     # Recovery codes are credentials (hashes), not data about the person: the export says only whether the
     # second factor is on (section "second_factor").

@@ -144,6 +144,13 @@ def seed_examples(world: plan.DemoWorld) -> None:
     seed_library(world)
 
 
+def seed_attachments(world: plan.DemoWorld) -> None:
+    """Templates to re-use (community/attachments/demo.py) on demo examples and an advised consultation."""
+    from community.attachments.demo import seed_attachments as attach
+
+    attach(world)
+
+
 def create_forum_threads(world: plan.DemoWorld) -> None:
     """Forum threads with replies about real OZG services, and reports waiting for the moderators."""
     from community.forums.demo import seed_forums
@@ -166,6 +173,7 @@ SECTIONS = (
     seed_events,
     seed_programmes,
     seed_examples,
+    seed_attachments,
     seed_digital_checks,
 )
 

@@ -129,6 +129,19 @@ def edit(example_id: int):
     return _render_form(example, values, errors, 400 if errors else 200)
 
 
+@bp.route("/<int:example_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(example_id: int):
+    example = services.get_example(current_user, example_id)
+    if not policy.can(current_user, "example.edit", example):
+        abort(403)
+    if request.method == "POST":
+        services.delete_example(current_user._get_current_object(), example)
+        flash(_l("The good example was deleted."), "success")
+        return redirect(url_for("examples.index"))
+    return render_template("examples/delete.html", example=example)
+
+
 def _show(example, version, status=200, interest_errors=None, interest_message=""):
     html = {name: render_markdown(getattr(version, name) or "") for name in LONG_FIELDS}
     return render_template(

@@ -31,7 +31,7 @@ from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page
 from community.profiles import catalogue
-from community.signals import entry_changed
+from community.signals import entry_changed, entry_deleted
 from community.taxonomy import LAENDER, POPULATION_CLASSES, TOPICS, Choice
 from community.validation import Flag, Id, IdList, ManyOf, Number, OneOf, Schema, Text
 
@@ -222,6 +222,16 @@ def update_example(user, example: Example, data) -> Example:
     if not draft:
         _announce_submission(user, example)
     return example
+
+
+def delete_example(user, example: Example) -> None:
+    """Delete the example for good, whoever may edit it: its votes and re-use records go with it (the database's
+    cascades), its files too (community/attachments: the rows through the ORM, their bytes after the commit)."""
+    policy.require(user, "example.edit", example)
+    example_id = example.id
+    db.session.delete(example)
+    db.session.commit()
+    entry_deleted.send(Example.record_prefix, entry_id=example_id)
 
 
 # --- review --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from community.api.openapi import mail
 from community.api.openapi import rooms
 from community.api.openapi import suggestions
 from community.programmes import openapi as programmes
+from community.attachments import openapi as attachments
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
                                          responses)
 
@@ -38,6 +39,7 @@ SECTIONS = (
     examples,
     mail,
     programmes,
+    attachments,
 )
 DESCRIPTION = (
     "JSON API of Kommunalnetz. Every operation except this document needs a personal API token: "
