@@ -24,7 +24,7 @@ from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.rendering import contains_link, handle_of, mentioned_handles, render_markdown
-from community.search.services import register_thread_finder, search
+from community.search.services import search
 from community.taxonomy import TOPICS
 from community.validation import Schema, Text
 
@@ -370,22 +370,3 @@ def invite_organisation(user, thread: Thread, organisation_id) -> list[int]:
     notify(member_ids, "forum_invite", N_("%(name)s invites you to the discussion “%(title)s”"),
            url_for("forums.thread", thread_id=thread.id), name=user.display_name, title=thread.title)
     return member_ids
-
-
-def search_threads(viewer, query: str, limit: int = 10) -> list[tuple[Thread, Post]]:
-    """Threads whose title or published posts contain every word of the query (for /search)."""
-    words = [word for word in re.findall(r"\w{3,}", query or "")][:8]
-    if not words:
-        return []
-    select = db.select(Post).join(Thread).filter(Post.status == PUBLISHED)
-    for word in words:
-        pattern = f"%{word}%"
-        select = select.filter(db.or_(Thread.title.ilike(pattern), Post.body.ilike(pattern)))
-    found: dict[int, tuple[Thread, Post]] = {}
-    for post in db.session.scalars(select.order_by(Post.id.desc()).limit(limit * 5)):
-        if post.thread_id not in found and policy.can(viewer, "post.view", post.thread.opening_post):
-            found[post.thread_id] = (post.thread, post)
-    return list(found.values())[:limit]
-
-
-register_thread_finder(search_threads)
