@@ -35,6 +35,7 @@ def suggestion_to_dict(suggestion) -> dict:
         "match": _entry_ref(suggestion.target),
         "score": round(suggestion.score, 4),
         "terms": list(suggestion.terms),
+        "words": list(suggestion.words),
         "topics": list(suggestion.topics),
         "organisation": organisation_summary(suggestion.organisation),
         "same_land": suggestion.close.same_land,

@@ -34,6 +34,9 @@ def schemas() -> dict:
             "match_id": {"type": "string", "pattern": "^(need|offer):[0-9]+$"},
             "match": record({"kind": {"enum": entry_kinds}, "id": ID, "title": {"type": "string"}}),
             "score": _SCORE, "terms": _TERMS,
+            "words": {"type": "array", "items": {"type": "string"},
+                      "description": "The reason in whole words: words of the suggested entry that meet yours as "
+                                     "words, compound parts or synonyms, as written there."},
             "topics": {"type": "array", "items": {"type": "string"}, "description": "Topics both sides share."},
             "organisation": ref("OrganisationSummary"),
             "same_land": {"type": "boolean", "description": "The organisation is in your Land; this lifts "
