@@ -15,7 +15,7 @@ from community.forums.models import HIDDEN, PENDING, Forum, Post, Thread
 from community.models_base import utcnow
 from community.search import services as search_services
 from community.signals import entry_changed
-from tests.factories import make_org, make_token, make_user, sign_in
+from tests.factories import make_org, make_token, make_user
 
 NOW = utcnow().replace(microsecond=0)
 
