@@ -64,3 +64,24 @@ def test_peers_and_examples_come_before_a_labelled_section_of_fitting_offers(cli
     assert "Invite to this thread" not in offers
     assert "Landesprogramm Bayern" not in page and "Strom Süd GmbH" not in page
     assert "Invite to this thread" in page.split('id="matches-heading"')[1].split("</section>")[0]
+
+
+def test_a_shared_fragment_alone_is_no_match_under_a_thread(app):
+    asker_org = make_org(name="Gemeinde Kitadorf", land="05")
+    asker = make_user(asker_org)
+    vendor = make_org(name="Vergabe Consult GmbH", kind="company", org_type="berater", land="05")
+    make_offer(vendor, title="Vergabeberatung für Kommunen", body="Ausschreibungen, Vergabeverfahren, "
+               "Beschaffung nach UVgO und VgV.", topics=["finanzen"])
+    kita = make_org(name="Kita-Software GmbH", kind="company", org_type="hersteller", land="05")
+    make_offer(kita, title="Kita-Platzvergabe online", body="Eltern melden ihr Kind online für einen Kita-Platz "
+               "an; die Platzvergabe der Kindertagesstätten läuft digital.", topics=["soziales"])
+    forums.ensure_topic_forums()
+    forum = db.session.scalars(db.select(Forum).filter_by(topic="soziales")).one()
+    thread = Thread(forum_id=forum.id, author_id=asker.id, title="Kita-Platzvergabe digital")
+    thread.posts.append(Post(author_id=asker.id, is_opening=True, body="Wie organisieren Sie die "
+                             "Kita-Platzvergabe? Wir suchen ein Verfahren für die Anmeldung in der Kindertagesstätte."))
+    db.session.add(thread)
+    db.session.commit()
+    names = [hit.organisation.name for hit in forums.matches_for(asker, thread).offers]
+    assert "Kita-Software GmbH" in names
+    assert "Vergabe Consult GmbH" not in names

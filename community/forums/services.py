@@ -363,7 +363,8 @@ class ThreadMatches:
 
 
 def matches_for(viewer, thread: Thread) -> ThreadMatches:
-    """Peers, good examples and fitting offers whose texts match the thread's, through the search service."""
+    """Peers, good examples and fitting offers whose texts match the thread's, through the search service;
+    each shares at least one whole word (its stem) or synonym with the thread."""
     from community.taxonomy import COMPANY
 
     opening = thread.opening_post
@@ -372,6 +373,8 @@ def matches_for(viewer, thread: Thread) -> ThreadMatches:
     own = asker.id if asker else None
     peers, examples, offers = [], [], []
     for hit in result.page.items:
+        if result.words is None or not result.words.meets(hit.title, hit.text)[1]:
+            continue  # a shared fragment alone ("Platzvergabe", "Vergabeberatung") is no match
         if hit.kind == "example":
             examples.append(hit)
         elif hit.organisation is None or hit.organisation.id == own:
