@@ -184,4 +184,5 @@ def test_socket_watch_of_an_invisible_thread_is_refused(app, client, forum):
 def test_threads_appear_in_search(client, forum, member):
     sign_in(client, member)
     _thread(client, forum, title="Wohngeldantrag digital", body="Wer nutzt den Online-Wohngeldantrag?")
-    assert "Wohngeldantrag digital" in client.get("/search?q=Wohngeldantrag").text
+    assert "<mark>Wohngeldantrag</mark> digital" in client.get("/search?q=Wohngeldantrag").text
+

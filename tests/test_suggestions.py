@@ -85,9 +85,9 @@ def test_each_suggestion_shows_score_and_explanation(client, world):
     sign_in(client, world["member"])
     page = page_of(client)
     assert re.search(r"\d+ % match", page)
-    explanation = re.search(r"Shared terms: ([^;<]+); topics: ([^<]+)", page)
-    assert explanation, "no explanation with shared terms and topics"
-    assert "Akte" in explanation.group(1)
+    explanation = re.search(r"Shared words: ([^;<]+); topics: ([^<]+)", page)
+    assert explanation, "no explanation with shared words and topics"
+    assert "Akte" in explanation.group(1).split(", ")
     assert "E-files" in explanation.group(2)
 
 

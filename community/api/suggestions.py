@@ -35,6 +35,7 @@ def suggestion_to_dict(suggestion) -> dict:
         "match": _entry_ref(suggestion.target),
         "score": round(suggestion.score, 4),
         "terms": list(suggestion.terms),
+        "words": list(suggestion.words),
         "topics": list(suggestion.topics),
         "organisation": organisation_summary(suggestion.organisation),
         "same_land": suggestion.close.same_land,
@@ -59,11 +60,13 @@ def list_suggestions():
 def hit_to_dict(hit) -> dict:
     return {
         "kind": hit.kind,
-        "id": hit.item.id,
+        "id": hit.id,
         "title": hit.title,
         "score": round(hit.score, 4),
         "terms": list(hit.terms),
-        "organisation": organisation_summary(hit.organisation),
+        "snippet": search_services.excerpt(hit.snippet, hit.terms),
+        "url": hit.found.url if hit.found is not None else None,
+        "organisation": organisation_summary(hit.organisation) if hit.organisation is not None else None,
         "similar": len(hit.similar),
         "similar_ids": [{"kind": other.kind, "id": other.id} for other in hit.similar],
     }
@@ -75,10 +78,10 @@ def search():
     page, per_page = request_page()
     filters = search_services.parse_filters(request.args.get("kind"), request.args.get("topic"),
                                             request.args.get("land"))
-    result = search_services.search(g.api_user, request.args.get("q"), page, per_page, filters)
+    result = search_services.search(g.api_user, request.args.get("q"), page, per_page, filters, everything=True)
     if result.problem in ("empty", "stop_words_only"):
         raise ValidationError(_l("Please correct the marked fields."), fields={"q": result.message})
-    return {**result.page.to_dict(hit_to_dict), "more": result.more}
+    return {**result.page.to_dict(hit_to_dict), "more": result.more, "counts": result.counts}
 
 
 def contact_request_to_dict(item, viewer) -> dict:

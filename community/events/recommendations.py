@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from community.events.models import SCHEDULED, Event
 from community.extensions import db
 from community.i18n import lazy_plain
 from community.models_base import utcnow
+from community.search.services import Found, register_search_kind
 from community.suggestions import engine as matching
 from matching import Record
 
@@ -37,6 +39,23 @@ def _indexed() -> sa.Select:
 
 
 matching.register_record_kind(EVENT, Event, event_record, _indexed)
+
+
+def _find(viewer, ids: list[int]) -> dict[int, Found]:
+    """Upcoming scheduled events of these ids: every reader may see them (event.view)."""
+    from flask import url_for
+
+    from community.events.routes import event_time
+
+    return {event.id: Found(title=event.title, text=event.description or "",
+                            url=url_for("events.show", event_id=event.id), topics=tuple(event.topics or ()),
+                            land=event.organisation.land if event.organisation else None,
+                            source=event_time(event.starts_at, event, "short"))
+            for event in db.session.scalars(_indexed().options(joinedload(Event.organisation))
+                                          .filter(Event.id.in_(ids)))}
+
+
+register_search_kind(EVENT, _l("Event"), _l("Trainings and events"), _find, order=50)
 
 
 @dataclass

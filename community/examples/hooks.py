@@ -9,6 +9,7 @@ from community.examples.models import Example
 from community.extensions import db
 from community.i18n import lazy_plain
 from community.profiles import catalogue
+from community.search.services import Found, register_search_kind
 from community.start.panels import register_panel
 from community.start.queues import Waiting, register_queue
 from community.suggestions.engine import Record, register_record_kind
@@ -30,6 +31,26 @@ def _published():
 
 
 register_record_kind(KIND, Example, example_record, _published)
+
+
+def _find(viewer, ids: list[int]) -> dict[int, Found]:
+    """The published copies of these examples: what every reader sees (example.view)."""
+    from community.organisations.models import Organisation
+
+    rows = db.session.execute(_published().with_only_columns(Example.id, Example.published, Organisation.name,
+                                                              Organisation.land)
+                              .join(Organisation, Organisation.id == Example.organisation_id)
+                              .filter(Example.id.in_(ids)))
+    found = {}
+    for example_id, public, organisation, land in rows:
+        text = "\n".join(public.get(name) or "" for name in ("summary", "problem", "solution", "results", "lessons"))
+        found[example_id] = Found(title=public.get("title", ""), text=text,
+                                  url=url_for("examples.show", example_id=example_id),
+                                  topics=tuple(public.get("topics") or ()), land=land, source=organisation)
+    return found
+
+
+register_search_kind(KIND, _l("Good example"), _l("Good examples"), _find, order=40)
 
 
 def _for_handlungsfeld(organisation, dimension, topics, limit):

@@ -24,7 +24,7 @@ from community.notifications.services import notify, organisation_member_ids
 from community.organisations.models import Organisation
 from community.pagination import Page, paginate
 from community.rendering import contains_link, handle_of, mentioned_handles, render_markdown
-from community.search.services import register_thread_finder, search
+from community.search.services import search
 from community.taxonomy import TOPICS
 from community.validation import Schema, Text
 
@@ -39,6 +39,8 @@ REPLY_SCHEMA = Schema({"body": Text(BODY_MAX, required=True, multiline=True)})
 FORUM_SCHEMA = Schema({"title": Text(TITLE_MAX, required=True, min_length=3),
                        "description": Text(2000, multiline=True)})
 MATCHES_SHOWN = 6
+VENDOR_OFFERS_SHOWN = 3
+"""Offers of providers under a thread: a few, in their own section; peers and examples come first."""
 
 
 def _signed_in(user) -> bool:
@@ -348,18 +350,46 @@ def _mentioned_user_ids(body: str) -> list[int]:
 
 @dataclass(frozen=True)
 class ThreadMatches:
+    """What the search finds for a thread, neutral first: peers (public bodies, with their needs) and good
+    examples; then, in their own labelled section, a few offers of providers that fit the asker's Land."""
+
+    peers: list
+    examples: list
     offers: list
-    organisations: list
+
+    @property
+    def organisations(self) -> list:  # the peers' organisations, each once (invitations go to organisations)
+        return list({hit.organisation.id: hit for hit in self.peers}.values())
 
 
 def matches_for(viewer, thread: Thread) -> ThreadMatches:
-    """Offers and organisations whose texts match the thread's, through the search service (the engine)."""
+    """Peers, good examples and fitting offers whose texts match the thread's, through the search service;
+    each shares at least one whole word (its stem) or synonym with the thread."""
+    from community.taxonomy import COMPANY
+
     opening = thread.opening_post
-    result = search(viewer, f"{thread.title}\n{opening.body if opening else ''}", 1, 40)
-    own = thread.author.organisation_id if thread.author else None
-    hits = [hit for hit in result.page.items if hit.organisation.id != own]
-    return ThreadMatches([hit for hit in hits if hit.kind == "offer"][:MATCHES_SHOWN],
-                         [hit for hit in hits if hit.kind == "organisation"][:MATCHES_SHOWN])
+    result = search(viewer, f"{thread.title}\n{opening.body if opening else ''}", 1, 40, everything=True)
+    asker = thread.author.organisation if thread.author else None
+    own = asker.id if asker else None
+    peers, examples, offers = [], [], []
+    for hit in result.page.items:
+        if result.words is None or not result.words.meets(hit.title, hit.text)[1]:
+            continue  # a shared fragment alone ("Platzvergabe", "Vergabeberatung") is no match
+        if hit.kind == "example":
+            examples.append(hit)
+        elif hit.organisation is None or hit.organisation.id == own:
+            continue
+        elif hit.kind in ("organisation", "need") and hit.organisation.kind != COMPANY:
+            peers.append(hit)
+        elif hit.kind == "offer" and _fits_land(hit.organisation, asker):
+            offers.append(hit)
+    return ThreadMatches(peers[:MATCHES_SHOWN], examples[:MATCHES_SHOWN], offers[:VENDOR_OFFERS_SHOWN])
+
+
+def _fits_land(provider, asker) -> bool:
+    """An offer fits where its provider works: nationwide (no Land) or in the asker's own Land."""
+    asker_land = getattr(asker, "land", None)
+    return provider.land is None or asker_land is None or provider.land == asker_land
 
 
 def invite_organisation(user, thread: Thread, organisation_id) -> list[int]:
@@ -370,22 +400,3 @@ def invite_organisation(user, thread: Thread, organisation_id) -> list[int]:
     notify(member_ids, "forum_invite", N_("%(name)s invites you to the discussion “%(title)s”"),
            url_for("forums.thread", thread_id=thread.id), name=user.display_name, title=thread.title)
     return member_ids
-
-
-def search_threads(viewer, query: str, limit: int = 10) -> list[tuple[Thread, Post]]:
-    """Threads whose title or published posts contain every word of the query (for /search)."""
-    words = [word for word in re.findall(r"\w{3,}", query or "")][:8]
-    if not words:
-        return []
-    select = db.select(Post).join(Thread).filter(Post.status == PUBLISHED)
-    for word in words:
-        pattern = f"%{word}%"
-        select = select.filter(db.or_(Thread.title.ilike(pattern), Post.body.ilike(pattern)))
-    found: dict[int, tuple[Thread, Post]] = {}
-    for post in db.session.scalars(select.order_by(Post.id.desc()).limit(limit * 5)):
-        if post.thread_id not in found and policy.can(viewer, "post.view", post.thread.opening_post):
-            found[post.thread_id] = (post.thread, post)
-    return list(found.values())[:limit]
-
-
-register_thread_finder(search_threads)

@@ -106,3 +106,23 @@ class _Heading:
 
 register_source(services.KIND, _Heading(_l("Funding programmes")), _for_handlungsfeld, order=40)
 
+
+
+def _find(viewer, ids: list[int]) -> dict:
+    """Programmes not retired, as anyone reads them on their page (programmes are public)."""
+    from community.search.services import Found
+
+    rows = db.session.scalars(_indexed().filter(Programme.id.in_(ids)))
+    return {programme.id: Found(title=programme.title, text=programme.description or "",
+                                url=url_for("programmes.show", programme_id=programme.id),
+                                topics=tuple(programme.topics or ()), land=programme.land, source=programme.funder or "")
+            for programme in rows}
+
+
+def _register_search_kind() -> None:
+    from community.search.services import register_search_kind
+
+    register_search_kind(services.KIND, _l("Funding programme"), _l("Funding programmes"), _find, order=55)
+
+
+_register_search_kind()

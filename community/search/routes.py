@@ -20,5 +20,5 @@ def excerpt_filter(text, terms):
 def search():
     page, per_page = page_args(request.args.get("page"), request.args.get("per_page"), current_app.config["PER_PAGE"])
     filters = services.parse_filters(request.args.get("kind"), request.args.get("topic"), request.args.get("land"))
-    result = services.search(current_user, request.args.get("q"), page, per_page, filters)
+    result = services.search(current_user, request.args.get("q"), page, per_page, filters, everything=True)
     return render_template("search/results.html", result=result, max_chars=services.MAX_QUERY_CHARS)

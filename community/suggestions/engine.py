@@ -25,6 +25,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from community.extensions import db
 from community.models_base import utcnow
@@ -116,6 +117,8 @@ def _open_entries(model):
 
 for _kind, _model in ENTRY_MODELS.items():
     register_record_kind(_kind, _model, entry_record, lambda model=_model: _open_entries(model))
+
+
 def _described_organisations():
     # A municipality of the official register that nobody has described yet (no text, no topics) has only
     # its name, which the directory and the registration search find; its 12,000 records would only slow
@@ -172,6 +175,49 @@ def latest_ids() -> tuple[int, int]:
 
 
 # --- the change log, fed by the signals of committed changes -----------------------------------
+
+
+_TRACKED: dict[type, Callable[[sa.Connection, object], Iterable[str]]] = {}
+
+
+def track_changes(model: type, changed_ids: Callable[[sa.Connection, object], Iterable[str]]) -> None:
+    """Log every insert, update and delete of `model`'s rows in the writing transaction itself, for a
+    record kind whose rows change in many places (forum posts: written, edited, hidden, approved by
+    moderation): `changed_ids(connection, row)` names the records to re-read. The change rows commit
+    (or roll back) with the rows, so no signal can be forgotten by a new code path."""
+    _TRACKED[model] = changed_ids
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _log_tracked_changes(session, _context) -> None:
+    if not _TRACKED:
+        return
+    changed: dict[str, None] = {}
+    for row in (*session.new, *session.dirty, *session.deleted):
+        found = _TRACKED.get(type(row))
+        if found is not None and row.id is not None:
+            changed.update(dict.fromkeys(found(session.connection(), row)))
+    if changed:
+        session.connection().execute(sa.insert(MatchingChange), [{"record_id": value, "created_at": utcnow()}
+                                                                 for value in changed])
+        session.info["matching_changed"] = True
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _after_tracked_rollback(session) -> None:
+    session.info.pop("matching_changed", None)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _after_tracked_commit(session) -> None:
+    if session.info.pop("matching_changed", False):
+        try:
+            engine = current_app.extensions.get(EXTENSION)
+        except RuntimeError:  # outside an application (a script's own session)
+            return
+        if engine is not None:
+            engine.mark_stale()
+
 
 
 def log_change(changed_record_id: str) -> None:

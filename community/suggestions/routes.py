@@ -9,7 +9,7 @@ from community.extensions import db
 from community.notifications.services import has_active_members
 from community.organisations.forms import form_values, show_service_errors
 from community.organisations.models import Organisation
-from community.pagination import page_args
+from community.pagination import Page, page_args
 from community.suggestions import bp, contacts, services
 from community.suggestions.forms import ContactForm, DecisionForm, FeedbackForm, SuggestionFilterForm
 from community.suggestions.models import FORWARDED
@@ -35,8 +35,29 @@ def index():
     except ValidationError as error:
         alerts = show_service_errors(form, error)
         return render_template("suggestions/index.html", form=form, alerts=alerts, result=None), 400
+    page = page_args(request.args.get("page"), None, services.ENTRIES_PER_PAGE)[0]
+    offers_page = page_args(request.args.get("offers_page"), None, services.ENTRIES_PER_PAGE)[0]
     return render_template("suggestions/index.html", form=form, alerts=[],
-                           result=services.suggestions_for(user, filters))
+                           result=services.suggestions_for(user, filters, page=page, shown=services.OVERVIEW_SHOWN,
+                                                           offers_page=offers_page))
+
+
+@bp.route("/suggestions/<any(needs, offers):plural>/<int:entry_id>")
+@login_required
+def entry(plural: str, entry_id: int):
+    """One need's (or offer's) own page of suggestions, paged."""
+    user = acting_user()
+    form = SuggestionFilterForm(formdata=request.args)
+    filters = services.clean_filters(request.args)
+    group = services.suggestions_for_entry(user, plural[:-1], entry_id, filters)
+    page, per_page = page_args(request.args.get("page"), request.args.get("per_page"), services.ENTRY_PER_PAGE)
+    relation = services.MAIN_RELATION[plural[:-1]]
+    cards = group.by_relation.get(relation, [])
+    start = (page - 1) * per_page
+    return render_template("suggestions/entry.html", form=form, group=group, relation=relation, plural=plural,
+                           page=Page(cards[start:start + per_page], len(cards), page, per_page),
+                           peers=group.by_relation.get("peer", [])[:services.SHOWN * 2] if page == 1 else [],
+                           saved_keys=services.saved_keys(user))
 
 
 def _back_to_suggestions():

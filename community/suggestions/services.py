@@ -6,7 +6,7 @@ come from the matching engine, then pass the filters and visibility rules in one
 then proximity (same Land, same population class; community/suggestions/proximity.py) lifts
 nearly equal ones and is shown as a reason ("auch in Bayern").
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,8 @@ from community.errors import Conflict, NotFound
 from community.extensions import db
 from community.organisations.models import Organisation
 from community.profiles import visibility
+from community.search.duplicates import collapse
+from community.search.words import QueryWords
 from community.suggestions import engine as matching
 from community.suggestions import proximity
 from community.suggestions.models import DISMISSED, SAVED, SuggestionFeedback
@@ -27,13 +29,23 @@ from community.validation import OneOf, Schema, Text
 CANDIDATES = 50
 """Matches asked of the engine per entry and relation, before filters and dismissals thin them."""
 SHOWN = 5
-"""Suggestions shown per entry and relation."""
+"""Suggestions per entry and relation in the API's list."""
+OVERVIEW_SHOWN = 3
+"""Suggestions per entry and relation on the overview page; the rest on the entry's own page."""
+ENTRIES_PER_PAGE = 5
+"""Needs (and offers) per page of the overview, newest first."""
+ENTRY_PER_PAGE = 10
+"""Cards per page of an entry's own page of suggestions."""
+WORDS_SHOWN = 6
+"""Shared words shown as a suggestion's reason."""
 MIN_SCORE = 0.1
 """Weaker matches rest on a stray shared word piece; they would bury the useful suggestions."""
 
 NEED, OFFER = matching.NEED, matching.OFFER
 # relation -> (kind of our entry, kind of the suggested entry)
 RELATIONS = {"offer": (NEED, OFFER), "peer": (NEED, NEED), "need": (OFFER, NEED)}
+MAIN_RELATION = {NEED: "offer", OFFER: "need"}
+"""What an entry's own page lists and pages: offers for a need (its peers on the first page), needs for an offer."""
 
 FILTERS = Schema({
     "kind": OneOf(ORG_KIND_BY_SLUG),
@@ -53,6 +65,15 @@ class Suggestion:
     terms: tuple[str, ...]
     topics: tuple[str, ...]
     close: proximity.Closeness = proximity.Closeness()
+    words: tuple[str, ...] = ()
+    """The reason in whole words: the words of their entry that meet ours as words, compound parts or
+    synonyms, as they are written there (the engine's `terms` are stems and fragments)."""
+    alike: tuple = ()
+    """Suggestions of other providers with the same (near-identical) offer, shown as one card."""
+
+    @property
+    def providers(self) -> int:
+        return 1 + len(self.alike)
 
     @property
     def proximity_reasons(self) -> list[tuple[str, object]]:
@@ -91,6 +112,7 @@ class Suggestion:
 class EntrySuggestions:
     entry: object
     by_relation: dict[str, list[Suggestion]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)  # relation -> cards before the cut to what is shown
 
 
 @dataclass
@@ -100,6 +122,8 @@ class Suggestions:
     offers: list[EntrySuggestions]
     saved: list[Suggestion]
     saved_keys: set[tuple[str, str]]
+    needs_page: object = None  # the overview's Page of needs (newest first); None when all are listed
+    offers_page: object = None
 
     def flat(self) -> list[Suggestion]:
         """Every live suggestion, best first (the API's list)."""
@@ -121,9 +145,11 @@ def own_organisation(user) -> Organisation:
 
 
 def _open_entries(kind: str, organisation_id: int) -> list:
+    """The organisation's open entries of this kind, newest first."""
     model = matching.ENTRY_MODELS[kind]
     return db.session.scalars(
-        db.select(model).filter_by(organisation_id=organisation_id, status="open").order_by(model.id)
+        db.select(model).filter_by(organisation_id=organisation_id, status="open")
+        .order_by(model.created_at.desc(), model.id.desc())
     ).all()
 
 
@@ -144,17 +170,62 @@ def _candidates(kind: str, ids, viewer, exclude_org: int, filters: dict) -> dict
             if "topic" not in filters or filters["topic"] in e.topics}
 
 
+def saved_keys(user) -> set[tuple[str, str]]:
+    return _feedback_keys(own_organisation(user).id, SAVED)
+
+
 def _feedback_keys(organisation_id: int, action: str) -> set[tuple[str, str]]:
     rows = db.session.execute(db.select(SuggestionFeedback.source_id, SuggestionFeedback.target_id)
                               .filter_by(organisation_id=organisation_id, action=action))
     return {(source, target) for source, target in rows}
 
 
-def suggestions_for(user, filters: dict | None = None) -> Suggestions:
-    """The suggestions for the user's organisation; raises Conflict for a user without one."""
+def suggestions_for(user, filters: dict | None = None, page: int | None = None, per_page: int = ENTRIES_PER_PAGE,
+                    shown: int = SHOWN, offers_page: int | None = None) -> Suggestions:
+    """The suggestions for the user's organisation; raises Conflict for a user without one.
+
+    With `page` (the overview), only that page of its open needs (and `offers_page` of its offers), newest
+    first, each with its best `shown` cards per relation; without, every entry (the API's list)."""
     filters = filters or {}
     organisation = own_organisation(user)
     own = {kind: _open_entries(kind, organisation.id) for kind in (NEED, OFFER)}
+    needs_page = offers_page_obj = None
+    if page is not None:
+        needs_page = _page_of(own[NEED], page, per_page)
+        offers_page_obj = _page_of(own[OFFER], offers_page or 1, per_page)
+        own = {NEED: needs_page.items, OFFER: offers_page_obj.items}
+    groups = _suggest(user, organisation, own, filters, shown)
+    return Suggestions(
+        organisation=organisation,
+        needs=list(groups[NEED].values()),
+        offers=[group for group in groups[OFFER].values() if group.by_relation],
+        saved=saved_suggestions(user, organisation),
+        saved_keys=_feedback_keys(organisation.id, SAVED),
+        needs_page=needs_page,
+        offers_page=offers_page_obj,
+    )
+
+
+def _page_of(items: list, page: int, per_page: int):
+    from community.pagination import Page
+
+    start = (page - 1) * per_page
+    return Page(items[start:start + per_page], len(items), page, per_page)
+
+
+def suggestions_for_entry(user, kind: str, entry_id: int, filters: dict | None = None) -> EntrySuggestions:
+    """Every suggestion for one open entry of the user's organisation (its own page); NotFound otherwise."""
+    organisation = own_organisation(user)
+    model = matching.ENTRY_MODELS.get(kind)
+    entry = db.session.get(model, entry_id) if model is not None else None
+    if entry is None or entry.organisation_id != organisation.id or entry.status != "open":
+        raise NotFound(_l("This need or offer does not exist or is closed."))
+    groups = _suggest(user, organisation, {NEED: [entry] if kind == NEED else [], OFFER: [entry] if kind == OFFER
+                                           else []}, filters or {}, CANDIDATES)
+    return groups[kind][entry.id]
+
+
+def _suggest(user, organisation, own: dict, filters: dict, shown: int) -> dict[str, dict[int, EntrySuggestions]]:
     engine = matching.engine()
     dismissed = _feedback_keys(organisation.id, DISMISSED)
     raw = []  # (relation, our entry, match)
@@ -171,24 +242,33 @@ def suggestions_for(user, filters: dict | None = None) -> Suggestions:
 
     groups = {kind: {entry.id: EntrySuggestions(entry) for entry in own[kind]} for kind in (NEED, OFFER)}
     place = (organisation.land, organisation.population_class)
+    words_of: dict[int, object] = {}
+    index = engine.index()
     for relation, entry, match in raw:
         kind, target_id = matching.parse_record_id(match.id)
         target = found[kind].get(target_id)
         if target is None:
             continue
+        key = (entry.record_prefix, entry.id)
+        if key not in words_of:
+            words_of[key] = QueryWords(index, f"{entry.title}\n{entry.body}")
+        words = tuple(words_of[key].words_met(target.title, target.body)[:WORDS_SHOWN])
         close = proximity.closeness(place, (target.organisation.land, target.organisation.population_class))
         groups[entry.record_prefix][entry.id].by_relation.setdefault(relation, []).append(
-            Suggestion(relation, entry, target, match.score, tuple(match.terms), tuple(match.topics), close))
+            Suggestion(relation, entry, target, match.score, tuple(match.terms), tuple(match.topics), close, words))
     for group in (*groups[NEED].values(), *groups[OFFER].values()):
         for relation, items in group.by_relation.items():
-            group.by_relation[relation] = proximity.ranked(items, lambda s: s.score, lambda s: s.close)[:SHOWN]
-    return Suggestions(
-        organisation=organisation,
-        needs=list(groups[NEED].values()),
-        offers=[group for group in groups[OFFER].values() if group.by_relation],
-        saved=saved_suggestions(user, organisation),
-        saved_keys=_feedback_keys(organisation.id, SAVED),
-    )
+            cards = _alike_as_one(proximity.ranked(items, lambda s: s.score, lambda s: s.close))
+            group.totals[relation] = len(cards)
+            group.by_relation[relation] = cards[:shown]
+    return groups
+
+
+def _alike_as_one(items: list[Suggestion]) -> list[Suggestion]:
+    """Identical offers of several providers as one card (the best), which lists the others in `alike`."""
+    groups = collapse(items, key=lambda s: s.relation, text_of=lambda s: f"{s.target.title}\n{s.target.body}",
+                      merge=lambda s: s.target.record_prefix == OFFER)
+    return [replace(first, alike=tuple(rest)) if rest else first for first, rest in groups]
 
 
 def saved_suggestions(user, organisation: Organisation) -> list[Suggestion]:

@@ -34,6 +34,9 @@ def schemas() -> dict:
             "match_id": {"type": "string", "pattern": "^(need|offer):[0-9]+$"},
             "match": record({"kind": {"enum": entry_kinds}, "id": ID, "title": {"type": "string"}}),
             "score": _SCORE, "terms": _TERMS,
+            "words": {"type": "array", "items": {"type": "string"},
+                      "description": "The reason in whole words: words of the suggested entry that meet yours as "
+                                     "words, compound parts or synonyms, as written there."},
             "topics": {"type": "array", "items": {"type": "string"}, "description": "Topics both sides share."},
             "organisation": ref("OrganisationSummary"),
             "same_land": {"type": "boolean", "description": "The organisation is in your Land; this lifts "
@@ -43,19 +46,29 @@ def schemas() -> dict:
         }),
         "SuggestionPage": page_schema("Suggestion"),
         "SearchHit": record({
-            "kind": {"enum": [*entry_kinds, "organisation"]}, "id": ID, "title": {"type": "string"},
-            "score": _SCORE, "terms": _TERMS, "organisation": ref("OrganisationSummary"),
+            "kind": {"enum": sorted(search_services.all_kinds())}, "id": ID, "title": {"type": "string"},
+            "score": _SCORE, "terms": _TERMS,
+            "snippet": {"type": "string", "description": "Plain text around the first matched word (Markdown "
+                                                         "reduced to its words; no HTML)."},
+            "url": {"type": ["string", "null"], "description": "The page of a good example, event or forum post; "
+                                                               "null for organisations, needs and offers."},
+            "organisation": {"oneOf": [{"type": "null"}, ref("OrganisationSummary")],
+                             "description": "The organisation, or the one the need or offer belongs to; null for "
+                                            "other kinds."},
             "similar": {"type": "integer", "minimum": 0,
                         "description": "How many near-duplicate hits (texts whose word triples overlap by half or more) "
                                        "this hit stands for; they are not listed separately."},
-            "similar_ids": {"type": "array", "items": record({"kind": {"enum": [*entry_kinds, "organisation"]},
+            "similar_ids": {"type": "array", "items": record({"kind": {"enum": sorted(search_services.all_kinds())},
                                                               "id": ID}),
                             "description": "The collapsed near-duplicates."},
         }),
         "SearchHitPage": {**page_schema("SearchHit"), "properties": {
             **page_schema("SearchHit")["properties"],
-            "more": {"type": "boolean", "description": "true: more hits exist than `total` counts."}},
-            "required": [*page_schema("SearchHit")["required"], "more"]},
+            "more": {"type": "boolean", "description": "true: more hits exist than `total` counts."},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                       "description": "Hits per kind (all kinds, before the `kind` filter; a kind without hits "
+                                      "is absent)."}},
+            "required": [*page_schema("SearchHit")["required"], "more", "counts"]},
         "ContactRequest": record({
             "id": ID, "direction": {"enum": list(contact_services.DIRECTIONS)},
             "status": {"enum": list(CONTACT_STATUSES)},
@@ -102,7 +115,7 @@ def paths(paging: list) -> dict:
             parameters=[*filters, *paging],
         )},
         "/search": {"get": operation(
-            "search", "Search organisations, needs and offers: hits meeting the words as whole words or "
+            "search", "Search organisations, needs, offers, good examples, events and forum posts: hits meeting the words as whole words or "
             "compound parts first, then fragment matches; near-duplicates collapsed", "Search",
             responses({"200": json_response("One page of hits, best first. `total` counts the hits after "
                                             "collapsing near-duplicates; `more: true` says there are more "
@@ -110,7 +123,7 @@ def paths(paging: list) -> dict:
                                             ref("SearchHitPage"))}, "400", "401", "422"),
             parameters=[{**query("q", {"type": "string", "minLength": 1, "pattern": "\\S"}, "Words to search for; cut at 20,000 characters. "
                                  "Empty or only common words: 422."), "required": True},
-                        query("kind", {"enum": sorted(search_services.KINDS)}, "Only hits of this kind."),
+                        query("kind", {"enum": sorted(search_services.all_kinds())}, "Only hits of this kind."),
                         query("topic", {"enum": sorted(TOPIC_BY_SLUG)}, "Only hits with this topic."),
                         query("land", {"enum": sorted(LAND_BY_SLUG)}, "Only hits of organisations in this Land."),
                         *paging],
