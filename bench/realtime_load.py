@@ -13,7 +13,7 @@ received) and stored messages (found again by `sync`; must equal the acked ones)
 
 Each is served as in production: gunicorn, one gevent worker (docs/deploy.md). All chosen setups run
 at once and are measured in turn, so that the rest of a shared machine's work falls on all alike.
-Then, for the one-process setups, the rate is doubled (from --first-rate: 5, 10, 20, 40 ... msg/s)
+Then, for every setup (two processes too), the rate is doubled (from --first-rate: 5, 10, 20, 40 ... msg/s)
 until a step fails (p99 > 250 ms or anything lost), then the gap to the last healthy rate is bisected
 (--refine), one step of each setup in turn; the highest healthy rate is the sustainable one, and each
 setup's share of the bare rate is printed. Further modes (--modes): `profile` (py-spy: where a sent
@@ -337,7 +337,7 @@ def run_load(setups: list[Setup], args, search_size: int | None) -> dict:
                           f"{row['deliveries_s'] / bare['deliveries_s']:.0%}, p50 {row['p50'] / bare['p50']:.2f}x, "
                           f"p99 {row['p99'] / bare['p99']:.2f}x", flush=True)
             if size == search_size:
-                sustainable = interleaved_search([s for s in setups if s.name != "app 2 procs PG+Redis"], args)
+                sustainable = interleaved_search(setups, args)  # two processes too, beside one (#23)
         finally:
             for setup in setups:
                 setup.disconnect()

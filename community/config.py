@@ -158,6 +158,9 @@ class Config:
     # Mentions and live matches of a sent message run in a greenlet of their own, after the ack
     # (community/rooms/events.py); off: inline, in the same order, before the ack.
     SOCKET_AFTER_ACK_BACKGROUND = _flag("SOCKET_AFTER_ACK_BACKGROUND", True)
+    # Offer websocket per-message deflate (compresses every message once per receiver; off: one frame
+    # per broadcast for all, community/sockets.py).
+    SOCKET_WEBSOCKET_DEFLATE = _flag("SOCKET_WEBSOCKET_DEFLATE", False)
     PRESENCE_TTL = int(os.environ.get("PRESENCE_TTL", 60))
 
     # Operations (docs/operations.md). Logs: JSON lines on stdout (LOG_FORMAT=text for plain lines).

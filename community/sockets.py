@@ -6,14 +6,18 @@ message queue like `close_room`, marked to end the sockets: each process disconn
 the channel, then closes it. Without a queue, the one process does both itself. `leave_channel(channel,
 room)` travels the same way: every socket in `channel` (one user's sockets) leaves `room`, and each
 function registered with `on_leave` hears (sid, room) in the process holding the socket.
-`auth_changed(user_ids, token_ids)` tells the other processes which users and tokens changed, so that
-they forget what they cached about them (community/rooms/auth_cache.py) before the sockets' next event.
+`auth_changed(user_ids, token_ids, everything, rooms)` tells the other processes which users and tokens
+changed (and whether rooms, memberships or slow modes did), so that they forget what they cached about
+them (community/rooms/auth_cache.py) before the sockets' next event.
 """
+import struct
+
 import socketio
 from socketio.base_manager import BaseManager
 
 NAMESPACE = "/"
 _leave_hooks: list = []
+FRAMES_KEPT = 256  # websocket frames of recent broadcasts, built once for all their receivers
 
 
 def on_leave(fn):
@@ -54,13 +58,104 @@ def _forget_auth(manager, message: dict) -> None:
     from community.rooms.auth_cache import cache_of
 
     change = message["auth_changed"]
-    cache_of(manager.app).forget(change["users"], set(change["tokens"]), change["everything"])
+    cache_of(manager.app).forget(change["users"], set(change["tokens"]), change["everything"],
+                                 change.get("rooms", False))
+
+
+# ---- the fan-out: one websocket frame per broadcast, not one per receiver ----
+#
+# python-socketio encodes a broadcast once (one Engine.IO packet, one string, for every socket of the
+# room), but each socket's writer then frames that string again through wsproto: ~half of the CPU a
+# delivery costs (py-spy, docs/realtime.md "Load"). A server-to-client text frame is the same bytes for
+# every receiver (no mask; no compression, see below), so the writers here send the frame built for
+# the first receiver of the same string object to the others. Order is untouched: each frame still
+# goes through its socket's queue and writer, the one writer of that socket.
+#
+# Per-message deflate is not offered (SOCKET_WEBSOCKET_DEFLATE=1 offers it again): it would compress
+# every message once per receiver, and room messages are a few hundred bytes.
+
+_frames: dict[int, tuple[str, bytes]] = {}
+
+
+def _frame(text: str) -> bytes:
+    """The unmasked, final, uncompressed text frame of `text` (RFC 6455 5.2), built once per string."""
+    kept = _frames.get(id(text))
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    payload = text.encode("utf-8")
+    size = len(payload)
+    if size < 126:
+        head = struct.pack("!BB", 0x81, size)
+    elif size < 1 << 16:
+        head = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        head = struct.pack("!BBQ", 0x81, 127, size)
+    frame = head + payload
+    _frames[id(text)] = (text, frame)  # holding the string keeps its id from being reused
+    if len(_frames) > FRAMES_KEPT:
+        del _frames[next(iter(_frames))]
+    return frame
+
+
+def _framing_websocket(deflate: bool):
+    """engineio's gevent websocket (simple-websocket) with writes of pre-built frames."""
+    import simple_websocket
+    from engineio.async_drivers.gevent import WebSocketWSGI
+    from wsproto.connection import ConnectionState
+
+    class FramingServer(simple_websocket.Server):
+        plain = False  # True once the handshake agreed on no extension: frames are the same for all
+
+        def handshake(self):
+            if not deflate:
+                self.environ = {key: value for key, value in self.environ.items()
+                                if key != "HTTP_SEC_WEBSOCKET_EXTENSIONS"}
+            super().handshake()
+            proto = getattr(self.ws.connection, "_proto", None)
+            self.plain = proto is not None and not proto.extensions
+
+        def send(self, data):
+            if self.plain and type(data) is str and self.connected and self.ws.state is ConnectionState.OPEN:
+                self.sock.send(_frame(data))
+            else:
+                super().send(data)
+
+    class FramingWebSocketWSGI(WebSocketWSGI):
+        def __call__(self, environ, start_response):
+            # As simple-websocket's SimpleWebSocketWSGI.__call__, with the server above.
+            self.ws = FramingServer(environ, **self.server_args)
+            ret = self.app(self)
+            if self.ws.mode == "gunicorn":
+                raise StopIteration()
+            elif self.ws.mode == "werkzeug":
+                raise ConnectionError()
+            return ret
+
+    return FramingWebSocketWSGI
+
+
+def _frame_broadcasts(manager, server) -> None:
+    """Use the framing websocket when the server runs on gevent with simple-websocket (production:
+    gunicorn's gevent worker, docs/deploy.md); any other setup keeps the library's."""
+    eio = getattr(server, "eio", None)
+    if eio is None or eio.async_mode != "gevent":
+        return
+    from engineio.async_drivers import gevent as driver
+
+    if getattr(driver, "SimpleWebSocketWSGI", None) is None:  # gevent-websocket serves instead
+        return
+    deflate = bool(manager.app is not None and manager.app.config.get("SOCKET_WEBSOCKET_DEFLATE"))
+    eio._async = {**eio._async, "websocket": _framing_websocket(deflate)}
 
 
 class LocalManager(socketio.Manager):
     app = None
 
-    def auth_changed(self, user_ids: list, token_ids: list, everything: bool = False) -> None:
+    def set_server(self, server):
+        super().set_server(server)
+        _frame_broadcasts(self, server)
+
+    def auth_changed(self, user_ids: list, token_ids: list, everything: bool = False, rooms: bool = False) -> None:
         """Nothing to tell: the one process forgot the change when it was flushed."""
 
     def end_channel(self, room: str, namespace: str = NAMESPACE) -> None:
@@ -74,6 +169,10 @@ class LocalManager(socketio.Manager):
 class RedisManager(socketio.RedisManager):
     app = None
 
+    def set_server(self, server):
+        super().set_server(server)
+        _frame_broadcasts(self, server)
+
     def end_channel(self, room: str, namespace: str = NAMESPACE) -> None:
         message = {"method": "close_room", "room": room, "namespace": namespace, "host_id": self.host_id,
                    "end_sockets": True}
@@ -86,10 +185,11 @@ class RedisManager(socketio.RedisManager):
         self._handle_close_room(message)
         self._publish(message)
 
-    def auth_changed(self, user_ids: list, token_ids: list, everything: bool = False) -> None:
+    def auth_changed(self, user_ids: list, token_ids: list, everything: bool = False, rooms: bool = False) -> None:
         # Through the queue's one channel, so it arrives before the `end_channel` that follows it.
         self._publish({"method": "close_room", "room": None, "namespace": NAMESPACE, "host_id": self.host_id,
-                       "auth_changed": {"users": user_ids, "tokens": token_ids, "everything": everything}})
+                       "auth_changed": {"users": user_ids, "tokens": token_ids, "everything": everything,
+                                        "rooms": rooms}})
 
     def _handle_close_room(self, message: dict) -> None:
         if message.get("auth_changed"):  # not a close: other processes changed users or tokens

@@ -17,6 +17,7 @@ from community.models_base import utcnow
 from community.moderation.models import MESSAGE, POST, WARN, ModeratorAssignment, RoomSlowMode, Sanction
 
 SANCTIONS_CACHE = "policy_sanction_kinds"
+SLOW_MODE_CACHE = "policy_slow_mode_seconds"  # room id -> seconds or None, given by the caller (sockets)
 
 
 def blocking_sanction(user) -> Sanction | None:
@@ -31,6 +32,7 @@ def forget_sanctions(*_args) -> None:
     """Drop the sanctions read in this request (a socket event starts with this)."""
     if has_app_context():
         g.pop(SANCTIONS_CACHE, None)
+        g.pop(SLOW_MODE_CACHE, None)
 
 
 event.listen(Session, "after_commit", forget_sanctions)
@@ -85,10 +87,15 @@ class State:
     def slow_mode_waits(self, user, room) -> bool:
         from community.rooms.models import Message
 
-        setting = db.session.get(RoomSlowMode, room.id)
-        if setting is None:
+        known = g.get(SLOW_MODE_CACHE, {}) if has_app_context() else {}
+        if room.id in known:
+            seconds = known[room.id]
+        else:
+            setting = db.session.get(RoomSlowMode, room.id)
+            seconds = setting.seconds if setting is not None else None
+        if seconds is None:
             return False
-        since = utcnow() - timedelta(seconds=setting.seconds)
+        since = utcnow() - timedelta(seconds=seconds)
         return db.session.execute(db.select(Message.id).filter(
             Message.room_id == room.id, Message.author_id == user.id,
             Message.created_at > since).limit(1)).first() is not None

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from functools import wraps
 
-from flask import current_app, request, session, url_for
+from flask import current_app, g, request, session, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,10 +23,10 @@ from community.errors import NotFound, PermissionDenied, ServiceError
 from community.extensions import db, socketio
 from community.models_base import utcnow
 from community.moderation.live import refuse_socket
-from community.moderation.state import forget_sanctions
+from community.moderation.state import SANCTIONS_CACHE, SLOW_MODE_CACHE, forget_sanctions
 from community.notifications.services import user_channel
 from community.rooms import live, messages, services
-from community.rooms.auth_cache import socket_user
+from community.rooms.auth_cache import cached_room, sanction_kinds, slow_mode_seconds, socket_event, socket_user
 from community.rooms.messages import message_to_dict
 from community.rooms.models import Message, Room
 from community.rooms.presence import presence, room_channel
@@ -130,6 +130,9 @@ def handler(event: str):
             forget_sanctions()  # `g` may outlive one event (tests keep one app context)
             try:
                 user = _socket_user()
+                # From here the permission checks read the process's cache (community/rooms/auth_cache.py).
+                socket_event()
+                g.setdefault(SANCTIONS_CACHE, {})[user.id] = sanction_kinds(user.id)
                 if not allow(user.id):
                     raise SocketError("rate_limited", _("Too many events; please wait a moment."))
                 if not isinstance(payload, dict):
@@ -143,6 +146,8 @@ def handler(event: str):
                 db.session.rollback()
                 return SocketError(_error_code(user, error), str(error.message),
                                    {name: str(text) for name, text in error.fields.items()}).to_ack()
+            finally:
+                socket_event(False)
 
         return socketio.on(event)(wrapper)
 
@@ -191,9 +196,10 @@ def _integer(payload: dict, name: str, required: bool = True, minimum: int = 1) 
 
 
 def _room(user, payload: dict, action: str = "room.view") -> Room:
-    room = db.session.get(Room, _integer(payload, "room_id"))
+    room = cached_room(_integer(payload, "room_id"))
     if room is None:
         raise SocketError("not_found", _("This conversation does not exist."))
+    g.setdefault(SLOW_MODE_CACHE, {})[room.id] = slow_mode_seconds(room.id)
     policy.require(user, action, room)
     return room
 

@@ -49,8 +49,11 @@ class Room(db.Model):
         return self.kind == TOPIC
 
     def has_member(self, user_id: int | None) -> bool:
-        # A primary-key lookup: served from the session's identity map when already loaded.
-        return user_id is not None and db.session.get(RoomMember, (self.id, user_id)) is not None
+        # A primary-key lookup (from the identity map when already loaded); in a socket event from the
+        # process's cache of memberships, forgotten when one ends (community/rooms/auth_cache.py).
+        from community.rooms.auth_cache import is_member
+
+        return user_id is not None and is_member(self.id, user_id)
 
     def __repr__(self) -> str:
         return f"<Room {self.id} {self.kind}>"
