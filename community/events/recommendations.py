@@ -45,7 +45,7 @@ def _find(viewer, ids: list[int]) -> dict[int, Found]:
     """Upcoming scheduled events of these ids: every reader may see them (event.view)."""
     from flask import url_for
 
-    from community.events.routes import event_time
+    from community.events.times import event_time
 
     return {event.id: Found(title=event.title, text=event.description or "",
                             url=url_for("events.show", event_id=event.id), topics=tuple(event.topics or ()),

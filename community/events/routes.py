@@ -1,9 +1,7 @@
 """Pages of trainings and events: the list with "Recommended for you", the event page (register,
 withdraw, waitlist position), the form for organisers, the participant list with CSV and attendance,
 the calendar file and feed, and the certificate of attendance."""
-from babel.dates import format_datetime
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -26,13 +24,7 @@ FIELDS = ("title", "description", "format", "starts_at", "ends_at", "location", 
           "registration_deadline")
 
 
-@bp.app_template_filter("event_time")
-def event_time(value, event, style: str = "medium") -> str:
-    """A stored UTC time in the event's zone and the reader's language."""
-    shown = services.local(value, event.timezone)
-    if shown is None:
-        return ""
-    return format_datetime(shown, style, tzinfo=shown.tzinfo, locale=str(get_locale() or "de"))
+bp.app_template_filter("event_time")(services.event_time)
 
 
 @bp.app_template_filter("event_markdown")

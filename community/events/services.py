@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community import policy
 from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ValidationError
+from community.events.times import event_time, local  # noqa: F401  (used by pages and the API)
 from community.events.models import (CANCELLED, CONFIRMED, FORMATS, SCHEDULED, WAITLISTED, CalendarFeed, Event,
                                      Registration)
 from community.extensions import db
@@ -127,13 +128,6 @@ def to_utc(value: datetime, zone: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
     return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def local(value: datetime | None, zone: str) -> datetime | None:
-    """A stored (naive UTC) time in the event's zone, aware."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone))
 
 
 def iso(value: datetime | None, zone: str) -> str | None:
@@ -558,3 +552,4 @@ def feed_registrations(user) -> list[Registration]:
     """Confirmed registrations only: a waitlisted place is no appointment until it is confirmed."""
     return list(db.session.scalars(sa.select(Registration).join(Event).filter(
         Registration.user_id == user.id, Registration.status == CONFIRMED).order_by(Event.starts_at)))
+

@@ -12,16 +12,10 @@ from community.i18n import lazy_plain
 from community.notifications import kinds
 from community.programmes import bp, services
 from community.programmes.models import Programme
-from community.suggestions.engine import Record, register_record_kind
+from community.suggestions.engine import register_record_kind
 
 NEED_PAGE_LIMIT = 5
 FINANCE = "finanzen"
-
-
-def programme_record(programme: Programme) -> Record:
-    text = "\n".join([programme.description or "", programme.funder or ""])
-    return Record(id=f"{services.KIND}:{programme.id}", kind=services.KIND, title=programme.title, text=text,
-                  topics=tuple(programme.topics or ()), owner=None)
 
 
 def _indexed() -> sa.Select:
@@ -30,7 +24,7 @@ def _indexed() -> sa.Select:
     return sa.select(Programme).filter(Programme.retired_at.is_(None))
 
 
-register_record_kind(services.KIND, Programme, programme_record, _indexed)
+register_record_kind(services.KIND, Programme, services.programme_record, _indexed)
 kinds.register_kind(services.PROGRAMME_DEADLINE, kinds.PROGRAMMES)
 register_link_kind(services.KIND, Programme, lambda row: url_for("programmes.show", programme_id=row.id),
                    label=_l("Funding programme"))

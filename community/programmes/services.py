@@ -420,10 +420,14 @@ def needs_served(programme: Programme, viewer, on: date | None = None) -> Served
     return served
 
 
-def record_of(programme: Programme):
-    from community.programmes.hooks import programme_record
+def programme_record(programme: Programme):
+    """The programme as the matching engine indexes it."""
+    from community.suggestions.engine import Record
 
-    return programme_record(programme)
+    text = "\n".join([programme.description or "", programme.funder or ""])
+    return Record(id=f"{KIND}:{programme.id}", kind=KIND, title=programme.title, text=text,
+                  topics=tuple(programme.topics or ()), owner=None)
+
 
 
 # --- reminders before a deadline --------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from community.extensions import db, socketio
 from community.models_base import utcnow
 from community.moderation.models import WARN, RoomSlowMode, Sanction
 from community.organisations.models import Organisation
+from community.rooms import models as room_models
 from community.rooms.models import Room, RoomMember
 
 EXTENSION = "socket_auth_cache"
@@ -300,3 +301,6 @@ def _committed(session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session, _previous) -> None:
     session.info.pop(_PENDING, None)  # nothing changed; what was forgotten is read again
+
+
+room_models.membership_lookup = is_member

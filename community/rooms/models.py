@@ -49,11 +49,7 @@ class Room(db.Model):
         return self.kind == TOPIC
 
     def has_member(self, user_id: int | None) -> bool:
-        # A primary-key lookup (from the identity map when already loaded); in a socket event from the
-        # process's cache of memberships, forgotten when one ends (community/rooms/auth_cache.py).
-        from community.rooms.auth_cache import is_member
-
-        return user_id is not None and is_member(self.id, user_id)
+        return user_id is not None and membership_lookup(self.id, user_id)
 
     def __repr__(self) -> str:
         return f"<Room {self.id} {self.kind}>"
@@ -96,3 +92,13 @@ class Message(db.Model):
 
     def __repr__(self) -> str:
         return f"<Message {self.id} room={self.room_id}>"
+
+
+def _member_in_database(room_id: int, user_id: int) -> bool:
+    # A primary-key lookup: served from the session's identity map when already loaded.
+    return db.session.get(RoomMember, (room_id, user_id)) is not None
+
+
+# How Room.has_member asks: the process's cache of memberships (community/rooms/auth_cache.py) puts its own
+# lookup here when it is loaded, so socket events read memberships without a query; models import no cache.
+membership_lookup = _member_in_database

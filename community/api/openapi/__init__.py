@@ -19,8 +19,8 @@ from community.api.openapi import insights
 from community.api.openapi import mail
 from community.api.openapi import rooms
 from community.api.openapi import suggestions
-from community.programmes import openapi as programmes
-from community.attachments import openapi as attachments
+from community.api.openapi import programmes
+from community.api.openapi import attachments
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
                                          responses)
 
