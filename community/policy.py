@@ -127,13 +127,20 @@ def is_suspended(user) -> bool:
     return bool(active_sanction_kinds(user) & {"suspend", "ban"})
 
 
+def is_confirmed(user) -> bool:
+    """Signed in with a confirmed e-mail address (community/auth/confirmation.py): only such an account
+    contacts anyone, posts or joins."""
+    return _signed_in(user) and getattr(user, "email_confirmed_at", None) is not None
+
+
 def is_muted(user) -> bool:
-    return bool(active_sanction_kinds(user) & {"mute", "suspend", "ban"})
+    """May not write in rooms: sanctioned, or the address not yet confirmed."""
+    return bool(active_sanction_kinds(user) & {"mute", "suspend", "ban"}) or (_signed_in(user) and not is_confirmed(user))
 
 
 def is_participant(user) -> bool:
-    """Signed in and neither suspended nor banned: may write."""
-    return _signed_in(user) and not is_suspended(user)
+    """Signed in, the address confirmed, and neither suspended nor banned: may write."""
+    return is_confirmed(user) and not is_suspended(user)
 
 
 

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from community.joining import services
+from community.signals import email_confirmed
 from community.start.panels import register_panel
 
 
@@ -12,3 +13,11 @@ def _pending_request(user):
 
 
 register_panel("join_request", _l("Your join request is waiting"), "joining/_start_panel.html", _pending_request, order=1)
+
+
+@email_confirmed.connect
+def _announce_waiting_request(user, **_extra) -> None:
+    """A join request made before the address was confirmed goes to its deciders now."""
+    join_request = services.pending_request_of(user)
+    if join_request is not None:
+        services.announce(join_request)
