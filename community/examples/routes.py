@@ -181,12 +181,24 @@ def helpful(example_id: int):
     return redirect(url_for("examples.show", example_id=example.id))
 
 
-@bp.route("/<int:example_id>/thread", methods=["POST"])
+@bp.route("/<int:example_id>/thread", methods=["GET", "POST"])
 @login_required
 def thread(example_id: int):
+    """Questions about the example: the form; a thread exists only once a question is posted (#24)."""
     example = services.get_example(current_user, example_id)
-    found = services.thread_for(current_user._get_current_object(), example)
-    return redirect(url_for("forums.thread", thread_id=found.id))
+    existing = services.question_thread(example)
+    errors, question = {}, ""
+    if request.method == "POST":
+        question = request.form.get("question", "")
+        try:
+            found = services.ask_question(current_user._get_current_object(), example, question)
+        except InvalidInput as error:
+            errors = error.fields
+        else:
+            flash(_l("Your question has been posted."), "success")
+            return redirect(url_for("forums.thread", thread_id=found.id))
+    return render_template("examples/question.html", example=example, existing=existing, errors=errors,
+                           question=question, title=(example.published or {}).get("title", "")), 400 if errors else 200
 
 
 @bp.route("/review")
