@@ -58,8 +58,9 @@ def index():
     args = {name: value for name, value in filters.items() if value}
     counts = services.helpful_counts(item.version.example.id for item in found.items)
     return render_template("examples/index.html", found=found, filters=filters, args=args, alerts=alerts,
-                           counts=counts, labels=_labels(), ozg_services=sorted(
-                               catalogue.SERVICES.values(), key=lambda s: s.name.casefold()),
+                           counts=counts, labels=_labels(), ozg_services=catalogue.MUNICIPAL,
+                           ozg_name=catalogue.SERVICES[filters["ozg_id"]].name
+                           if filters.get("ozg_id") in catalogue.SERVICES else request.args.get("ozg", "")[:200],
                            can_write=policy.can(current_user, "example.create"),
                            is_reviewer=is_reviewer(current_user))
 

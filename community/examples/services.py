@@ -289,8 +289,21 @@ def _searchable(version: Version) -> str:
     return _fold(" ".join(p or "" for p in parts))
 
 
+OZG_NAME_MAX = 200
+
+
 def clean_filters(args) -> dict:
-    return clean(LIST_FILTERS, {name: args.get(name) for name in LIST_FILTERS.fields if args.get(name)})
+    """The list's filters; the OZG service may come by id (`ozg_id`, the API) or by the name typed into the
+    page's searchable field (`ozg`), among the services municipalities provide."""
+    filters = clean(LIST_FILTERS, {name: args.get(name) for name in LIST_FILTERS.fields if args.get(name)})
+    name = Text(OZG_NAME_MAX).clean(args.get("ozg")) if args.get("ozg") else ""
+    if name and not filters.get("ozg_id"):
+        service = catalogue.find_municipal(name)
+        if service is None:
+            raise invalid(ozg=lazy_plain("No OZG service that municipalities provide is called “%(name)s”. Choose "
+                                         "one of the suggestions.", name=name))
+        filters["ozg_id"] = service.id
+    return filters
 
 
 def _visible_select(user):
