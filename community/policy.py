@@ -135,7 +135,8 @@ def is_confirmed(user) -> bool:
 
 def is_muted(user) -> bool:
     """May not write in rooms: sanctioned, or the address not yet confirmed."""
-    return bool(active_sanction_kinds(user) & {"mute", "suspend", "ban"}) or (_signed_in(user) and not is_confirmed(user))
+    sanctioned = bool(active_sanction_kinds(user) & {"mute", "suspend", "ban"})
+    return sanctioned or (_signed_in(user) and not is_confirmed(user))
 
 
 def is_participant(user) -> bool:

@@ -149,6 +149,10 @@ OFFER_KINDS = (
     Choice("experience", _l("Experience / project to share")),
 )
 OFFER_KIND_BY_SLUG = _index(OFFER_KINDS)
+PROGRAMME = "programme"
+# Funding programmes belong to public funders: the Länder, the Bund and their bodies (the competence centre is
+# a state body); companies and municipalities offer products, services and experience, not programmes (#24).
+FUNDER_KINDS = frozenset({STATE, FEDERAL})
 
 VISIBILITIES = (
     Choice("public", _l("public")),

@@ -10,7 +10,8 @@ from requests import RequestException
 
 from community.auth import bp, confirmation, oidc, services, totp
 from community.auth.current import acting_user
-from community.auth.forms import ActionForm, CodeForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
+from community.auth.forms import (ActionForm, CodeForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
+                                  add_errors)
 from community.errors import ServiceError, ValidationError
 from community.extensions import db, limiter
 from community.links import public_url, safe_next

@@ -70,7 +70,8 @@ def test_topic_chips_do_not_look_like_input_fields(page):
     chip = page.locator("main .kn-tag").first
     chip.wait_for()
     page.goto("/login")
-    field_radius = page.locator("main input[name=email]").evaluate("e => parseFloat(getComputedStyle(e).borderTopLeftRadius)")
+    field_radius = page.locator("main input[name=email]").evaluate(
+        "e => parseFloat(getComputedStyle(e).borderTopLeftRadius)")
     page.goto("/")
     style = page.locator("main .kn-tag").first.evaluate(
         "e => { const s = getComputedStyle(e); return {radius: parseFloat(s.borderTopLeftRadius),"

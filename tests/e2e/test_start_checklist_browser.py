@@ -80,7 +80,8 @@ def test_a_new_vendor_sees_the_needs_first_and_a_profile_checklist(page):
     assert not page.locator("section[aria-labelledby='panel-next_steps']").count()
     # The needs its offers could meet come first, once there are any (a new vendor has no offer yet).
     if "Bedarfe anderer, die Ihre Angebote decken könnten" in panels:
-        assert panels.index("Bedarfe anderer, die Ihre Angebote decken könnten") < panels.index("Checkliste für Ihr Profil")
+        needs = panels.index("Bedarfe anderer, die Ihre Angebote decken könnten")
+        assert needs < panels.index("Checkliste für Ihr Profil")
 
     edit_profile(page, "Wir entwickeln Fachverfahren für Kommunen.", "https://start-software.example", ["eakte"])
     page.goto("/")
