@@ -178,6 +178,20 @@ def can(user, action: str, target=None) -> bool:
     return RULES[action](user, target)
 
 
+class _AsConfirmed:
+    """The user as if the address were confirmed: to tell whether the confirmation alone stands in the way."""
+
+    email_confirmed_at = True
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
 def require(user, action: str, target=None) -> None:
     if not can(user, action, target):
+        if _signed_in(user) and not is_confirmed(user) and can(_AsConfirmed(user), action, target):
+            raise PermissionDenied(_l("Please confirm your e-mail address first, with the link we have sent you."))
         raise PermissionDenied(_l("You are not allowed to do this."))

@@ -135,3 +135,19 @@ def test_a_join_request_reaches_its_deciders_only_once_the_address_is_confirmed(
     db.session.refresh(applicant)
     assert applicant.email_confirmed and told() == 1
     assert "Jana Neu" in client.get(f"/organisations/{org.id}/join-requests").text
+
+
+def test_the_api_says_when_only_the_confirmation_stands_in_the_way(client):
+    from tests.factories import make_token
+
+    waiting = make_user(make_org(verified=True), email_confirmed_at=None, locale="en")
+    other = make_org(verified=True)
+    make_user(other)
+    headers = {"Authorization": f"Bearer {make_token(waiting)}", "Accept-Language": "en"}
+    response = client.post("/api/v1/contact-requests", headers=headers,
+                           json={"to_organisation_id": other.id, "message": "Hallo, wir suchen Austausch."})
+    assert response.status_code == 403 and "confirm your e-mail address" in str(response.get_json())
+    # A refusal for another reason keeps its own answer.
+    own = client.post("/api/v1/contact-requests", headers=headers,
+                      json={"to_organisation_id": waiting.organisation_id, "message": "Hallo an uns selbst."})
+    assert own.status_code in (403, 422) and "confirm your e-mail address" not in str(own.get_json())
