@@ -58,6 +58,7 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per hour")
+    RATELIMIT_CONFIRM_RESEND = os.environ.get("RATELIMIT_CONFIRM_RESEND", "5 per hour")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
     # New contact requests per organisation (web and API together): no mass mailing through us.
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "20 per day")
@@ -115,6 +116,8 @@ class Config:
     JOBS_NAME = os.environ.get("JOBS_NAME", "kommunalnetz")
     JOBS_IMMEDIATE = _flag("JOBS_IMMEDIATE", False)
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
+    # The link that confirms a self-registered account's address (community/auth/confirmation.py).
+    EMAIL_CONFIRM_MAX_AGE = 60 * 60 * 48
     INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
     DEMO_MODE = _flag("DEMO_MODE", False)

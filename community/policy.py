@@ -127,13 +127,21 @@ def is_suspended(user) -> bool:
     return bool(active_sanction_kinds(user) & {"suspend", "ban"})
 
 
+def is_confirmed(user) -> bool:
+    """Signed in with a confirmed e-mail address (community/auth/confirmation.py): only such an account
+    contacts anyone, posts or joins."""
+    return _signed_in(user) and getattr(user, "email_confirmed_at", None) is not None
+
+
 def is_muted(user) -> bool:
-    return bool(active_sanction_kinds(user) & {"mute", "suspend", "ban"})
+    """May not write in rooms: sanctioned, or the address not yet confirmed."""
+    sanctioned = bool(active_sanction_kinds(user) & {"mute", "suspend", "ban"})
+    return sanctioned or (_signed_in(user) and not is_confirmed(user))
 
 
 def is_participant(user) -> bool:
-    """Signed in and neither suspended nor banned: may write."""
-    return _signed_in(user) and not is_suspended(user)
+    """Signed in, the address confirmed, and neither suspended nor banned: may write."""
+    return is_confirmed(user) and not is_suspended(user)
 
 
 
@@ -170,6 +178,20 @@ def can(user, action: str, target=None) -> bool:
     return RULES[action](user, target)
 
 
+class _AsConfirmed:
+    """The user as if the address were confirmed: to tell whether the confirmation alone stands in the way."""
+
+    email_confirmed_at = True
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
 def require(user, action: str, target=None) -> None:
     if not can(user, action, target):
+        if _signed_in(user) and not is_confirmed(user) and can(_AsConfirmed(user), action, target):
+            raise PermissionDenied(_l("Please confirm your e-mail address first, with the link we have sent you."))
         raise PermissionDenied(_l("You are not allowed to do this."))

@@ -19,6 +19,8 @@ was rolled back. Receivers must not raise: the change is already stored.
   account_suspended, provider_refused, provider_error); keyword method says which step refused it
   (password, second_factor, oidc). Sent by community/auth/routes.py for whoever counts them (metrics);
   it carries no address or account, so a receiver cannot log personal data from it.
+- email_confirmed: sender is the user whose address was just confirmed (community/auth/confirmation.py);
+  the join request waiting for it goes to its deciders (community/joining/hooks.py).
 """
 from blinker import Namespace
 
@@ -32,3 +34,4 @@ membership_ended = _signals.signal("membership-ended")
 sessions_ended = _signals.signal("sessions-ended")
 api_token_revoked = _signals.signal("api-token-revoked")
 sign_in_refused = _signals.signal("sign-in-refused")
+email_confirmed = _signals.signal("email-confirmed")

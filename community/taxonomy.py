@@ -89,24 +89,25 @@ def org_type_label(kind: str, slug: str | None):
     return ""
 
 
-# Keyed by the two-digit official state key (Länderschlüssel); names are proper nouns.
+# Keyed by the two-digit official state key (Länderschlüssel); named in the reader's language (#24: German
+# names in German, English names in English), never stored by name.
 LAENDER = (
-    Choice("01", "Schleswig-Holstein"),
-    Choice("02", "Hamburg"),
-    Choice("03", "Niedersachsen"),
-    Choice("04", "Bremen"),
-    Choice("05", "Nordrhein-Westfalen"),
-    Choice("06", "Hessen"),
-    Choice("07", "Rheinland-Pfalz"),
-    Choice("08", "Baden-Württemberg"),
-    Choice("09", "Bayern"),
-    Choice("10", "Saarland"),
-    Choice("11", "Berlin"),
-    Choice("12", "Brandenburg"),
-    Choice("13", "Mecklenburg-Vorpommern"),
-    Choice("14", "Sachsen"),
-    Choice("15", "Sachsen-Anhalt"),
-    Choice("16", "Thüringen"),
+    Choice("01", _l("Schleswig-Holstein")),
+    Choice("02", _l("Hamburg")),
+    Choice("03", _l("Lower Saxony")),
+    Choice("04", _l("Bremen")),
+    Choice("05", _l("North Rhine-Westphalia")),
+    Choice("06", _l("Hesse")),
+    Choice("07", _l("Rhineland-Palatinate")),
+    Choice("08", _l("Baden-Württemberg")),
+    Choice("09", _l("Bavaria")),
+    Choice("10", _l("Saarland")),
+    Choice("11", _l("Berlin")),
+    Choice("12", _l("Brandenburg")),
+    Choice("13", _l("Mecklenburg-Western Pomerania")),
+    Choice("14", _l("Saxony")),
+    Choice("15", _l("Saxony-Anhalt")),
+    Choice("16", _l("Thuringia")),
 )
 LAND_BY_SLUG = _index(LAENDER)
 
@@ -149,6 +150,10 @@ OFFER_KINDS = (
     Choice("experience", _l("Experience / project to share")),
 )
 OFFER_KIND_BY_SLUG = _index(OFFER_KINDS)
+PROGRAMME = "programme"
+# Funding programmes belong to public funders: the Länder, the Bund and their bodies (the competence centre is
+# a state body); companies and municipalities offer products, services and experience, not programmes (#24).
+FUNDER_KINDS = frozenset({STATE, FEDERAL})
 
 VISIBILITIES = (
     Choice("public", _l("public")),

@@ -24,7 +24,7 @@ def test_shows_kind_type_state_and_topics(client):
     make_org(name="Stadt Bonn", kind="municipality", org_type="stadt", land="05", topics=["energie"])
     page = client.get("/organisations").get_data(as_text=True)
     assert "Town or city" in page
-    assert "Nordrhein-Westfalen" in page
+    assert "North Rhine-Westphalia" in page  # the Land in the reader's language (#24)
     assert "Energy &" in page  # the label of topic "energie"
 
 

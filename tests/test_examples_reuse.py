@@ -118,7 +118,7 @@ def test_nachnutzen_shares_the_contact_rate_limit(limited_app):
 def test_the_page_button_sends_the_request(client, world):
     sign_in(client, world["asker"])
     page = client.get(f"/examples/{world['example'].id}").get_data(as_text=True)
-    assert "Nachnutzen" in page
+    assert "Re-use: contact the authors" in page and "Nachnutzen" not in page  # English all the way (#24)
     assert client.post(f"/examples/{world['example'].id}/interest", data={"message": ""}).status_code == 400
     response = client.post(f"/examples/{world['example'].id}/interest", data={"message": "Gern nachnutzen"})
     assert response.status_code == 302 and ContactRequest.query.count() == 1
@@ -141,19 +141,28 @@ def test_helpful_votes_count_once_per_person(client, world):
     assert client.post(url).status_code == 403  # not for one's own organisation's example
 
 
-def test_a_forum_thread_is_created_on_first_use_and_reused(client, world):
+def test_a_question_opens_a_form_and_the_thread_exists_only_once_it_is_posted(client, world):
+    # #24: "Questions about this example" used to publish an empty thread in the clicker's name at once.
+    url = f"/examples/{world['example'].id}/thread"
     sign_in(client, world["asker"])
-    first = client.post(f"/examples/{world['example'].id}/thread")
+    form = client.get(url)
+    assert form.status_code == 200 and 'name="question"' in form.get_data(as_text=True)
+    assert client.post(url, data={"question": ""}).status_code == 400
+    assert Thread.query.count() == 0
+    first = client.post(url, data={"question": "Wie lange hat die Einführung gedauert?"})
     assert first.status_code == 302
     thread = Thread.query.one()
     assert first.headers["Location"].endswith(f"/forums/threads/{thread.id}")
-    assert "Digitaler Bauantrag" in thread.title
+    assert "Digitaler Bauantrag" in thread.title and thread.author_id == world["asker"].id
+    assert "Wie lange hat die Einführung gedauert?" in thread.opening_post.body
     sign_in(client, world["author"])
-    assert client.post(f"/examples/{world['example'].id}/thread").status_code == 302
-    assert Thread.query.count() == 1
+    assert client.post(url, data={"question": "Und wer hat sie begleitet?"}).status_code == 302
+    assert Thread.query.count() == 1  # later questions are replies in the same thread
+    assert [post.body for post in thread.posts][-1] == "Und wer hat sie begleitet?"
     unpublished = make_example(world["town"], world["author"], published=False)
     sign_in(client, world["asker"])
-    assert client.post(f"/examples/{unpublished.id}/thread").status_code == 404
+    assert client.post(f"/examples/{unpublished.id}/thread", data={"question": "Gibt es das?"}).status_code == 404
+    assert client.get(f"/examples/{unpublished.id}/thread").status_code == 404
 
 
 def test_digital_check_recommends_published_examples_per_handlungsfeld(app, world):

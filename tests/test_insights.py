@@ -100,7 +100,7 @@ def test_the_page_draws_every_chart_with_its_table_and_csv(client, centre):
         response = client.get(f"/insights/{slug}.csv")
         assert response.status_code == 200 and response.mimetype == "text/csv"
     csv_text = client.get("/insights/open-needs.csv").get_data(as_text=True)
-    assert "Bayern;–;–;–" in csv_text  # a single verified organisation: no share to show
+    assert "Bavaria;–;–;–" in csv_text  # no share for one verified organisation; the Land in the reader's language (#24)
     assert client.get("/insights/nothing.csv").status_code == 404
 
 

@@ -1,4 +1,6 @@
 """Registration that finds the organisation first: search, join requests, duplicates and merging."""
+import re
+
 from community.auth.models import User
 from community.extensions import db
 from community.joining.models import JoinRequest
@@ -14,6 +16,15 @@ def account(**overrides) -> dict:
             "password_confirmation": NEW_PASSWORD, "function": "Leitung Hauptamt"}
     data.update(overrides)
     return data
+
+
+def confirm_address(client) -> None:
+    """Follow the confirmation link of the newest mail (#24): only then do the admins see the request."""
+    from community.mail.models import OutboxMail
+
+    texts = db.session.scalars(db.select(OutboxMail.text).order_by(OutboxMail.id.desc())).all()
+    link = re.findall(r"http://localhost(/confirm-email/\S+)", "\n".join(texts))[0]
+    assert client.post(link).status_code == 302
 
 
 def test_register_page_offers_the_search_first(client):
@@ -46,6 +57,7 @@ def test_registering_to_join_asks_the_admins_and_creates_no_organisation(client)
     org = make_org(name="Gemeinde Affing")
     admin = make_user(org, is_org_admin=True)
     response = client.post(f"/register/join/{org.id}", data=account())
+    confirm_address(client)
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1
     user = db.session.scalar(db.select(User).filter_by(email="anna@example.org"))
@@ -67,6 +79,7 @@ def test_the_admin_approves_and_the_person_becomes_a_member(client):
     org = make_org()
     admin = make_user(org, is_org_admin=True)
     client.post(f"/register/join/{org.id}", data=account())
+    confirm_address(client)
     join_request = db.session.scalar(db.select(JoinRequest))
     sign_in(client, admin)
     assert "Anna Muster" in client.get(f"/organisations/{org.id}/join-requests").get_data(as_text=True)
@@ -94,6 +107,7 @@ def test_an_organisation_without_members_is_decided_by_the_platform_and_its_firs
     org = make_org(name="Gemeinde Affing")
     platform_admin = make_user(make_org(), role="admin")
     client.post(f"/register/join/{org.id}", data=account())
+    confirm_address(client)
     join_request = db.session.scalar(db.select(JoinRequest))
     assert db.session.scalar(db.select(Notification).filter_by(user_id=platform_admin.id)).kind == "join_request"
     sign_in(client, platform_admin)

@@ -6,6 +6,7 @@ from community.extensions import db
 from community.joining.models import JoinRequest
 from community.organisations.models import Organisation
 from tests.factories import make_org, make_user, sign_in
+from tests.test_joining import confirm_address
 
 PASSWORD = "Neues-Passwort-2025"
 
@@ -144,6 +145,7 @@ def test_a_join_request_asks_the_persons_function_and_shows_it_to_the_deciders(c
 
     join_request = db.session.scalar(db.select(JoinRequest))
     assert join_request.function == "Leitung IT" and join_request.user.job_title == "Leitung IT"
+    confirm_address(client)  # the deciders see a request once its author's address is confirmed (#24)
     client.post("/logout")
     sign_in(client, admin)
     assert "Leitung IT" in client.get(f"/organisations/{city.id}/join-requests").get_data(as_text=True)

@@ -32,7 +32,7 @@ def test_shows_the_profile(client):
                    population_class="100k-500k", website="https://musterhausen.example", topics=["daten"])
     page = page_of(client, org)
     assert "<h1" in page and "Stadt Musterhausen" in page
-    assert "Town or city" in page and "Nordrhein-Westfalen" in page
+    assert "Town or city" in page and "North Rhine-Westphalia" in page  # English all the way (#24)
     assert "05315000" in page
     assert "100,000 to 500,000" in page
     assert '<a href="https://musterhausen.example" rel="nofollow noopener noreferrer">' in page

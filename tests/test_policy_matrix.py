@@ -20,10 +20,11 @@ from community.moderation.models import Appeal, ModerationAction, ModeratorAssig
 from community.rooms.models import Message
 from tests.factories import make_need, make_org, make_room, make_user, sign_in
 
+# "unconfirmed": registered by themselves in a third organisation, the e-mail address not yet confirmed (#24).
 ROLES = ("anonymous", "member", "org_admin", "forum_moderator", "other_forum_moderator", "moderator", "admin",
-         "suspended")
+         "suspended", "unconfirmed")
 SIGNED_IN = set(ROLES) - {"anonymous"}
-WRITERS = SIGNED_IN - {"suspended"}
+WRITERS = SIGNED_IN - {"suspended", "unconfirmed"}
 EVERYONE = set(ROLES)
 OWN_ORG = {"member", "org_admin"}
 OTHER_ORG = {"forum_moderator", "other_forum_moderator", "moderator", "admin"}
@@ -81,7 +82,7 @@ EXPECTED = {
     "sanction.create": ("member_user", {"moderator", "admin"}),
     "sanction.lift": ("sanction", {"moderator", "admin"}),
     "sanction.view_own": (None, SIGNED_IN),
-    "consultation.request": (None, SIGNED_IN - {"admin"}),
+    "consultation.request": (None, SIGNED_IN - {"admin", "unconfirmed"}),
     "consultation.desk": (None, SIGNED_IN),
     "consultation.view": ("consultation", OWN_ORG | {"admin"}),
     "consultation.internal_notes": ("consultation", {"admin"}),
@@ -133,6 +134,7 @@ def world(app):
         "moderator": make_user(other, role="moderator"),
         "admin": make_user(other, role="admin"),
         "suspended": make_user(third),
+        "unconfirmed": make_user(third, email_confirmed_at=None),
     }
     acting_moderator = make_user(role="moderator")
     suspension = Sanction(user_id=users["suspended"].id, kind="suspend", reason="Test",

@@ -78,7 +78,7 @@ def test_need_is_matched_with_peers_that_have_the_same_need(client, world):
     assert world["peer_need"].title in peers
     assert "Stadt Beispielburg" in peers
     assert "verified" in peers  # a verified municipality shows its badge
-    assert "Baden-Württemberg" not in peers and "Bayern" in peers
+    assert "Baden-Württemberg" not in peers and "Bavaria" in peers  # Länder in English (#24)
 
 
 def test_each_suggestion_shows_score_and_explanation(client, world):

@@ -94,6 +94,7 @@ def export_user_data(user: User) -> dict:
             "id": user.id,
             "name": user.name,
             "email": user.email,
+            "email_confirmed_at": _timestamp(user.email_confirmed_at),
             "job_title": user.job_title,
             "phone": user.phone,
             "locale": user.locale,

@@ -76,3 +76,7 @@ class ResetPasswordForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(_l("Code"), render_kw={"autocomplete": "one-time-code", "required": True,
                                               "maxlength": 40, "autocapitalize": "none", "spellcheck": "false"})
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token: confirm the address, send a new link."""

@@ -5,11 +5,13 @@ from authlib.integrations.base_client import OAuthError
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user, user_logged_in
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 from requests import RequestException
 
-from community.auth import bp, oidc, services, totp
-from community.auth.forms import CodeForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, add_errors
+from community.auth import bp, confirmation, oidc, services, totp
+from community.auth.current import acting_user
+from community.auth.forms import (ActionForm, CodeForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
+                                  add_errors)
 from community.errors import ServiceError, ValidationError
 from community.extensions import db, limiter
 from community.links import public_url, safe_next
@@ -236,6 +238,9 @@ def register():
         else:
             login_user(user)
             flash(_("Welcome to Kommunalnetz, %(name)s.", name=user.name), "success")
+            if not user.email_confirmed:
+                flash(_("We have sent a link to %(email)s: please confirm your e-mail address with it.",
+                        email=user.email), "info")
             return redirect(url_for("organisations.show", org_id=user.organisation_id))
     return render_template("auth/register.html", form=form, invite=invite, matches=matches,
                            password_min=services.PASSWORD_MIN), status
@@ -273,3 +278,37 @@ def reset_password(token: str):
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, token=token,
                            password_min=services.PASSWORD_MIN), status
+
+
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link from the mail: a page with one button, so a mail scanner opening the link confirms nothing."""
+    user = confirmation.user_for_token(token)  # an invalid or expired link shows its error page
+    form = ActionForm()
+    if form.validate_on_submit():
+        confirmation.confirm(token)
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
+        return redirect(url_for("main.index") if current_user.is_authenticated else url_for("auth.login"))
+    return render_template("auth/confirm_email.html", form=form, token=token, email=user.email,
+                           confirmed=user.email_confirmed)
+
+
+@bp.route("/confirm-email", methods=["GET"])
+@login_required
+def confirmation_pending():
+    """What waits for the confirmation, and a new link."""
+    return render_template("auth/confirmation_pending.html", form=ActionForm(), user=acting_user(),
+                           hours=confirmation.max_age_hours())
+
+
+@bp.route("/confirm-email/resend", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_RESEND"])
+def resend_confirmation():
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = acting_user()
+        confirmation.resend(user)
+        flash(_("We have sent a new link to %(email)s. It is valid for %(hours)s hours.",
+                email=user.email, hours=confirmation.max_age_hours()), "success")
+    return redirect(url_for("auth.confirmation_pending"))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.auth import audit, throttle
+from community.auth.confirmation import queue_confirmation
 from community.i18n import lazy_plain
 from community.mail.outbox import queue_account_mail, reader_locale
 from community.auth.models import ApiToken, User
@@ -148,21 +149,26 @@ def is_first_member(organisation) -> bool:
     ).first() is None
 
 
-def _new_user(values: dict, organisation, role: str = "member") -> User:
+def _new_user(values: dict, organisation, role: str = "member", confirmed: bool = True) -> User:
+    """An account; an unconfirmed one gets the mail with its confirmation link when it is committed."""
     user = User(
         email=values["email"],
         name=values["name"],
         organisation=organisation,
         is_org_admin=organisation is not None and is_first_member(organisation),
         role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     user.set_password(values["password"])
     db.session.add(user)
     return user
 
 
-def _commit_new_user() -> None:
+def _commit_new_user(user: User) -> None:
     try:
+        db.session.flush()  # the confirmation link names the account
+        if not user.email_confirmed:
+            queue_confirmation(user)  # in the same transaction: no account without its mail
         db.session.commit()
     except IntegrityError:
         # Two registrations with the same address raced past the check; the unique index decided.
@@ -228,22 +234,24 @@ def register_user(data: dict, invite_token: str | None = None) -> User:
     organisation = invite.organisation if invite else create_organisation(org_data, commit=False)
     if invite is None:
         organisation.distinct_reason = distinct_reason
-    user = _new_user(values, organisation)
+    # An invitation mailed to this very address has proven it; any other address is confirmed by a link.
+    user = _new_user(values, organisation, confirmed=invite is not None and invite.email == values["email"])
     if invite is not None:
         db.session.flush()
         claim_invite(invite, user)
-    _commit_new_user()
+    _commit_new_user(user)
     return user
 
 
-def create_user(data: dict, organisation, role: str = "member") -> User:
-    """An account made by an operator (CLI): the same rules as registration, in an existing organisation."""
+def create_user(data: dict, organisation, role: str = "member", confirmed: bool = True) -> User:
+    """An account made by an operator (CLI; confirmed), or by someone registering to join an existing
+    organisation (`confirmed=False`: a link is mailed): the same rules as registration."""
     errors: dict = {}
     values = _clean_account(data, errors)
     if errors:
         raise ValidationError(_l("Please correct the marked fields."), fields=errors)
-    user = _new_user(values, organisation, role=role)
-    _commit_new_user()
+    user = _new_user(values, organisation, role=role, confirmed=confirmed)
+    _commit_new_user(user)
     return user
 
 

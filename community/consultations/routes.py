@@ -55,7 +55,12 @@ def _form_data(form) -> dict:
 @login_required
 def new():
     if not policy.can(current_user, "consultation.request"):
-        abort(403)
+        from community.joining.waiting import not_yet_page  # not a member or not confirmed yet: say what opens it
+
+        organisation = current_user.organisation
+        page = not_yet_page(current_user._get_current_object(), _l("Ask for a first consultation"),
+                            confirm_first=organisation is not None and organisation.is_public_body)
+        return page or abort(403)
     from community.digitalcheck.services import latest_submitted
 
     errors, values = {}, {}

@@ -256,7 +256,7 @@ def plan_regional_companies(world: DemoWorld, companies: list, with_offers: list
         for org_type, name, description, focus in REGIONAL_COMPANIES:
             if (land.slug, org_type) in present:
                 continue
-            label = str(land.label)
+            label = registers.laender()[land.slug]  # the German name: the demo text is German, in any UI language
             org_name = name.format(land=label)
             slug = _slug(org_name)
             themes = [theme for theme in with_offers if theme.topics[0] in focus]

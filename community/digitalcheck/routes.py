@@ -18,6 +18,10 @@ def _may_answer() -> bool:
 
 
 def _refused():
+    from community.joining.waiting import not_yet_page  # not a member yet (#24): when it opens, not "not for companies"
+
+    if (page := not_yet_page(current_user._get_current_object(), _l("Digital-Check"))) is not None:
+        return page
     message = _l("The Digital-Check is a self-assessment for public bodies (municipalities, districts, the Länder "
                  "and their offices). Companies and other organisations cannot fill it in; they find the "
                  "municipalities' needs in the directory and under Suggestions.")

@@ -58,8 +58,9 @@ def index():
     args = {name: value for name, value in filters.items() if value}
     counts = services.helpful_counts(item.version.example.id for item in found.items)
     return render_template("examples/index.html", found=found, filters=filters, args=args, alerts=alerts,
-                           counts=counts, labels=_labels(), ozg_services=sorted(
-                               catalogue.SERVICES.values(), key=lambda s: s.name.casefold()),
+                           counts=counts, labels=_labels(), ozg_services=catalogue.MUNICIPAL,
+                           ozg_name=catalogue.SERVICES[filters["ozg_id"]].name
+                           if filters.get("ozg_id") in catalogue.SERVICES else request.args.get("ozg", "")[:200],
                            can_write=policy.can(current_user, "example.create"),
                            is_reviewer=is_reviewer(current_user))
 
@@ -194,12 +195,24 @@ def helpful(example_id: int):
     return redirect(url_for("examples.show", example_id=example.id))
 
 
-@bp.route("/<int:example_id>/thread", methods=["POST"])
+@bp.route("/<int:example_id>/thread", methods=["GET", "POST"])
 @login_required
 def thread(example_id: int):
+    """Questions about the example: the form; a thread exists only once a question is posted (#24)."""
     example = services.get_example(current_user, example_id)
-    found = services.thread_for(current_user._get_current_object(), example)
-    return redirect(url_for("forums.thread", thread_id=found.id))
+    existing = services.question_thread(example)
+    errors, question = {}, ""
+    if request.method == "POST":
+        question = request.form.get("question", "")
+        try:
+            found = services.ask_question(current_user._get_current_object(), example, question)
+        except InvalidInput as error:
+            errors = error.fields
+        else:
+            flash(_l("Your question has been posted."), "success")
+            return redirect(url_for("forums.thread", thread_id=found.id))
+    return render_template("examples/question.html", example=example, existing=existing, errors=errors,
+                           question=question, title=(example.published or {}).get("title", "")), 400 if errors else 200
 
 
 @bp.route("/review")

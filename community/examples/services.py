@@ -299,8 +299,21 @@ def _searchable(version: Version) -> str:
     return _fold(" ".join(p or "" for p in parts))
 
 
+OZG_NAME_MAX = 200
+
+
 def clean_filters(args) -> dict:
-    return clean(LIST_FILTERS, {name: args.get(name) for name in LIST_FILTERS.fields if args.get(name)})
+    """The list's filters; the OZG service may come by id (`ozg_id`, the API) or by the name typed into the
+    page's searchable field (`ozg`), among the services municipalities provide."""
+    filters = clean(LIST_FILTERS, {name: args.get(name) for name in LIST_FILTERS.fields if args.get(name)})
+    name = Text(OZG_NAME_MAX).clean(args.get("ozg")) if args.get("ozg") else ""
+    if name and not filters.get("ozg_id"):
+        service = catalogue.find_municipal(name)
+        if service is None:
+            raise invalid(ozg=lazy_plain("No OZG service that municipalities provide is called “%(name)s”. Choose "
+                                         "one of the suggestions.", name=name))
+        filters["ozg_id"] = service.id
+    return filters
 
 
 def _visible_select(user):
@@ -451,25 +464,43 @@ def express_interest(user, example: Example, data):
     return request
 
 
-def thread_for(user, example: Example):
-    """The forum thread of questions about the example; created on first use, by whoever asks first."""
-    from community.forums import services as forums
-    from community.forums.models import Forum, Thread
+QUESTION_MAX = 5_000
+QUESTION_SCHEMA = Schema({"question": Text(QUESTION_MAX, required=True, min_length=3, multiline=True)})
+
+
+def question_thread(example: Example):
+    """The forum thread of questions about the example, if someone has asked one; None before."""
+    from community.forums.models import Thread
 
     if example.published is None:
         raise PermissionDenied(_l("This good example is not published."))
-    if example.thread_id and db.session.get(Thread, example.thread_id) is not None:
-        return example.thread
+    return db.session.get(Thread, example.thread_id) if example.thread_id else None
+
+
+def ask_question(user, example: Example, question):
+    """Post a question about the example: the first one opens its forum thread (in the asker's name, with the
+    question in it), later ones are replies. Nothing is created before a question is written (#24)."""
+    from community.forums import services as forums
+    from community.forums.models import Forum
+
+    thread = question_thread(example)
+    try:
+        question = QUESTION_SCHEMA.clean({"question": question})["question"]
+    except ValidationError as error:
+        raise invalid(**error.fields) from None
+    if thread is not None:
+        forums.reply(user, thread, {"body": question})
+        return thread
     forums.ensure_topic_forums()
     topics = example.published.get("topics") or ["ozg"]
     forum = db.session.scalar(db.select(Forum).filter(Forum.topic == topics[0]))
     if forum is None:
         forum = db.session.scalar(db.select(Forum).order_by(Forum.id))
     title = example.published.get("title", "")
-    body = str(lazy_plain("Questions and answers about the good example “%(title)s” of %(organisation)s.",
-                  title=title, organisation=example.organisation.name))
+    intro = str(lazy_plain("A question about the good example “%(title)s” of %(organisation)s:",
+                           title=title, organisation=example.organisation.name))
     thread = forums.create_thread(user, forum, {"title": str(lazy_plain("Good example: %(title)s", title=title))[:200],
-                                                "body": body})
+                                                "body": intro + "\n\n" + question})
     example.thread_id = thread.id
     db.session.commit()
     return thread

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
 from community.models_base import utcnow
+from community.taxonomy import TOPIC_BY_SLUG
 
 PUBLISHED = "published"
 PENDING = "pending"  # waits for a moderator's approval; visible to its author and moderators only
@@ -21,6 +22,13 @@ class Forum(db.Model):
     # The taxonomy topic a forum was created for; None for forums an admin added.
     topic: Mapped[str | None] = mapped_column(db.String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=utcnow, nullable=False)
+
+    @property
+    def label(self) -> str:
+        """The title to show: a topic forum is named by its topic, in the reader's language (its stored title
+        is the language it was created in); an admin's forum by its title."""
+        choice = TOPIC_BY_SLUG.get(self.topic or "")
+        return str(choice.label) if choice else self.title
 
     def __repr__(self) -> str:
         return f"<Forum {self.id} {self.slug}>"

@@ -44,8 +44,13 @@ def join(org_id: int):
             add_errors(form, error)
             status = error.status
         else:
-            flash(_("Your request to join %(organisation)s has been sent. You will be notified of the answer.",
-                    organisation=org.name), "success")
+            if acting_user().email_confirmed:
+                flash(_("Your request to join %(organisation)s has been sent. You will be notified of the answer.",
+                        organisation=org.name), "success")
+            else:
+                flash(_("Your request to join %(organisation)s is saved. Please confirm your e-mail address with "
+                        "the link we have just sent you: then the request goes to the administrators.",
+                        organisation=org.name), "info")
             return redirect(url_for(".mine"))
     return render_template("joining/join.html", org=org, form=form, signed_in=signed_in,
                            password_min=PASSWORD_MIN, function_help=FUNCTION_HELP), status

@@ -96,9 +96,21 @@ def request_to_join(user, org: Organisation, function) -> JoinRequest:
         user.job_title = function
     db.session.add(join_request)
     db.session.commit()
-    notify(_decider_ids(org), JOIN_REQUEST, N_("%(name)s asks to join %(organisation)s."),
-           url_for("joining.requests", org_id=org.id), name=user.name, organisation=org.name)
+    if user.email_confirmed:  # else once the address is confirmed (hooks.py): nobody decides on it before
+        announce(join_request)
     return join_request
+
+
+def announce(join_request: JoinRequest) -> None:
+    """Tell the organisation's admins (or the platform's) that someone asks to join."""
+    org = join_request.organisation
+    notify(_decider_ids(org), JOIN_REQUEST, N_("%(name)s asks to join %(organisation)s."),
+           url_for("joining.requests", org_id=org.id), name=join_request.user.name, organisation=org.name)
+
+
+def _confirmed_applicant():
+    """Join requests whose author has confirmed their address: only those are decided."""
+    return db.select(User.id).filter(User.id == JoinRequest.user_id, User.email_confirmed_at.isnot(None)).exists()
 
 
 def register_and_join(data: dict, org_id) -> tuple[User, JoinRequest]:
@@ -106,7 +118,7 @@ def register_and_join(data: dict, org_id) -> tuple[User, JoinRequest]:
     org = get_or_not_found(Organisation, org_id, _l("This organisation does not exist."))
     data = dict(data)
     function = JOIN_SCHEMA.clean({"function": data.pop("function", None)})["function"]
-    user = create_user(data, None)
+    user = create_user(data, None, confirmed=False)  # the link goes out; the request waits for it
     return user, request_to_join(user, org, function)
 
 
@@ -122,6 +134,7 @@ def pending_for(user, org: Organisation) -> list[JoinRequest]:
     if not (policy.is_admin(user) or policy.is_org_admin_of(user, org)):
         raise NotFound(_l("This organisation does not exist."))
     return list(db.session.scalars(db.select(JoinRequest).filter_by(organisation_id=org.id, status=PENDING)
+                                   .filter(_confirmed_applicant())
                                    .order_by(JoinRequest.created_at, JoinRequest.id)))
 
 
@@ -130,7 +143,8 @@ def platform_queue(user) -> list[JoinRequest]:
     policy.require(user, "organisation.verify")
     has_members = db.select(User.id).filter(User.organisation_id == JoinRequest.organisation_id,
                                             User.deleted_at.is_(None)).exists()
-    return list(db.session.scalars(db.select(JoinRequest).filter(JoinRequest.status == PENDING, ~has_members)
+    return list(db.session.scalars(db.select(JoinRequest).filter(JoinRequest.status == PENDING, ~has_members,
+                                                                 _confirmed_applicant())
                                    .order_by(JoinRequest.created_at, JoinRequest.id)))
 
 
@@ -154,6 +168,8 @@ def approve(user, join_request: JoinRequest) -> JoinRequest:
     applicant, org = join_request.user, join_request.organisation
     if applicant.organisation_id is not None or not applicant.is_active:
         raise Conflict(_l("This person belongs to another organisation by now."))
+    if not applicant.email_confirmed:
+        raise Conflict(_l("This person has not confirmed their e-mail address yet."))
     _close(user, join_request, APPROVED)
     applicant.is_org_admin = is_first_member(org)
     applicant.organisation_id = org.id

@@ -175,7 +175,7 @@ def appeal(action_id: int):
 
 def _assign_form() -> AssignForm:
     form = AssignForm()
-    form.forum_id.choices = [("", "–")] + [(str(forum.id), forum.title) for forum in
+    form.forum_id.choices = [("", "–")] + [(str(forum.id), forum.label) for forum in
                                            db.session.scalars(db.select(Forum).order_by(Forum.title))]
     form.room_id.choices = [("", "–")] + [(str(room.id), room.title) for room in
                                           db.session.scalars(db.select(Room).order_by(Room.title))]

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.errors import ValidationError
-from community.organisations.forms import form_values, show_service_errors
+from community.organisations.forms import choices, form_values, show_service_errors
 from community.profiles import bp, catalogue, services
 from community.profiles.forms import FORMS
 
@@ -36,6 +36,8 @@ def new_entry(org_id: int, plural: str):
     kind = KIND_BY_PLURAL[plural]
     organisation = services.organisation_for_new_entry(current_user, org_id)
     form = FORMS[kind]()
+    if kind == "offer":
+        form.offer_kind.choices = choices(services.offer_kinds_for(organisation))
     alerts = []
     if form.validate_on_submit():
         try:
@@ -55,6 +57,8 @@ def edit_entry(plural: str, entry_id: int):
     kind = KIND_BY_PLURAL[plural]
     entry = services.get_entry_for_edit(kind, entry_id, current_user)
     form = FORMS[kind](obj=entry)
+    if kind == "offer":
+        form.offer_kind.choices = choices(services.offer_kinds_for(entry.organisation, entry.offer_kind))
     alerts = []
     if form.validate_on_submit():
         try:

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from community import policy
-from community.errors import NotFound
+from community.errors import NotFound, ValidationError
 from community.extensions import db
 from community.models_base import get_or_not_found
 from community.organisations.services import get_organisation
@@ -12,7 +12,8 @@ from community.profiles import catalogue
 from community.profiles import visibility
 from community.profiles.models import Need, Offer
 from community.signals import entry_changed, entry_deleted
-from community.taxonomy import OFFER_KIND_BY_SLUG, TOPIC_BY_SLUG, URGENCY_BY_SLUG, ENTRY_VISIBILITY_BY_SLUG
+from community.taxonomy import (ENTRY_VISIBILITY_BY_SLUG, FUNDER_KINDS, OFFER_KIND_BY_SLUG, OFFER_KINDS, PROGRAMME,
+                                TOPIC_BY_SLUG, URGENCY_BY_SLUG)
 from community.validation import ManyOf, OneOf, Schema, Text
 
 TITLE_MAX = 200
@@ -61,9 +62,27 @@ def organisation_for_new_entry(user, organisation_id):
     return organisation
 
 
+def offer_kinds_for(organisation, current: str | None = None) -> tuple:
+    """The kinds of offer an organisation may choose: funding programmes only for public funders (and an
+    offer that is one already keeps its kind)."""
+    if organisation.kind in FUNDER_KINDS or current == PROGRAMME:
+        return OFFER_KINDS
+    return tuple(choice for choice in OFFER_KINDS if choice.slug != PROGRAMME)
+
+
+def _refuse_programme(organisation, values: dict, current: str | None = None) -> None:
+    allowed = {choice.slug for choice in offer_kinds_for(organisation, current)}
+    if values.get("offer_kind") == PROGRAMME and PROGRAMME not in allowed:
+        raise ValidationError(_l("Please correct the marked fields."), fields={"offer_kind": _l(
+            "Only public funders (the federal states, the federal government and the competence centre) "
+            "offer funding programmes.")})
+
+
 def create_entry(user, organisation, kind: str, data: dict):
     policy.require(user, "entry.create", organisation)
     values = validate_entry(kind, data)
+    if kind == "offer":
+        _refuse_programme(organisation, values)
     _refuse_links(user, values)
     entry = build_entry(kind, organisation, user, values)
     db.session.commit()
@@ -80,6 +99,8 @@ def _refuse_links(user, values: dict) -> None:
 def update_entry(user, entry, data: dict, partial: bool = False):
     policy.require(user, "entry.edit", entry)
     values = validate_entry(kind_of(entry), data, partial=partial)
+    if kind_of(entry) == "offer":
+        _refuse_programme(entry.organisation, values, entry.offer_kind)
     _refuse_links(user, values)
     for name, value in values.items():
         setattr(entry, name, value)

@@ -1,6 +1,7 @@
 """Who may see, write and invite in a room, open rooms, and edit or delete messages; sanctions and
 slow mode come through the moderation state the policy is given."""
-from community.policy import _signed_in, is_moderator, is_muted, is_suspended, moderates, room_slow_mode_waits, rule
+from community.policy import (_signed_in, is_moderator, is_muted, is_participant, is_suspended, moderates,
+                              room_slow_mode_waits, rule)
 
 
 @rule("room.view")
@@ -27,7 +28,7 @@ def _create_topic_room(user, target) -> bool:
 
 @rule("room.create_group")
 def _create_group_room(user, target) -> bool:
-    return _signed_in(user) and user.organisation_id is not None and not is_suspended(user)
+    return is_participant(user) and user.organisation_id is not None
 
 
 @rule("message.edit")

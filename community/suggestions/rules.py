@@ -1,6 +1,6 @@
 """Who may see an organisation's partner suggestions, and ask for, see and decide contact requests
 (double opt-in: the details only once accepted)."""
-from community.policy import _org_id, _signed_in, is_member_of, rule
+from community.policy import _org_id, _signed_in, is_confirmed, is_member_of, rule
 
 
 @rule("suggestion.view")
@@ -10,8 +10,8 @@ def _view_suggestions(user, organisation) -> bool:
 
 @rule("contact.create")
 def _create_contact(user, organisation) -> bool:
-    """Any member may ask another organisation (never their own) to get in touch."""
-    return _signed_in(user) and user.organisation_id is not None and user.organisation_id != _org_id(organisation)
+    """Any member with a confirmed address may ask another organisation (never their own) to get in touch."""
+    return is_confirmed(user) and user.organisation_id is not None and user.organisation_id != _org_id(organisation)
 
 
 @rule("contact.view")

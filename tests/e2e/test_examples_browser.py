@@ -66,6 +66,9 @@ def test_an_example_from_submission_through_review_to_re_use(open_as, live_serve
     assert "angenommen" in reader.locator("main li", has_text="nachnutzen").first.inner_text()
 
     reader.goto(example_path)
-    reader.locator(f"form[action='{example_path}/thread'] button").click()
+    reader.locator(f"main a[href='{example_path}/thread']").click()  # a form: nothing is published yet (#24)
+    reader.fill("#question", "Wie lange hat die Einführung gedauert?")
+    reader.locator(f"form[action='{example_path}/thread'] button[type=submit]").click()
     reader.wait_for_url("**/forums/threads/*")
     assert TITLE in reader.locator("h1").inner_text()
+    assert "Wie lange hat die Einführung gedauert?" in reader.locator("main").inner_text()
