@@ -27,3 +27,4 @@ from community.events.models import CalendarFeed, Event, Registration  # noqa: F
 from community.examples.models import Example, ExampleInterest, ExampleVote  # noqa: F401
 from community.mail.models import MailedNotification, MailPreference, OutboxMail  # noqa: F401
 from community.operations.models import Heartbeat  # noqa: F401
+from community.cooperation.models import CooperationInvitation, CooperationProposal  # noqa: F401

@@ -108,6 +108,8 @@ EXPECTED = {
     "digitalcheck.create": ("organisation", OWN_ORG),
     "digitalcheck.view": ("shared_assessment", OWN_ORG | {"admin"}),
     "digitalcheck.edit": ("shared_assessment", OWN_ORG),
+    "cooperation.propose": ("need", OWN_ORG),
+    "cooperation.potentials": (None, {"admin"}),
 }
 
 
