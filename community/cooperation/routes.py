@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from community import policy
 from community.auth.current import acting_user
@@ -16,7 +17,7 @@ from community.suggestions.ratelimit import contact_rate_limit
 
 
 def _render(form, need, partners, alerts: list, status: int = 200):
-    form.partner_need_ids.choices = [(p.need.id, f"{p.organisation.name}: {p.need.title}") for p in partners]
+    form.partner_need_ids.choices = [SelectChoice(p.need.id, f"{p.organisation.name}: {p.need.title}") for p in partners]
     without_members = [p.organisation for p in partners if not has_active_members(p.organisation.id)]
     return render_template("cooperation/propose.html", form=form, need=need, partners=partners, alerts=alerts,
                            without_members=without_members), status

@@ -19,7 +19,7 @@ from community.api.openapi import insights
 from community.api.openapi import mail
 from community.api.openapi import rooms
 from community.api.openapi import suggestions
-from community.cooperation import openapi as cooperation
+from community.api.openapi import cooperation
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
                                          responses)
 

@@ -1,4 +1,5 @@
-"""Cooperation proposals (community/cooperation/api.py), for the OpenAPI document."""
+"""Cooperation proposals (community/cooperation/api.py). Here, not in the feature folder: parts.py is inside this
+package, so a section elsewhere would import the package that imports it."""
 from community.api.openapi.parts import ID, json_response, operation, record, ref, request_body, responses, rule_schema
 
 
