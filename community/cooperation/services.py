@@ -66,7 +66,7 @@ def kreis_of(org) -> str | None:
     return key[:KREIS_DIGITS] if len(key) >= KREIS_DIGITS and key.isdigit() else None
 
 
-def _kreis_column():
+def kreis_column():
     return sa.func.substr(sa.func.coalesce(Organisation.ags, Organisation.official_key), 1, KREIS_DIGITS)
 
 
@@ -110,7 +110,7 @@ def neighbours(viewer, need: Need, limit: int = SHOWN) -> list[Partner]:
     if not matches:
         return []
     rows = db.session.scalars(_shared_needs(viewer).filter(
-        Need.id.in_(list(matches)), Need.organisation_id != need.organisation_id, _kreis_column() == kreis)).unique()
+        Need.id.in_(list(matches)), Need.organisation_id != need.organisation_id, kreis_column() == kreis)).unique()
     best: dict[int, Partner] = {}
     for row in rows:
         match = matches[row.id]
@@ -292,7 +292,7 @@ def compute_potentials() -> list[KreisPotential]:
     """Kreise where verified municipalities have open needs that match each other closely: how many
     municipalities, how many pairs of needs, the words they share most. Needs kept inside their
     organisation are left out, so a consultant learns of none through this."""
-    kreis = _kreis_column().label("kreis")
+    kreis = kreis_column().label("kreis")
     rows = db.session.execute(
         db.select(Need.id, Need.organisation_id, kreis).join(Need.organisation)
         .filter(Need.status == "open", Need.visibility != KEPT_INSIDE, Organisation.kind == MUNICIPALITY,
