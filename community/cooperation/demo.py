@@ -8,6 +8,7 @@ from sqlalchemy import select
 from community.auth.models import User
 from community.cooperation.services import kreis_column, kreis_of
 from community.demo import plan
+from community.digitalcheck.models import AssessmentNeed
 from community.demo.accounts import DEMO_EMAIL_DOMAIN
 from community.extensions import db
 from community.organisations.models import Organisation
@@ -39,10 +40,15 @@ NEIGHBOUR_NEEDS = (
 
 
 def _write_need(org: Organisation, text: dict, author_id: int | None = None) -> None:
-    """A new need; for an organisation that has the demo's most (MOST_NEEDS) already, its newest one rewritten."""
+    """A new need; for an organisation that has the demo's most (MOST_NEEDS) already, its newest one rewritten
+    (never one adopted from a Digital-Check, whose origin line would then be wrong)."""
     newest = db.session.scalars(select(Need).filter_by(organisation_id=org.id).order_by(Need.id.desc())).all()
     if len(newest) >= MOST_NEEDS:
-        need = newest[0]
+        adopted = set(db.session.scalars(select(AssessmentNeed.need_id).filter(
+            AssessmentNeed.need_id.in_([n.id for n in newest]))))
+        need = next((n for n in newest if n.id not in adopted), None)
+        if need is None:  # all adopted from the Digital-Check: their origin stays true
+            return
         need.title, need.body, need.topics, need.ozg_ids, need.status, need.visibility = \
             text["title"], text["body"], ["sicherheit"], [], "open", "public"
         return
