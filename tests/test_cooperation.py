@@ -300,3 +300,20 @@ def test_potentials_count_verified_municipalities_only(app, world):
     world["needs"]["first"].visibility = "organisation"
     db.session.commit()
     assert compute_potentials() == []
+
+
+def test_outside_tests_the_potentials_are_computed_in_the_background(app, world):
+    import time
+
+    from community.cooperation import services
+    from tests.factories import make_user as person
+
+    app.config["COOPERATION_POTENTIALS_BACKGROUND"] = True
+    consultant = person(role="consultant")
+    with app.test_request_context():
+        assert services.potentials(consultant) is None  # the first time: being computed
+        for _ in range(200):
+            time.sleep(0.05)
+            if services.potentials(consultant) is not None:
+                break
+        assert [row.kreis for row in services.potentials(consultant)] == [KREIS]

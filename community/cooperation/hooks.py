@@ -19,7 +19,8 @@ def cooperation_neighbours(need):
 
 @bp.app_template_global()
 def cooperation_potentials():
-    """The potentials per Kreis for the Lagebild; None for those who may not see them."""
+    """The potentials per Kreis for the Lagebild ({"rows": None} while first computed); None for those who may
+    not see them."""
     if not policy.can(current_user, "cooperation.potentials"):
         return None
-    return services.potentials(current_user)
+    return {"rows": services.potentials(current_user)}

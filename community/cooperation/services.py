@@ -11,6 +11,8 @@
   opens the shared room (proposer + partner); every later acceptance adds its organisation's members to it.
 - Potentials: per Kreis, the matching pairs of open needs between verified municipalities, for the Lagebild.
 """
+import logging
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -42,13 +44,17 @@ MIN_SCORE = 0.25
 """How closely two needs must match to count as the same need (the suggestions show from 0.1)."""
 CANDIDATES = 200
 """Matches asked of the engine per need, countrywide, before the Kreis filter."""
+POTENTIAL_CANDIDATES = 50
+"""The same for the potentials per Kreis, one query per open need of the country: each match costs its
+explanation, and 200 made the Lagebild wait 20 s on the demo (1,500 open needs)."""
 SHOWN = 10
 MAX_PARTNERS = 10
 """Partners of one proposal: the list is refused above this before anything is looked up."""
 KREIS_DIGITS = 5
 POTENTIALS_CACHE_KEY = "cooperation_potentials"
-POTENTIALS_CACHE_SECONDS = 60
+POTENTIALS_CACHE_SECONDS = 600
 KEPT_INSIDE = visibility.ORGANISATION
+log = logging.getLogger(__name__)
 
 PROPOSAL_SCHEMA = Schema({
     "need_id": Id(required=True),
@@ -309,7 +315,8 @@ def compute_potentials() -> list[KreisPotential]:
     words: dict[str, Counter] = {}
     for need_id, (key, org_id) in where.items():
         try:
-            found = index.similar(matching.record_id(matching.NEED, need_id), k=CANDIDATES, kinds=(matching.NEED,))
+            found = index.similar(matching.record_id(matching.NEED, need_id), k=POTENTIAL_CANDIDATES,
+                                  kinds=(matching.NEED,))
         except KeyError:  # not indexed yet
             continue
         for match in found:
@@ -330,13 +337,34 @@ def compute_potentials() -> list[KreisPotential]:
     return sorted(result, key=lambda p: (-p.pairs, -p.organisations, p.kreis))
 
 
-def potentials(user) -> list[KreisPotential]:
-    """compute_potentials, kept per app for POTENTIALS_CACHE_SECONDS (one engine query per need)."""
+def potentials(user) -> list[KreisPotential] | None:
+    """compute_potentials, kept per app for POTENTIALS_CACHE_SECONDS. It takes one engine query per open need
+    (9 s for the demo's 1,500), so outside tests it runs in a thread of its own and the page shows the last
+    result, or None (being computed) the first time, instead of making the consultant wait."""
     policy.require(user, "cooperation.potentials")
-    ttl = current_app.config.get("COOPERATION_POTENTIALS_CACHE_SECONDS", POTENTIALS_CACHE_SECONDS)
-    cache = current_app.extensions.setdefault(POTENTIALS_CACHE_KEY, {})
-    now = time.monotonic()
-    if ttl <= 0 or cache.get("until", 0) <= now:
-        cache["value"], cache["until"] = compute_potentials(), now + ttl
-    return cache["value"]
+    app = current_app._get_current_object()
+    cache = app.extensions.setdefault(POTENTIALS_CACHE_KEY, {"lock": threading.Lock()})
+    if cache.get("until", 0) > time.monotonic():
+        return cache["value"]
+    if not app.config.get("COOPERATION_POTENTIALS_BACKGROUND", not app.testing):
+        _store(cache, app, compute_potentials())
+        return cache["value"]
+    if cache["lock"].acquire(blocking=False):
+        threading.Thread(target=_compute_in_own_context, args=(app, cache), name="cooperation-potentials",
+                         daemon=True).start()
+    return cache.get("value")
 
+
+def _store(cache: dict, app, value) -> None:
+    ttl = app.config.get("COOPERATION_POTENTIALS_CACHE_SECONDS", POTENTIALS_CACHE_SECONDS)
+    cache["value"], cache["until"] = value, time.monotonic() + ttl
+
+
+def _compute_in_own_context(app, cache: dict) -> None:
+    try:
+        with app.app_context():
+            _store(cache, app, compute_potentials())
+    except Exception:  # the next page view tries again; the last result stays shown
+        log.exception("cooperation: computing the potentials per Kreis failed")
+    finally:
+        cache["lock"].release()
