@@ -151,6 +151,10 @@ def _register_blueprints(app: Flask) -> None:
     from community.auth import bp as auth_bp
     from community.auth import routes as _auth_views  # noqa: F401
     from community.consultations import bp as consultations_bp
+    from community.cooperation import bp as cooperation_bp
+    from community.cooperation import api as _cooperation_api  # noqa: F401
+    from community.cooperation import hooks as _cooperation_hooks  # noqa: F401  (need page, Lagebild, shared room)
+    from community.cooperation import routes as _cooperation_views  # noqa: F401
     from community.consultations import routes as _consultations_views  # noqa: F401
     from community.digitalcheck import bp as digitalcheck_bp
     from community.digitalcheck import routes as _digitalcheck_views  # noqa: F401
@@ -216,6 +220,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(joining_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(cooperation_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(digitalcheck_bp)
     app.register_blueprint(events_bp)

@@ -30,3 +30,4 @@ from community.mail.models import MailedNotification, MailPreference, OutboxMail
 from community.operations.models import Heartbeat  # noqa: F401
 from community.programmes.models import ExampleFunding, Programme, ProgrammeReminder  # noqa: F401
 from community.attachments.models import Attachment  # noqa: F401
+from community.cooperation.models import CooperationInvitation, CooperationProposal  # noqa: F401

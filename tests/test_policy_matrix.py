@@ -116,6 +116,8 @@ EXPECTED = {
     "programme.view": (None, EVERYONE),
     "programme.manage": (None, {"admin"}),  # consultants; admins act as one (no consultant in this matrix)
     "programme.name_funding": ("example", OWN_ORG | {"moderator", "admin"}),  # example.edit or example.review
+    "cooperation.propose": ("need", OWN_ORG),
+    "cooperation.potentials": (None, {"admin"}),
 }
 
 

@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from community.auth.models import User
 from community.consultations.demo import seed_consultations
+from community.cooperation.demo import seed_cooperation
 from community.digitalcheck.demo import seed_digital_checks
 from community.demo import plan
 from community.demo.accounts import DEMO_EMAIL_DOMAIN, DemoAccount
@@ -175,6 +176,7 @@ SECTIONS = (
     seed_examples,
     seed_attachments,
     seed_digital_checks,
+    seed_cooperation,
 )
 
 

@@ -65,6 +65,12 @@ STATE_LABELS = {
 }
 
 
+ROOM_CHOOSERS: list = []
+"""Features that send contact requests on behalf of something larger (community/cooperation: one shared room
+for several partners) choose the room an acceptance opens or joins: choose(user, request, members) -> Room or
+None for the usual partner room of the two organisations."""
+
+
 class NoRecipient(Conflict):
     """409: the organisation has no active member, so nobody would receive the request."""
 
@@ -258,7 +264,8 @@ def accept_contact_request(user, request: ContactRequest) -> ContactRequest:
     _decide(user, request, ACCEPTED)
     members = db.session.scalars(db.select(User).filter(
         User.organisation_id.in_((request.from_org_id, request.to_org_id)), User.deleted_at.is_(None))).all()
-    room = open_partner_room(user, f"{request.from_org.name} – {request.to_org.name}", members)
+    room = next((room for choose in ROOM_CHOOSERS if (room := choose(user, request, members)) is not None), None) \
+        or open_partner_room(user, f"{request.from_org.name} – {request.to_org.name}", members)
     db.session.flush()
     db.session.execute(sa.update(ContactRequest).filter(ContactRequest.id == request.id).values(room_id=room.id))
     db.session.commit()

@@ -21,6 +21,7 @@ from community.api.openapi import rooms
 from community.api.openapi import suggestions
 from community.api.openapi import programmes
 from community.api.openapi import attachments
+from community.api.openapi import cooperation
 from community.api.openapi.parts import (ERROR_SCHEMA, ERRORS, json_response, operation, paging_parameters, ref,
                                          responses)
 
@@ -40,6 +41,7 @@ SECTIONS = (
     mail,
     programmes,
     attachments,
+    cooperation,
 )
 DESCRIPTION = (
     "JSON API of Kommunalnetz. Every operation except this document needs a personal API token: "
