@@ -31,7 +31,7 @@ def test_the_model_shifts_maturity_by_size_class_and_marks_demo_rows(app):
     stored = db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentScore))
     assert stored == sum(sum(1 for v in row.scores.values() if v is not None) for row in rows)
     # The benchmark reads them.
-    own = services.create(make_user(make_org(population_class="lt5k")), {"buergerservices.bauantrag": 1}, submit=True)
+    own = services.create(make_user(make_org(population_class="lt5k")), {"buergerservices.termine": 1}, submit=True)
     assert services.benchmarks(own)["population_class"]["buergerservices"]["peers"] == 30
 
 
