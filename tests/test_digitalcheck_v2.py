@@ -264,3 +264,13 @@ def test_a_landkreis_may_answer_its_own_questions_and_not_the_gemeinde_ones(clie
     refused = client.patch(f"{API}/assessments/{ok.get_json()['id']}", json={"answers": {"raum.waermeplanung": 1}},
                            headers=_headers(member))
     assert refused.status_code == 400 and "answers.raum.waermeplanung" in refused.get_json()["error"]["fields"]
+
+
+def test_peers_ahead_are_of_the_same_org_type(app):
+    for org_type in ("landkreis", "kreisfreie_stadt"):
+        organisation = make_org(verified=True, org_type=org_type, name=f"Vorreiter {org_type}")
+        services.create(make_user(organisation), {q: 4 for q in _ids(org_type)}, submit=True, show_to_peers=True)
+    district = make_org(org_type="landkreis")
+    services.create(make_user(district), {q: 0 for q in _ids("landkreis")}, submit=True)
+    names = [peer["name"] for peer in services.peers_ahead(district, "buergerservices")]
+    assert names == ["Vorreiter landkreis"]
