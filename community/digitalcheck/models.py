@@ -80,9 +80,11 @@ class AssessmentScore(db.Model):
     the same org type in the same Land."""
 
     __table_args__ = (
-        db.Index("ix_assessment_score_type_class", "is_latest", "org_type", "population_class", "dimension", "score",
+        # The group column before org_type: with org_type first (few distinct values) SQLite's planner
+        # preferred the organisation_id index and read every peer's rows (787 ms instead of ~25 ms at 10,000).
+        db.Index("ix_assessment_score_type_class", "is_latest", "population_class", "org_type", "dimension", "score",
                  "organisation_id"),
-        db.Index("ix_assessment_score_type_land", "is_latest", "org_type", "land", "dimension", "score",
+        db.Index("ix_assessment_score_type_land", "is_latest", "land", "org_type", "dimension", "score",
                  "organisation_id"),
         db.Index("ix_assessment_score_ahead", "is_latest", "dimension", "show_to_peers", "score"),
     )

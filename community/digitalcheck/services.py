@@ -266,22 +266,6 @@ def previous_of(assessment) -> Assessment | None:
     return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
 
 
-# Quartiles as statistics.quantiles(method="inclusive") and percentile_cont take them: linear interpolation
-# at position q × (n − 1) of the sorted values.
-QUARTERS = (1, 2, 3)
-
-
-def _interpolated(peers: int, at) -> dict:
-    """Median and quartiles from `at(position)`, the sorted peer values by position (n ≥ k)."""
-    m = peers - 1
-    quartiles = []
-    for quarter in QUARTERS:
-        j, delta = divmod(quarter * m, 4)
-        quartiles.append(at(j) if delta == 0 else (at(j) * (4 - delta) + at(j + 1) * delta) / 4)
-    median = at(m // 2) if peers % 2 else (at(m // 2) + at(m // 2 + 1)) / 2
-    return {"peers": peers, "median": round(median, 1), "p25": round(quartiles[0], 1), "p75": round(quartiles[2], 1)}
-
-
 def counted_organisations():
     """The organisations a k-anonymous figure counts: verified ones only. Anyone can register organisations,
     so unverified ones would let a newcomer buy the k peers that unlock a figure (and read a real
@@ -295,9 +279,9 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
     value (each organisation once: one latest assessment each, `_submit`); None for a dimension with fewer
     than k = 5 peers.
 
-    Every group reads one range of a covering index (is_latest, class or Land, dimension, score), all groups
-    in one statement: PostgreSQL takes percentile_cont there; SQLite counts per dimension, then fetches only
-    the values at the quartiles' positions (LIMIT/OFFSET along the index) in a second statement."""
+    Every group reads one range of a covering index (is_latest, class or Land, org type, dimension, score), all
+    groups in one statement: PostgreSQL takes percentile_cont there; SQLite returns the peers' scores and
+    `scoring.peer_statistics` takes median and quartiles (the same interpolation)."""
     slugs = [d.slug for d in questionnaire_for(assessment).dimensions]
     found = {name: dict.fromkeys(slugs) for name in groups}
     groups = {name: (column, value) for name, (column, value) in groups.items() if value is not None}
@@ -306,9 +290,11 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
 
     counted = counted_organisations()
     org_type = assessment.organisation.org_type or ""
-    conditions = {name: (AssessmentScore.is_latest.is_(True), AssessmentScore.org_type == org_type, column == value,
-                         AssessmentScore.organisation_id != assessment.organisation_id,
-                         AssessmentScore.organisation_id.in_(counted))
+    # In SQLite "+ 0" keeps the planner off the organisation_id index: driven by the list of verified
+    # organisations it would read every organisation's rows instead of the group's range of the covering index.
+    member = AssessmentScore.organisation_id + 0 if db.engine.dialect.name == "sqlite" else AssessmentScore.organisation_id
+    conditions = {name: (AssessmentScore.is_latest.is_(True), column == value, AssessmentScore.org_type == org_type,
+                         AssessmentScore.organisation_id != assessment.organisation_id, member.in_(counted))
                   for name, (column, value) in groups.items()}  # built once: expressions cost
 
     if db.engine.dialect.name == "postgresql":
@@ -324,28 +310,17 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
                 found[name][slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1),
                                      "p75": round(p75, 1)}
         return found
-    counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
-        sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
-        .where(*conditions[name]).group_by(AssessmentScore.dimension) for name in groups]))
-        if slug in found[name] and peers >= scoring.K_ANONYMITY}
-    if not counts:
-        return found
-    parts = []
-    for (name, slug), peers in counts.items():
-        for first in sorted({quarter * (peers - 1) // 4 for quarter in QUARTERS}):  # each with its neighbour
-            parts.append(sa.select(sa.literal(name).label("grp"), sa.literal(slug).label("dimension"),
-                                   sa.literal(first).label("start"), AssessmentScore.score)
-                         .where(*conditions[name], AssessmentScore.dimension == slug)
-                         .order_by(AssessmentScore.score).offset(first).limit(2).subquery().select())
-    pairs: dict[tuple[str, str, int], list[float]] = {}
-    for name, slug, first, score in db.session.execute(sa.union_all(*parts)):
-        pairs.setdefault((name, slug, first), []).append(score)
-    at: dict[tuple[str, str], dict[int, float]] = {}
-    for (name, slug, first), scores in pairs.items():
-        for offset, score in enumerate(sorted(scores)):  # a value and its upper neighbour
-            at.setdefault((name, slug), {})[first + offset] = score
-    for (name, slug), peers in counts.items():
-        found[name][slug] = _interpolated(peers, at[(name, slug)].__getitem__)
+    # SQLite: the peers' scores of both groups in one read along the groups' covering indexes (the verified
+    # list built once per group), median and quartiles in Python. The former LIMIT/OFFSET reads per quartile
+    # built that list again in each of their ~60 statements once there were ten dimensions.
+    values: dict[tuple[str, str], list[float]] = {}
+    for name, slug, score in db.session.execute(sa.union_all(*[
+            sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, AssessmentScore.score)
+            .where(*conditions[name]) for name in groups])):
+        values.setdefault((name, slug), []).append(score)
+    for (name, slug), scores in values.items():
+        if slug in found[name]:
+            found[name][slug] = scoring.peer_statistics(scores)
     return found
 
 

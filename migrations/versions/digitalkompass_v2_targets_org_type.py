@@ -22,9 +22,9 @@ def upgrade():
         batch_op.add_column(sa.Column('org_type', sa.String(length=32), server_default='', nullable=False))
         batch_op.drop_index('ix_assessment_score_class')
         batch_op.drop_index('ix_assessment_score_land')
-        batch_op.create_index('ix_assessment_score_type_class', ['is_latest', 'org_type', 'population_class',
+        batch_op.create_index('ix_assessment_score_type_class', ['is_latest', 'population_class', 'org_type',
                                                                   'dimension', 'score', 'organisation_id'], unique=False)
-        batch_op.create_index('ix_assessment_score_type_land', ['is_latest', 'org_type', 'land', 'dimension', 'score',
+        batch_op.create_index('ix_assessment_score_type_land', ['is_latest', 'land', 'org_type', 'dimension', 'score',
                                                                  'organisation_id'], unique=False)
     # The score rows copy their organisation's type, as they copy its population class and Land.
     op.execute('UPDATE assessment_score SET org_type = (SELECT organisation.org_type FROM organisation '
