@@ -42,7 +42,7 @@ TARGET_MS = 100.0
 
 def fill(count: int, rng: random.Random) -> None:
     now = datetime.utcnow()
-    known = services.questionnaire()
+    known = services.questionnaire().for_org_type("gemeinde")  # every organisation below is a Gemeinde
     insert_in_batches(Organisation, ({
         "id": i, "name": f"Gemeinde {i}", "kind": "municipality", "org_type": "gemeinde",
         "land": rng.choice(LAENDER).slug, "population_class": rng.choice(POPULATION_CLASSES).slug,
@@ -63,7 +63,7 @@ def fill(count: int, rng: random.Random) -> None:
             "submitted_at": now, "created_at": now, "updated_at": now})
         organisation = organisations[i]
         scores += [{"assessment_id": i, "dimension": slug, "score": value, "organisation_id": i,
-                    "population_class": organisation.population_class, "land": organisation.land, "is_latest": True,
+                    "org_type": organisation.org_type, "population_class": organisation.population_class, "land": organisation.land, "is_latest": True,
                     "show_to_peers": assessments[-1]["show_to_peers"]}
                    for slug, value in dimension_scores.items() if value is not None]
     insert_in_batches(Assessment, assessments)
@@ -85,7 +85,7 @@ def _json_baseline(assessment) -> dict:
                           (Organisation.land, organisation.land)):
         rows = db.session.scalars(
             sa.select(Assessment.scores).join(Organisation, Organisation.id == Assessment.organisation_id)
-            .where(Assessment.is_latest.is_(True), column == value,
+            .where(Assessment.is_latest.is_(True), column == value, Organisation.org_type == organisation.org_type,
                    Assessment.organisation_id != assessment.organisation_id))
         peers = [row for row in rows if row]
         found[str(column)] = {slug: scoring.peer_statistics([p[slug] for p in peers if p.get(slug) is not None])

@@ -11,8 +11,9 @@ from community.profiles.models import Need
 from tests.factories import make_org, make_token, make_user, sign_in
 
 API = "/api/v1/digital-check"
-WEAKNESSES = {"infrastruktur.basisabsicherung", "infrastruktur.datensicherung", "infrastruktur.arbeitsplaetze",
-              "organisation.zustaendigkeit", "organisation.qualifizierung"}
+WEAKNESSES = {"infrastruktur.datensicherung", "infrastruktur.arbeitsplaetze", "organisation.zustaendigkeit",
+              "organisation.qualifizierung", "organisation.it_personal", "sicherheit.wiba", "sicherheit.verantwortung",
+              "sicherheit.notfall", "sicherheit.datenschutz"}
 
 
 @pytest.fixture
@@ -21,12 +22,12 @@ def town(app):
 
 
 def _all_low_submitted(member):
-    return services.create(member, {q: 0 for q in services.questionnaire().questions}, submit=True,
+    return services.create(member, {q: 0 for q in services.questionnaire().for_org_type("gemeinde").questions}, submit=True,
                            priorities={"infrastruktur": 3, "organisation": 3})
 
 
 def test_weakness_templates_default_to_organisation_and_the_others_to_public():
-    templates = {question.id: question.need for question in services.questionnaire().questions.values()
+    templates = {question.id: question.need for question in services.questionnaire().for_org_type("gemeinde").questions.values()
                  if question.need is not None}
     assert {key for key, need in templates.items() if need.visibility == "organisation"} == WEAKNESSES
     # Every template about IT security reveals a weakness; a new one cannot forget it.
@@ -69,7 +70,7 @@ def test_the_api_takes_plain_keys_with_their_defaults_and_objects_with_a_chosen_
     assessment = _all_low_submitted(member)
     keys = [p["key"] for p in services.proposed_needs(assessment)]
     plain = ["infrastruktur.datensicherung", next(k for k in keys if k not in WEAKNESSES)]
-    chosen = {"key": "infrastruktur.basisabsicherung", "visibility": "members"}
+    chosen = {"key": "infrastruktur.arbeitsplaetze", "visibility": "members"}
     response = client.post(f"{API}/assessments/{assessment.id}/adopt", json={"needs": [*plain, chosen]},
                            headers=headers)
     assert response.status_code == 201, response.get_json()

@@ -22,7 +22,7 @@ def _csrf(page: str) -> str:
 
 
 def _answer_all(client, assessment_id, level=0, editor_check=None):
-    dimensions = services.questionnaire().dimensions
+    dimensions = services.questionnaire().for_org_type("gemeinde").dimensions
     for number, dimension in enumerate(dimensions, start=1):
         page = client.get(f"/digital-check/{assessment_id}/steps/{number}")
         assert page.status_code == 200
@@ -49,12 +49,12 @@ def test_answer_page_by_page_submit_and_see_the_frozen_result(client, town):
     assessment_id = _start(client)
     last = _answer_all(client, assessment_id)
     draft = db.session.get(Assessment, assessment_id)
-    assert draft.status == "draft" and draft.share_with_centre and len(draft.answers) == len(services.questionnaire().questions)
+    assert draft.status == "draft" and draft.share_with_centre and len(draft.answers) == len(services.questionnaire().for_org_type("gemeinde").questions)
     sign_in(client, colleague)
     page = client.get(f"/digital-check/{assessment_id}/steps/2").get_data(as_text=True)
     assert member.name in page  # the last editor
     data = {"csrf_token": _csrf(page), "action": "save",
-            services.questionnaire().dimensions[1].questions[0].id: "na"}
+            services.questionnaire().for_org_type("gemeinde").dimensions[1].questions[0].id: "dont_know"}
     assert client.post(f"/digital-check/{assessment_id}/steps/2", data=data).status_code == 302
     assert colleague.name in client.get("/digital-check/").get_data(as_text=True)
     page = client.get(f"/digital-check/{assessment_id}/steps/{last}").get_data(as_text=True)
@@ -68,7 +68,7 @@ def test_answer_page_by_page_submit_and_see_the_frozen_result(client, town):
     assert "style=" not in html and "<script>" not in html
     assert "too few comparison values" in html
     submitted = db.session.get(Assessment, assessment_id)
-    assert submitted.is_submitted and submitted.show_to_peers and submitted.answers[data and list(data)[2]] is None
+    assert submitted.is_submitted and submitted.show_to_peers and submitted.answers[data and list(data)[2]] == "dont_know"
     # Frozen: the steps lead to the result, changes are refused.
     assert client.get(f"/digital-check/{assessment_id}/steps/1").status_code == 302
     # A new check starts from the last answers.
@@ -83,13 +83,13 @@ def test_companies_and_people_without_organisation_are_refused_clearly(client, a
     vendor = make_org(name="Software GmbH", kind="company", org_type="hersteller")
     sign_in(client, make_user(vendor))
     response = client.get("/digital-check/")
-    assert response.status_code == 403 and "public bodies" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "municipal bodies" in response.get_data(as_text=True)
     assert client.post("/digital-check/start", data={}).status_code in (400, 403)
     assert "/digital-check/" not in client.get("/").get_data(as_text=True)
 
 
 def test_other_organisations_do_not_see_an_assessment(client, town):
-    assessment = services.create(make_user(town), {"buergerservices.bauantrag": 1}, submit=True)
+    assessment = services.create(make_user(town), {"buergerservices.termine": 1}, submit=True)
     sign_in(client, make_user(make_org()))
     assert client.get(f"/digital-check/{assessment.id}").status_code == 404
     assert client.get(f"/digital-check/{assessment.id}/report.pdf").status_code == 404
@@ -98,7 +98,7 @@ def test_other_organisations_do_not_see_an_assessment(client, town):
 
 def _peer_town(level: int, **fields):
     peer = make_org(verified=True, **fields)  # only verified organisations count as peers
-    answers = {q: level for q in services.questionnaire().questions}
+    answers = {q: level for q in services.questionnaire().for_org_type("gemeinde").questions}
     return services.create(make_user(peer), answers, submit=True, show_to_peers=True)
 
 
@@ -106,7 +106,7 @@ def test_peer_comparison_from_five_peers_and_peers_ahead(client, town):
     for level in (2, 3, 4, 4, 4):
         _peer_town(level, population_class="5k-20k", land="09", name=f"Vorreiter {level} {id(level)}")
     member = make_user(town)
-    answers = {q: 0 for q in services.questionnaire().questions}
+    answers = {q: 0 for q in services.questionnaire().for_org_type("gemeinde").questions}
     assessment = services.create(member, answers, submit=True)
     sign_in(client, member)
     html = client.get(f"/digital-check/{assessment.id}").get_data(as_text=True)
@@ -122,14 +122,14 @@ def test_the_benchmark_in_sql_equals_the_python_quartiles(town):
     values = [0, 25, 25, 50, 75, 100, 50]
     for value in values:
         _peer_town(value // 25, population_class="5k-20k")
-    own = services.create(make_user(town), {"buergerservices.bauantrag": 1}, submit=True)
+    own = services.create(make_user(town), {"buergerservices.termine": 1}, submit=True)
     expected = scoring.peer_statistics([float(v) for v in values])
     assert services.benchmarks(own)["population_class"]["buergerservices"] == expected
 
 
 def test_pdf_download_has_umlauts(client, town):
     member = make_user(town)
-    assessment = services.create(member, {q: 1 for q in services.questionnaire().questions}, submit=True)
+    assessment = services.create(member, {q: 1 for q in services.questionnaire().for_org_type("gemeinde").questions}, submit=True)
     sign_in(client, member, locale="de")
     response = client.get(f"/digital-check/{assessment.id}/report.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
@@ -139,7 +139,7 @@ def test_pdf_download_has_umlauts(client, town):
 
 def test_adopt_proposed_needs_from_the_result_page(client, town):
     member = make_user(town)
-    assessment = services.create(member, {q: 0 for q in services.questionnaire().questions}, submit=True)
+    assessment = services.create(member, {q: 0 for q in services.questionnaire().for_org_type("gemeinde").questions}, submit=True)
     sign_in(client, member)
     html = client.get(f"/digital-check/{assessment.id}").get_data(as_text=True)
     proposals = services.proposed_needs(assessment)
@@ -157,7 +157,7 @@ def test_adopt_proposed_needs_from_the_result_page(client, town):
 
 def test_a_double_submit_of_the_adopt_form_adopts_once_and_never_fails(client, town):
     member = make_user(town)
-    assessment = services.create(member, {q: 0 for q in services.questionnaire().questions}, submit=True)
+    assessment = services.create(member, {q: 0 for q in services.questionnaire().for_org_type("gemeinde").questions}, submit=True)
     sign_in(client, member)
     first, second = (p["key"] for p in services.proposed_needs(assessment)[:2])
     form = {"needs": [first], f"title-{first}": "Unser Bedarf", f"text-{first}": "Genau so."}
@@ -177,7 +177,7 @@ def test_offers_matching_the_proposed_needs_are_recommended(client, town):
     make_offer(vendor, title="Digitaler Bauantrag als Onlinedienst", topics=["ozg"],
                body="Wir führen den digitalen Bauantrag ein, mit digitaler Beteiligung der Fachstellen.")
     member = make_user(town)
-    assessment = services.create(member, {q: 0 for q in services.questionnaire().questions},
+    assessment = services.create(member, {q: 0 for q in services.questionnaire().for_org_type("gemeinde").questions},
                                  {"buergerservices": 3}, submit=True)
     sign_in(client, member)
     html = client.get(f"/digital-check/{assessment.id}").get_data(as_text=True)
@@ -188,11 +188,11 @@ def test_start_panel_and_nav_link_for_members_of_public_bodies(client, town):
     member = make_user(town)
     sign_in(client, member)
     page = client.get("/").get_data(as_text=True)
-    assert "Your Digital-Check" not in page and 'href="/digital-check/"' in page
+    assert "Your Digital Compass" not in page and 'href="/digital-check/"' in page
     assessment = services.start_assessment(member)
     page = client.get("/").get_data(as_text=True)
-    assert "Your Digital-Check" in page and f"/digital-check/{assessment.id}/steps/1" in page
-    services.save(member, assessment, {"buergerservices.bauantrag": 2}, submit=True)
+    assert "Your Digital Compass" in page and f"/digital-check/{assessment.id}/steps/1" in page
+    services.save(member, assessment, {"buergerservices.termine": 2}, submit=True)
     page = client.get("/").get_data(as_text=True)
     assert f"/digital-check/{assessment.id}\"" in page and "50 of 100" in page
 
@@ -202,7 +202,7 @@ def test_a_tampered_step_answers_400_not_500(client, town):
     sign_in(client, member)
     assessment_id = _start(client)
     page = client.get(f"/digital-check/{assessment_id}/steps/1").get_data(as_text=True)
-    question = services.questionnaire().dimensions[0].questions[0].id
+    question = services.questionnaire().for_org_type("gemeinde").dimensions[0].questions[0].id
     for value in ("9", "abc", "1" * 40, "-1"):
         response = client.post(f"/digital-check/{assessment_id}/steps/1",
                                data={"csrf_token": _csrf(page), question: value, "priority": "7"})

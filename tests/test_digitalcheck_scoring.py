@@ -42,11 +42,19 @@ def test_peer_statistics_need_five_peers(app):
 
 
 def test_the_questionnaire_has_eight_dimensions_five_levels_and_valid_templates(known):
-    assert len(known.dimensions) >= 8
+    assert 8 <= len(known.dimensions) <= 10
+    for org_type in questionnaire.ORG_TYPES:
+        mine = known.for_org_type(org_type)
+        assert len(mine.dimensions) == len(known.dimensions) and len(mine.questions) <= 45
+        assert all(3 <= len(dimension.questions) <= 8 for dimension in mine.dimensions)
     for dimension in known.dimensions:
-        assert 4 <= len(dimension.questions) <= 8 and dimension.topics and dimension.sources
+        assert dimension.topics and dimension.sources
         for question in dimension.questions:
             assert len(question.levels) == 5 and all(level.de and level.en for level in question.levels)
+            assert question.applies_to and question.sources
+            assert all(s.title and s.url.startswith("https://") and s.stand for s in question.sources)
+    version_1 = questionnaire.versions()["2026.1"]
+    assert all(4 <= len(d.questions) <= 8 for d in version_1.dimensions)
     templates = [q.need for q in known.questions.values() if q.need]
     assert templates and all(t.title.de and t.text.de and t.topics for t in templates)
 
@@ -66,7 +74,7 @@ def test_proposals_come_from_low_answers_in_the_top_fields(app):
     from tests.factories import make_org, make_user
 
     member = make_user(make_org())
-    known = services.questionnaire()
+    known = services.questionnaire().for_org_type("gemeinde")
     top = known.dimensions[0]
     answers = {q.id: 4 for q in known.questions.values()}
     answers.update({q.id: 1 for q in top.questions})

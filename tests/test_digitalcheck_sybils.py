@@ -32,7 +32,7 @@ def _register(client, number: int) -> User:
 
 def test_five_registered_municipalities_unlock_no_figure_and_reveal_nobody(client):
     real = make_org(name="Stadt Echtheim", land=LAND, population_class=CLASS, verified=True)
-    real_answers = {q: 2 for q in services.questionnaire().questions}
+    real_answers = {q: 2 for q in services.questionnaire().for_org_type("gemeinde").questions}
     services.create(make_user(real), real_answers, submit=True)  # show_to_peers stays off, the default
     centre = make_org(name="Kompetenzzentrum", kind="state", org_type="behoerde", verified=True)
     consultant = make_user(centre, role="consultant")
@@ -45,7 +45,7 @@ def test_five_registered_municipalities_unlock_no_figure_and_reveal_nobody(clien
                             headers=headers).status_code == 200
         level = 0 if number % 2 else 4
         response = client.post("/api/v1/digital-check/assessments", headers=headers, json={
-            "answers": {q: level for q in services.questionnaire().questions}, "submit": True})
+            "answers": {q: level for q in services.questionnaire().for_org_type("gemeinde").questions}, "submit": True})
         assert response.status_code == 201, response.get_json()
         sybils.append(user)
         last = response.get_json()

@@ -52,7 +52,7 @@ def world(app):
 
 
 def submit_check(member, weak: str):
-    answers = {qid: 4 for qid in digitalcheck.questionnaire().questions}
+    answers = {qid: 4 for qid in digitalcheck.questionnaire().for_org_type("gemeinde").questions}
     answers.update({qid: 0 for qid in answers if qid.startswith(weak + ".")})
     return digitalcheck.create(member, answers, {}, submit=True)
 
@@ -68,10 +68,10 @@ def test_needs_and_topics_rank_upcoming_events_of_others(world):
 
 
 def test_the_digital_check_handlungsfelder_count(world):
-    submit_check(world["member"], "mobilitaet")
+    submit_check(world["member"], "raum")
     ranked = recommended_events(world["home"], k=10)
     radwege = next(found for found in ranked if found.event.id == world["radwege"].id)
-    assert any("Digital-Check" in str(reason) for reason in radwege.reasons)
+    assert any("Digital Compass" in str(reason) for reason in radwege.reasons)
 
 
 def test_the_api_lists_recommended_events_best_first(client, world):

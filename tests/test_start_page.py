@@ -16,7 +16,7 @@ from community.start.panels import PANELS, register_panel
 from community.suggestions.models import ContactRequest
 from tests.factories import make_need, make_offer, make_org, make_room, make_user, sign_in
 
-STEPS = ["Complete your profile", "Take the Digital-Check", "Ask for a first consultation",
+STEPS = ["Complete your profile", "Take the Digital Compass", "Ask for a first consultation",
          "Find peers with the same needs"]
 
 
@@ -79,7 +79,7 @@ def test_each_step_is_ticked_off_once_its_data_exists(client):
     sign_in(client, user)
     digitalcheck.start_assessment(user)
     db.session.commit()
-    assert _done(client.get("/").get_data(as_text=True)) == ["Take the Digital-Check"]
+    assert _done(client.get("/").get_data(as_text=True)) == ["Take the Digital Compass"]
     db.session.add(ContactRequest(from_org_id=make_org().id, to_org_id=org.id))
     db.session.add(Consultation(organisation_id=org.id, requester_id=user.id, subject="E-Akte", description="Hilfe",
                                 urgency="medium", preferred_format="video"))
@@ -102,7 +102,7 @@ def test_a_pending_join_request_says_what_happens_now_and_meanwhile(client):
     page = client.get("/").get_data(as_text=True)
     assert "Your join request is waiting" in page and "You have asked to join Gemeinde Aachtal" in page
     assert "Its administrators decide on the request" in page and "Meanwhile you can:" in page
-    assert "The Digital-Check, suggestions and contact requests open once the request is approved" in page
+    assert "The Digital Compass, suggestions and contact requests open once the request is approved" in page
     assert "Nothing new since your last visit." not in page
 
 

@@ -195,7 +195,7 @@ def test_consultation_links_and_digital_check_recommendations_hide_the_entry(wor
     described = links.describe({"kind": "offer", "id": hidden_offer.id}, people["outsider"])
     assert described["title"] == "" and described["url"] == ""
     assert links.describe({"kind": "offer", "id": hidden_offer.id}, people["member"])["title"] == hidden_offer.title
-    answers = {"infrastruktur.datensicherung": 0, "infrastruktur.basisabsicherung": 0}
+    answers = {"infrastruktur.datensicherung": 0, "infrastruktur.arbeitsplaetze": 0}
     from community.digitalcheck import services as digitalcheck
 
     digitalcheck.create(people["outsider"], answers, submit=True)

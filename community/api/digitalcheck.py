@@ -1,5 +1,6 @@
-"""API views of the Digital-Check: the questionnaire, the organisation's assessments, adopting needs."""
-from flask import g, url_for
+"""API views of the Digitalkompass für Kommunen (path still /digital-check): the questionnaire, the
+organisation's assessments, adopting needs."""
+from flask import g, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.api import bp
@@ -7,7 +8,7 @@ from community.api.auth import json_body, request_page, token_required
 from community.digitalcheck import services
 from community.errors import InvalidInput
 
-BODY_KEYS = {"answers", "priorities", "submit", "share_with_centre", "show_to_peers"}
+BODY_KEYS = {"answers", "priorities", "targets", "submit", "share_with_centre", "show_to_peers"}
 
 
 def _body(data: dict) -> dict:
@@ -21,14 +22,15 @@ def _body(data: dict) -> dict:
             fields[flag] = _l("Must be true or false.")
     if fields:
         raise InvalidInput(_l("The answers are not valid."), fields)
-    return {"answers": data.get("answers"), "priorities": data.get("priorities"), "submit": data.get("submit", False),
+    return {"answers": data.get("answers"), "priorities": data.get("priorities"), "targets": data.get("targets"),
+            "submit": data.get("submit", False),
             "share_with_centre": data.get("share_with_centre"), "show_to_peers": data.get("show_to_peers")}
 
 
 @bp.route("/digital-check/questionnaire")
 @token_required
 def digital_check_questionnaire():
-    return services.questionnaire_to_dict()
+    return services.questionnaire_to_dict(request.args.get("org_type"))
 
 
 @bp.route("/digital-check/assessments", methods=["POST"])
@@ -43,7 +45,7 @@ def create_assessment():
 @bp.route("/digital-check/assessments")
 @token_required
 def list_assessments():
-    organisation = services.own_public_body(g.api_user)
+    organisation = services.own_municipality(g.api_user)
     page, per_page = request_page()
     return services.list_assessments(organisation.id, page, per_page).to_dict(services.assessment_to_dict)
 

@@ -113,7 +113,7 @@ def _attachable_assessment_id(organisation_id: int, assessment_id: int | None) -
     latest = latest_submitted(organisation_id)
     if latest is None or latest.id != assessment_id:
         raise InvalidInput(_l("Please correct the marked fields."), fields={
-            "assessment_id": _l("Only your organisation's latest submitted Digital-Check can be attached.")})
+            "assessment_id": _l("Only your organisation's latest submitted Digital Compass can be attached.")})
     return assessment_id
 
 

@@ -1,4 +1,5 @@
-"""Digital-Check: a self-assessment of a public body that becomes its needs profile."""
+"""Digitalkompass für Kommunen (formerly Digital-Check; URLs keep /digital-check): a self-assessment of a
+municipality that becomes its needs profile."""
 from flask import Blueprint
 
 from community.digitalcheck import rules  # noqa: F401  (registers its permissions)

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from community import csvfile
 from community.digitalcheck import services
 
-digital_check_group = AppGroup("digital-check", help="The Digital-Check: anonymised aggregates.")
+digital_check_group = AppGroup("digital-check", help="The Digitalkompass für Kommunen (Digital-Check): anonymised aggregates.")
 
 
 @digital_check_group.command("export")

@@ -1,4 +1,4 @@
-"""The Digital-Check's hooks into other pages: the start page panel, the origin line on a need and the
+"""The Digitalkompass's hooks into other pages: the start page panel, the origin line on a need and the
 sharing with the competence centre that the visibility of needs asks."""
 import sqlalchemy as sa
 from flask import url_for
@@ -15,7 +15,7 @@ from community.start.steps import PUBLIC_BODY, register_step
 
 
 def load_status(user):
-    """What the start page shows members of public bodies: the open draft, else the latest result."""
+    """What the start page shows members of municipalities: the open draft, else the latest result."""
     organisation = getattr(user, "organisation", None)
     if not policy.can(user, "digitalcheck.create", organisation):
         return None
@@ -39,16 +39,19 @@ def sharing_organisations():
 
 
 register_centre_sharing(sharing_organisations)
-register_panel("digitalcheck", _l("Your Digital-Check"), "digitalcheck/_start_panel.html", load_status, order=50)
+register_panel("digitalcheck", _l("Your Digital Compass"), "digitalcheck/_start_panel.html", load_status, order=50)
 
 
 def _has_assessment(user) -> bool:
-    """Started counts: the draft is kept, and the Digital-Check's own panel shows how far it is."""
+    """Started counts: the draft is kept, and the Digitalkompass's own panel shows how far it is. Land and
+    federal bodies have nothing to do here (only municipalities answer), so the step never waits for them."""
+    if not services.is_municipal(getattr(user, "organisation", None)):
+        return True
     return db.session.scalar(sa.select(Assessment.id).where(
         Assessment.organisation_id == user.organisation_id).limit(1)) is not None
 
 
-register_step("digitalcheck", _l("Take the Digital-Check"), lambda user: url_for("digitalcheck.index"),
+register_step("digitalcheck", _l("Take the Digital Compass"), lambda user: url_for("digitalcheck.index"),
               _has_assessment, audience=PUBLIC_BODY, order=20)
 
 
@@ -65,12 +68,13 @@ def may_use_digital_check(user) -> bool:
 
 
 def sync_score_rows(organisation_id=None) -> None:
-    """Copy the organisations' population class and Land onto their score rows (one, or all)."""
+    """Copy the organisations' type, population class and Land onto their score rows (one, or all)."""
     from community.digitalcheck.models import AssessmentScore
     from community.organisations.models import Organisation
 
     values = {column: sa.select(getattr(Organisation, column)).where(
-        Organisation.id == AssessmentScore.organisation_id).scalar_subquery() for column in ("population_class", "land")}
+        Organisation.id == AssessmentScore.organisation_id).scalar_subquery()
+        for column in ("org_type", "population_class", "land")}
     statement = sa.update(AssessmentScore).values(**values)
     if organisation_id is not None:
         statement = statement.where(AssessmentScore.organisation_id == organisation_id)

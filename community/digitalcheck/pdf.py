@@ -191,7 +191,7 @@ def _recommendations(document, context: dict, field: dict) -> None:
 
 def render(context: dict) -> bytes:
     assessment, result = context["assessment"], context["result"]
-    title = _("Digital-Check of %(name)s", name=assessment.organisation.name)
+    title = _("Digital Compass of %(name)s", name=assessment.organisation.name)
     document = new_document(title)
     document.set_auto_page_break(True, margin=15)
     document.set_margins(10, 10, 10)

@@ -80,10 +80,10 @@ def consultation_draft(assessment) -> dict:
     dimensions = services.questionnaire().dimension_by_slug
     top = [f for f in services.result_of(assessment)["fields"]
            if f["need_for_action"] is not None and f["dimension"] in dimensions][:services.TOP_FIELDS]
-    lines = [_("Our Digital-Check of %(date)s is attached. Our top fields:", date=format_date(assessment.submitted_at))]
+    lines = [_("Our Digital Compass of %(date)s is attached. Our top fields:", date=format_date(assessment.submitted_at))]
     lines += [f"- {dimensions[f['dimension']].label}: " + _("score %(score)s, priority %(priority)s",
                                                            score=round(f["score"]), priority=f["priority"]) for f in top]
-    return {"subject": _("First consultation on our Digital-Check"), "description": "\n".join(lines),
+    return {"subject": _("First consultation on our Digital Compass"), "description": "\n".join(lines),
             "topics": list(dict.fromkeys(t for f in top for t in dimensions[f["dimension"]].topics)),
             "assessment_id": assessment.id,
             "need_ids": [need.id for need in services.adopted_needs(assessment) if need.status == "open"]}

@@ -1,4 +1,4 @@
-"""Pages of the Digital-Check: the overview (start or resume), one page per dimension, the closing step with
+"""Pages of the Digitalkompass für Kommunen (URLs keep /digital-check): the overview (start or resume), one page per dimension, the closing step with
 the privacy choices, the result page with its charts, the PDF, and adopting proposed needs."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,8 @@ from community.digitalcheck.recommendations import recommendations_for
 from community.errors import InvalidInput, PermissionDenied
 from community.i18n import lazy_plain
 
-NOT_KNOWN = "na"
+# The form's values besides the levels 0–4: the two answers that are not a level.
+ANSWER_WORDS = scoring.ANSWER_WORDS
 
 
 def _may_answer() -> bool:
@@ -20,12 +21,11 @@ def _may_answer() -> bool:
 def _refused():
     from community.joining.waiting import not_yet_page  # not a member yet (#24): when it opens, not "not for companies"
 
-    if (page := not_yet_page(current_user._get_current_object(), _l("Digital-Check"))) is not None:
+    if (page := not_yet_page(current_user._get_current_object(), _l("Digital Compass"))) is not None:
         return page
-    message = _l("The Digital-Check is a self-assessment for public bodies (municipalities, districts, the Länder "
-                 "and their offices). Companies and other organisations cannot fill it in; they find the "
-                 "municipalities' needs in the directory and under Suggestions.")
-    return render_template("digitalcheck/refused.html", message=message), 403
+    organisation = getattr(current_user, "organisation", None)
+    public_body = organisation is not None and organisation.is_public_body
+    return render_template("digitalcheck/refused.html", public_body=public_body), 403
 
 
 @bp.route("/")
@@ -69,14 +69,18 @@ def _steps(assessment, current: int | None = None) -> list[dict]:
     return tasks
 
 
+def _number(value: str):
+    """A short digit string as its number; anything else unchanged, for the service to name as invalid."""
+    return int(value) if value.isdigit() and len(value) < 3 else value
+
+
 def _answers_from(form, dimension) -> dict:
     answers = {}
     for question in dimension.questions:
         value = form.get(question.id)
         if value is None or value == "":
             continue
-        answers[question.id] = None if value == NOT_KNOWN else (int(value) if value.isdigit() and len(value) < 3
-                                                                else value)
+        answers[question.id] = value if value in ANSWER_WORDS else _number(value)
     return answers
 
 
@@ -88,7 +92,7 @@ def step(assessment_id: int, number: int):
         return redirect(url_for("digitalcheck.result", assessment_id=assessment.id))
     if not policy.can(current_user, "digitalcheck.edit", assessment):
         raise PermissionDenied(_l("You may not change this assessment."))
-    dimensions = services.questionnaire().dimensions
+    dimensions = services.questionnaire_for(assessment).dimensions
     steps = len(dimensions) + 1
     if not 1 <= number <= steps:
         abort(404)
@@ -99,9 +103,11 @@ def step(assessment_id: int, number: int):
         try:
             if dimension is not None:
                 priority = request.form.get("priority", "")
-                priorities = {dimension.slug: int(priority) if priority.isdigit() and len(priority) < 3 else priority} \
-                    if priority else {}
-                services.save(current_user, assessment, _answers_from(request.form, dimension), priorities)
+                priorities = {dimension.slug: _number(priority)} if priority else {}
+                # The target select: empty is "no target" (a null clears a stored one).
+                target = request.form.get("target")
+                targets = {} if target is None else {dimension.slug: _number(target) if target else None}
+                services.save(current_user, assessment, _answers_from(request.form, dimension), priorities, targets)
             else:
                 services.save(current_user, assessment, share_with_centre=bool(request.form.get("share_with_centre")),
                               show_to_peers=bool(request.form.get("show_to_peers")), submit=action == "submit")
@@ -109,7 +115,7 @@ def step(assessment_id: int, number: int):
             errors = error.fields
         else:
             if action == "submit":
-                flash(_l("Your Digital-Check has been submitted."), "success")
+                flash(_l("Your Digital Compass has been submitted."), "success")
                 return redirect(url_for("digitalcheck.result", assessment_id=assessment.id))
             target = number - 1 if action == "back" else number if action == "save" else number + 1
             if action == "save":
@@ -117,21 +123,29 @@ def step(assessment_id: int, number: int):
             return redirect(url_for("digitalcheck.step", assessment_id=assessment.id,
                                     number=min(max(target, 1), steps)))
     page = render_template("digitalcheck/step.html", assessment=assessment, dimension=dimension, number=number,
-                           steps=steps, tasks=_steps(assessment, number), errors=errors, not_known=NOT_KNOWN,
+                           steps=steps, tasks=_steps(assessment, number), errors=errors,
+                           dont_know=scoring.DONT_KNOW, not_applicable=scoring.NOT_APPLICABLE,
                            priorities=scoring.PRIORITIES, default_priority=scoring.DEFAULT_PRIORITY,
+                           target_levels=scoring.TARGET_LEVELS,
                            result=services.result_of(assessment) if dimension is None else None)
     return page, 400 if errors else 200
 
 
 def result_context(assessment) -> dict:
-    known = services.questionnaire()
+    known = services.questionnaire_for(assessment)
     labels = {d.slug: str(d.label) for d in known.dimensions}
     result = services.result_of(assessment)
     bench = services.benchmarks(assessment)
     by_class, by_land = bench["population_class"], bench["land"]
     medians = {slug: (stats or {}).get("median") for slug, stats in by_class.items()}
+    field_by = {field["dimension"]: field for field in result["fields"]}
+    # Each row carries the field's Soll ("target", a level 0–4, × 25 on the score scale) and its gap, so the
+    # table and the charts show Ist and Soll side by side.
     rows = [{"slug": d.slug, "label": labels[d.slug], "score": result["scores"].get(d.slug),
-             "stats": by_class.get(d.slug), "land": by_land.get(d.slug)} for d in known.dimensions]
+             "stats": by_class.get(d.slug), "land": by_land.get(d.slug),
+             "target": field_by[d.slug]["target"], "target_score": scoring.target_score(field_by[d.slug]["target"]),
+             "gap": field_by[d.slug]["gap"], "dont_know": result["dont_know"].get(d.slug, 0)}
+            for d in known.dimensions]
     return {"assessment": assessment, "result": result, "labels": labels, "rows": charts.bars(rows),
             "radar": charts.radar([(d.slug, labels[d.slug]) for d in known.dimensions], result["scores"], medians,
                                   charts.targets_of(result["fields"])),
@@ -174,7 +188,7 @@ def report(assessment_id: int):
         abort(404)
     body = pdf.render(_with_advice(result_context(assessment)))
     return body, 200, {"Content-Type": "application/pdf",
-                       "Content-Disposition": f'attachment; filename="digital-check-{assessment.id}.pdf"'}
+                       "Content-Disposition": f'attachment; filename="digitalkompass-{assessment.id}.pdf"'}
 
 
 @bp.route("/<int:assessment_id>/adopt", methods=["POST"])

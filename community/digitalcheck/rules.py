@@ -1,11 +1,14 @@
-"""Who may see and answer a Digital-Check: the organisation's members; consultants of the competence
-centre only when the organisation shares the assessment with them."""
+"""Who may see and answer the Digitalkompass: members of a municipal body (kind "municipality": Gemeinde,
+Stadt, kreisfreie Stadt, Verbandsgemeinde, Landkreis) answer it; Land and federal bodies and companies do
+not (the questionnaire and its peer groups are municipal). Consultants of the competence centre read an
+assessment only when the organisation shares it with them."""
 from community.policy import is_consultant, is_member_of, rule
+from community.taxonomy import MUNICIPALITY
 
 
 @rule("digitalcheck.create")
 def _create(user, organisation) -> bool:
-    return organisation is not None and organisation.is_public_body and is_member_of(user, organisation)
+    return organisation is not None and organisation.kind == MUNICIPALITY and is_member_of(user, organisation)
 
 
 @rule("digitalcheck.view")
@@ -15,4 +18,4 @@ def _view(user, assessment) -> bool:
 
 @rule("digitalcheck.edit")
 def _edit(user, assessment) -> bool:
-    return is_member_of(user, assessment) and assessment.organisation.is_public_body
+    return is_member_of(user, assessment) and assessment.organisation.kind == MUNICIPALITY

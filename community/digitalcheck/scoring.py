@@ -5,6 +5,13 @@ from statistics import median, quantiles
 from flask_babel import lazy_gettext as _l
 
 K_ANONYMITY = 5
+# The two answers that are not a level. "Weiß nicht" is itself a sign of low maturity and counts as level 0;
+# "trifft nicht zu" leaves the mean. A null (None) is "not answered yet" in version 2 and, in version 1
+# assessments, the old joint "weiß nicht / trifft nicht zu": either way it stays out of the score.
+DONT_KNOW = "dont_know"
+NOT_APPLICABLE = "not_applicable"
+ANSWER_WORDS = (DONT_KNOW, NOT_APPLICABLE)
+TARGET_LEVELS = range(5)
 DEFAULT_PRIORITY = 2
 PRIORITIES = (1, 2, 3)
 MATURITY_LEVELS = (
@@ -16,13 +23,34 @@ MATURITY_LEVELS = (
 )
 
 
+def level_of(answer) -> int | None:
+    """The level an answer counts as: its own, 0 for "weiß nicht", None for what stays out of the mean."""
+    if answer == DONT_KNOW:
+        return 0
+    if isinstance(answer, int) and not isinstance(answer, bool) and answer in range(5):
+        return answer
+    return None
+
+
 def dimension_scores(questionnaire, answers: dict) -> dict[str, float | None]:
-    """Mean of the answered levels ÷ 4 × 100 per dimension; None when nothing in it was answered."""
+    """Mean of the counted levels ÷ 4 × 100 per dimension ("weiß nicht" counts as 0, "trifft nicht zu" and
+    unanswered questions are left out); None when nothing in it counts."""
     scores = {}
     for dimension in questionnaire.dimensions:
-        levels = [answers[q.id] for q in dimension.questions if answers.get(q.id) is not None]
+        levels = [level for level in (level_of(answers.get(q.id)) for q in dimension.questions) if level is not None]
         scores[dimension.slug] = round(sum(levels) / len(levels) / 4 * 100, 1) if levels else None
     return scores
+
+
+def dont_know_counts(questionnaire, answers: dict) -> dict[str, int]:
+    """Per dimension how many questions were answered "weiß nicht" ("3 Fragen mit 'weiß nicht'")."""
+    return {dimension.slug: sum(1 for q in dimension.questions if answers.get(q.id) == DONT_KNOW)
+            for dimension in questionnaire.dimensions}
+
+
+def target_score(target: int | None) -> float | None:
+    """A target level 0–4 on the score's 0–100 scale."""
+    return None if target is None else target * 25.0
 
 
 def overall_score(scores: dict) -> float | None:
@@ -47,16 +75,30 @@ class Field:
     score: float | None
     priority: int
     need_for_action: float | None
+    target: int | None = None  # the level 0–4 aimed for (Soll); None without a target
+    gap: float | None = None  # points from the score up to the target (or to 100 without one); never negative
 
 
-def handlungsfelder(scores: dict, priorities: dict) -> list[Field]:
-    """Dimensions ranked by need for action = priority × (100 − score), highest first; unanswered
-    dimensions last; ties keep the questionnaire's order."""
+def gap_of(score: float | None, target: int | None) -> float | None:
+    """Points between the score and the target's score (target × 25), 0 once reached; without a target the
+    gap to 100. None without a score."""
+    if score is None:
+        return None
+    goal = 100.0 if target is None else target_score(target)
+    return round(max(0.0, goal - score), 1)
+
+
+def handlungsfelder(scores: dict, priorities: dict, targets: dict | None = None) -> list[Field]:
+    """Dimensions ranked by need for action = priority × gap (the gap between target and score, or to 100
+    without a target), highest first; unanswered dimensions last; ties keep the questionnaire's order."""
+    targets = targets or {}
     fields = []
     for slug, score in scores.items():
         priority = priorities.get(slug) or DEFAULT_PRIORITY
-        need = None if score is None else round(priority * (100 - score), 1)
-        fields.append(Field(slug, score, priority, need))
+        target = targets.get(slug)
+        gap = gap_of(score, target)
+        need = None if gap is None else round(priority * gap, 1)
+        fields.append(Field(slug, score, priority, need, target, gap))
     order = {slug: position for position, slug in enumerate(scores)}
     return sorted(fields, key=lambda f: (f.need_for_action is None, -(f.need_for_action or 0), order[f.dimension]))
 

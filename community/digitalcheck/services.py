@@ -1,7 +1,11 @@
-"""Digital-Check: start, answer, submit and score assessments; peers, proposals and adoption of needs.
+"""Digitalkompass für Kommunen (URLs and code still say digital-check): start, answer, submit and score
+assessments; peers, proposals and adoption of needs.
+
+Only municipal bodies (kind "municipality") answer; each sees the questions of its org type
+(`questionnaire_for`). Every assessment is read and scored with the questionnaire version it answered.
 
 The public names other features use: `latest_submitted`, `get_assessment_for`, `result_of`,
-`scores_of`, `proposed_needs`.
+`scores_of`, `proposed_needs`, `questionnaire_for`.
 """
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -15,7 +19,7 @@ from community.extensions import db
 from community.models_base import get_or_not_found, utcnow
 from community.organisations.models import Organisation
 from community.pagination import paginate
-from community.taxonomy import ENTRY_VISIBILITY_BY_SLUG
+from community.taxonomy import ENTRY_VISIBILITY_BY_SLUG, MUNICIPALITY
 from community.validation import MAX_ID, OneOf
 from community.i18n import lazy_plain
 
@@ -29,7 +33,23 @@ class InvalidAnswers(InvalidInput):
 
 
 def questionnaire():
+    """The current questionnaire with every question (all org types)."""
     return questionnaire_module.current()
+
+
+def questionnaire_for(assessment=None, organisation=None):
+    """The questions this assessment answers: its own version, only those for its organisation's type. Without
+    an assessment: the current version for the organisation (a new check)."""
+    if assessment is not None:
+        organisation = assessment.organisation
+        known = questionnaire_module.by_version(assessment.questionnaire_version)
+    else:
+        known = questionnaire()
+    return known.for_org_type(getattr(organisation, "org_type", None))
+
+
+def _full_version(assessment):
+    return questionnaire_module.by_version(assessment.questionnaire_version) if assessment else questionnaire()
 
 
 def latest_submitted(organisation_id) -> Assessment | None:
@@ -56,10 +76,15 @@ def current_draft(organisation_id) -> Assessment | None:
         Assessment.organisation_id == organisation_id, Assessment.status == DRAFT).order_by(Assessment.id.desc()))
 
 
-def _require_public_body(user):
+def is_municipal(organisation) -> bool:
+    return organisation is not None and organisation.kind == MUNICIPALITY
+
+
+def _require_municipality(user):
     organisation = user.organisation if getattr(user, "is_authenticated", False) else None
     if not policy.can(user, "digitalcheck.create", organisation):
-        raise PermissionDenied(_l("Only members of a public body can fill in the Digital-Check."))
+        raise PermissionDenied(_l("Only members of a municipality (Gemeinde, Stadt, Landkreis …) can fill in the "
+                                  "Digital Compass for Municipalities."))
     return organisation
 
 
@@ -67,58 +92,88 @@ def _integral(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def validate(answers, priorities) -> tuple[dict, dict]:
-    """Clean answers and priorities; every unknown question id, dimension and bad value is named."""
-    known = questionnaire()
+def _answer_problem(value):
+    """None when the value is an answer the API accepts (0–4, "dont_know", "not_applicable", null), else the
+    message."""
+    if value is None or value in scoring.ANSWER_WORDS:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value not in range(5):
+        return _l('Must be a level from 0 to 4, "dont_know", "not_applicable" or null.')
+    return None
+
+
+def validate(answers, priorities, targets=None, known=None, full=None) -> tuple[dict, dict, dict]:
+    """Clean answers, priorities and targets against `known` (the questions of the caller's org type) and
+    `full` (every question of that version); every unknown question id, every question of another org type,
+    every unknown dimension and every bad value is named."""
+    known = known or questionnaire()
+    full = full or known
     fields = {}
-    if answers is None:
-        answers = {}
-    if priorities is None:
-        priorities = {}
-    if not isinstance(answers, dict):
-        raise InvalidAnswers(_l("The answers are not valid."), {"answers": _l("Must be an object.")})
-    if not isinstance(priorities, dict):
-        raise InvalidAnswers(_l("The answers are not valid."), {"priorities": _l("Must be an object.")})
+    answers = {} if answers is None else answers
+    priorities = {} if priorities is None else priorities
+    targets = {} if targets is None else targets
+    for name, given in (("answers", answers), ("priorities", priorities), ("targets", targets)):
+        if not isinstance(given, dict):
+            raise InvalidAnswers(_l("The answers are not valid."), {name: _l("Must be an object.")})
     # Counted before any key is looked at: a body full of unknown ids is refused in one line, not
     # answered with one message per id.
     too_many = {name: lazy_plain("At most %(n)s entries.", n=limit)
-                for name, given, limit in (("answers", answers, len(known.questions)),
-                                           ("priorities", priorities, len(known.dimensions))) if len(given) > limit}
+                for name, given, limit in (("answers", answers, len(full.questions)),
+                                           ("priorities", priorities, len(full.dimensions)),
+                                           ("targets", targets, len(full.dimensions))) if len(given) > limit}
     if too_many:
         raise InvalidAnswers(_l("The answers are not valid."), too_many)
     # JSON has numbers, not integers: 2.0 is the level 2, as the document allows.
     answers = {key: _integral(value) for key, value in answers.items()}
     priorities = {key: _integral(value) for key, value in priorities.items()}
+    targets = {key: _integral(value) for key, value in targets.items()}
     for question_id, value in answers.items():
         key = f"answers.{str(question_id)[:50]}"
-        if question_id not in known.questions:
+        if question_id not in full.questions:
             fields[key] = _l("Unknown question.")
-        elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in range(5)):
-            fields[key] = _l("Must be a level from 0 to 4, or null.")
-    for slug, value in priorities.items():
-        key = f"priorities.{str(slug)[:50]}"
-        if slug not in known.dimension_by_slug:
-            fields[key] = _l("Unknown dimension.")
-        elif isinstance(value, bool) or not isinstance(value, int) or value not in scoring.PRIORITIES:
-            fields[key] = _l("Must be a priority from 1 to 3.")
+        elif question_id not in known.questions:
+            fields[key] = _l("This question does not apply to your type of municipality.")
+        elif (problem := _answer_problem(value)) is not None:
+            fields[key] = problem
+    for name, given, allowed, message in (
+            ("priorities", priorities, scoring.PRIORITIES, _l("Must be a priority from 1 to 3.")),
+            ("targets", targets, scoring.TARGET_LEVELS, _l("Must be a target level from 0 to 4, or null."))):
+        for slug, value in given.items():
+            key = f"{name}.{str(slug)[:50]}"
+            if slug not in known.dimension_by_slug:
+                fields[key] = _l("Unknown dimension.")
+            elif name == "targets" and value is None:
+                continue
+            elif isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+                fields[key] = message
     if fields:
         raise InvalidAnswers(_l("The answers are not valid."), fields)
-    return dict(answers), dict(priorities)
+    return dict(answers), dict(priorities), dict(targets)
+
+
+def _merged(stored: dict, given: dict) -> dict:
+    """A partial update: given keys replace stored ones; null removes one ("not answered yet", "no target")."""
+    merged = {**stored, **given}
+    return {key: value for key, value in merged.items() if value is not None}
 
 
 def start_assessment(user, share_with_centre: bool = False, show_to_peers: bool = False) -> Assessment:
     """The organisation's open draft, or a new one that starts from the last submitted answers."""
-    organisation = _require_public_body(user)
+    organisation = _require_municipality(user)
     draft = current_draft(organisation.id)
     if draft is not None:
         return draft
     previous = latest_submitted(organisation.id)
-    version = questionnaire().version
-    known = questionnaire().questions
+    known = questionnaire_for(organisation=organisation)
+    # Prefilled where the question ids carry over to this version and this org type; the old joint
+    # "weiß nicht / trifft nicht zu" (None) of version 1 is asked again.
     assessment = Assessment(
-        organisation_id=organisation.id, status=DRAFT, questionnaire_version=version,
-        answers={k: v for k, v in (previous.answers if previous else {}).items() if k in known},
-        priorities=dict(previous.priorities) if previous else {},
+        organisation_id=organisation.id, status=DRAFT, questionnaire_version=known.version,
+        answers={k: v for k, v in (previous.answers if previous else {}).items()
+                 if k in known.questions and v is not None},
+        priorities={k: v for k, v in (previous.priorities if previous else {}).items() if k in known.dimension_by_slug},
+        targets={k: v for k, v in ((previous.targets or {}) if previous else {}).items()
+                 if k in known.dimension_by_slug},
         share_with_centre=previous.share_with_centre if previous else share_with_centre,
         show_to_peers=previous.show_to_peers if previous else show_to_peers,
         created_by_id=user.id, last_editor_id=user.id,
@@ -135,13 +190,16 @@ def _ensure_editable(user, assessment):
         raise Conflict(_l("This assessment has been submitted and can no longer be changed."))
 
 
-def save(user, assessment, answers=None, priorities=None, *, share_with_centre=None, show_to_peers=None,
-         submit: bool = False) -> Assessment:
-    """Merge answers and priorities into a draft (a partial update), optionally submitting it."""
+def save(user, assessment, answers=None, priorities=None, targets=None, *, share_with_centre=None,
+         show_to_peers=None, submit: bool = False) -> Assessment:
+    """Merge answers, priorities and targets into a draft (a partial update; null clears one), optionally
+    submitting it."""
     _ensure_editable(user, assessment)
-    answers, priorities = validate(answers, priorities)
-    assessment.answers = {**assessment.answers, **answers}
+    answers, priorities, targets = validate(answers, priorities, targets, questionnaire_for(assessment),
+                                            _full_version(assessment))
+    assessment.answers = _merged(assessment.answers, answers)
     assessment.priorities = {**assessment.priorities, **priorities}
+    assessment.targets = _merged(assessment.targets or {}, targets)
     if share_with_centre is not None:
         assessment.share_with_centre = bool(share_with_centre)
     if show_to_peers is not None:
@@ -157,15 +215,17 @@ def save(user, assessment, answers=None, priorities=None, *, share_with_centre=N
     return assessment
 
 
-def create(user, answers=None, priorities=None, submit: bool = False, **choices) -> Assessment:
-    _require_public_body(user)
-    validate(answers, priorities)
-    return save(user, start_assessment(user), answers, priorities, submit=submit, **choices)
+def create(user, answers=None, priorities=None, targets=None, submit: bool = False, **choices) -> Assessment:
+    organisation = _require_municipality(user)
+    draft = current_draft(organisation.id)
+    # Checked before a draft is started, so a refused body leaves nothing behind.
+    validate(answers, priorities, targets, questionnaire_for(draft, organisation), _full_version(draft))
+    return save(user, start_assessment(user), answers, priorities, targets, submit=submit, **choices)
 
 
 def _submit(assessment):
     """Freeze the answers and store the scores the peer benchmark reads."""
-    scores = scoring.dimension_scores(questionnaire(), assessment.answers)
+    scores = scoring.dimension_scores(questionnaire_for(assessment), assessment.answers)
     assessment.scores = scores
     assessment.overall = scoring.overall_score(scores)
     assessment.status = SUBMITTED
@@ -184,7 +244,8 @@ def _submit(assessment):
 def score_rows(assessment, organisation) -> list[AssessmentScore]:
     """The indexed per-dimension rows of a submitted assessment (its scores must be set)."""
     return [AssessmentScore(assessment_id=assessment.id, dimension=slug, score=score,
-                            organisation_id=organisation.id, population_class=organisation.population_class,
+                            organisation_id=organisation.id, org_type=organisation.org_type or "",
+                            population_class=organisation.population_class,
                             land=organisation.land, is_latest=assessment.is_latest,
                             show_to_peers=assessment.show_to_peers)
             for slug, score in (assessment.scores or {}).items() if score is not None]
@@ -193,7 +254,7 @@ def score_rows(assessment, organisation) -> list[AssessmentScore]:
 def scores_of(assessment) -> dict:
     if assessment.scores is not None:
         return dict(assessment.scores)
-    return scoring.dimension_scores(questionnaire(), assessment.answers)
+    return scoring.dimension_scores(questionnaire_for(assessment), assessment.answers)
 
 
 def previous_of(assessment) -> Assessment | None:
@@ -205,22 +266,6 @@ def previous_of(assessment) -> Assessment | None:
     return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
 
 
-# Quartiles as statistics.quantiles(method="inclusive") and percentile_cont take them: linear interpolation
-# at position q × (n − 1) of the sorted values.
-QUARTERS = (1, 2, 3)
-
-
-def _interpolated(peers: int, at) -> dict:
-    """Median and quartiles from `at(position)`, the sorted peer values by position (n ≥ k)."""
-    m = peers - 1
-    quartiles = []
-    for quarter in QUARTERS:
-        j, delta = divmod(quarter * m, 4)
-        quartiles.append(at(j) if delta == 0 else (at(j) * (4 - delta) + at(j + 1) * delta) / 4)
-    median = at(m // 2) if peers % 2 else (at(m // 2) + at(m // 2 + 1)) / 2
-    return {"peers": peers, "median": round(median, 1), "p25": round(quartiles[0], 1), "p75": round(quartiles[2], 1)}
-
-
 def counted_organisations():
     """The organisations a k-anonymous figure counts: verified ones only. Anyone can register organisations,
     so unverified ones would let a newcomer buy the k peers that unlock a figure (and read a real
@@ -230,22 +275,26 @@ def counted_organisations():
 
 def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | None]]:
     """Median and quartiles per group ({name: (column, value)}: population class, Land) and dimension over
-    the latest submitted assessment of every other verified organisation with that value (each organisation
-    once: one latest assessment each, `_submit`); None for a dimension with fewer than k = 5 peers.
+    the latest submitted assessment of every other verified organisation of the same org type with that
+    value (each organisation once: one latest assessment each, `_submit`); None for a dimension with fewer
+    than k = 5 peers.
 
-    Every group reads one range of a covering index (is_latest, class or Land, dimension, score), all groups
-    in one statement: PostgreSQL takes percentile_cont there; SQLite counts per dimension, then fetches only
-    the values at the quartiles' positions (LIMIT/OFFSET along the index) in a second statement."""
-    slugs = [d.slug for d in questionnaire().dimensions]
+    Every group reads one range of a covering index (is_latest, class or Land, org type, dimension, score), all
+    groups in one statement: PostgreSQL takes percentile_cont there; SQLite returns the peers' scores and
+    `scoring.peer_statistics` takes median and quartiles (the same interpolation)."""
+    slugs = [d.slug for d in questionnaire_for(assessment).dimensions]
     found = {name: dict.fromkeys(slugs) for name in groups}
     groups = {name: (column, value) for name, (column, value) in groups.items() if value is not None}
     if not groups:
         return found
 
     counted = counted_organisations()
-    conditions = {name: (AssessmentScore.is_latest.is_(True), column == value,
-                         AssessmentScore.organisation_id != assessment.organisation_id,
-                         AssessmentScore.organisation_id.in_(counted))
+    org_type = assessment.organisation.org_type or ""
+    # In SQLite "+ 0" keeps the planner off the organisation_id index: driven by the list of verified
+    # organisations it would read every organisation's rows instead of the group's range of the covering index.
+    member = AssessmentScore.organisation_id + 0 if db.engine.dialect.name == "sqlite" else AssessmentScore.organisation_id
+    conditions = {name: (AssessmentScore.is_latest.is_(True), column == value, AssessmentScore.org_type == org_type,
+                         AssessmentScore.organisation_id != assessment.organisation_id, member.in_(counted))
                   for name, (column, value) in groups.items()}  # built once: expressions cost
 
     if db.engine.dialect.name == "postgresql":
@@ -261,33 +310,23 @@ def _peer_benchmarks(assessment, groups: dict) -> dict[str, dict[str, dict | Non
                 found[name][slug] = {"peers": peers, "median": round(p50, 1), "p25": round(p25, 1),
                                      "p75": round(p75, 1)}
         return found
-    counts = {(name, slug): peers for name, slug, peers in db.session.execute(sa.union_all(*[
-        sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, sa.func.count().label("peers"))
-        .where(*conditions[name]).group_by(AssessmentScore.dimension) for name in groups]))
-        if slug in found[name] and peers >= scoring.K_ANONYMITY}
-    if not counts:
-        return found
-    parts = []
-    for (name, slug), peers in counts.items():
-        for first in sorted({quarter * (peers - 1) // 4 for quarter in QUARTERS}):  # each with its neighbour
-            parts.append(sa.select(sa.literal(name).label("grp"), sa.literal(slug).label("dimension"),
-                                   sa.literal(first).label("start"), AssessmentScore.score)
-                         .where(*conditions[name], AssessmentScore.dimension == slug)
-                         .order_by(AssessmentScore.score).offset(first).limit(2).subquery().select())
-    pairs: dict[tuple[str, str, int], list[float]] = {}
-    for name, slug, first, score in db.session.execute(sa.union_all(*parts)):
-        pairs.setdefault((name, slug, first), []).append(score)
-    at: dict[tuple[str, str], dict[int, float]] = {}
-    for (name, slug, first), scores in pairs.items():
-        for offset, score in enumerate(sorted(scores)):  # a value and its upper neighbour
-            at.setdefault((name, slug), {})[first + offset] = score
-    for (name, slug), peers in counts.items():
-        found[name][slug] = _interpolated(peers, at[(name, slug)].__getitem__)
+    # SQLite: the peers' scores of both groups in one read along the groups' covering indexes (the verified
+    # list built once per group), median and quartiles in Python. The former LIMIT/OFFSET reads per quartile
+    # built that list again in each of their ~60 statements once there were ten dimensions.
+    values: dict[tuple[str, str], list[float]] = {}
+    for name, slug, score in db.session.execute(sa.union_all(*[
+            sa.select(sa.literal(name).label("grp"), AssessmentScore.dimension, AssessmentScore.score)
+            .where(*conditions[name]) for name in groups])):
+        values.setdefault((name, slug), []).append(score)
+    for (name, slug), scores in values.items():
+        if slug in found[name]:
+            found[name][slug] = scoring.peer_statistics(scores)
     return found
 
 
 def benchmarks(assessment) -> dict[str, dict]:
-    """Peer statistics by population class and by Land: {"population_class": {slug: stats|None}, "land": …}."""
+    """Peer statistics of the same org type by population class and by Land:
+    {"population_class": {slug: stats|None}, "land": …}."""
     organisation = assessment.organisation
     return _peer_benchmarks(assessment, {
         "population_class": (AssessmentScore.population_class, organisation.population_class),
@@ -300,14 +339,15 @@ def adopted_keys(assessment) -> set[str]:
 
 def proposed_needs(assessment) -> list[dict]:
     """Draft needs from the low answers' templates in the top Handlungsfelder, not yet adopted."""
-    known = questionnaire()
-    fields = scoring.handlungsfelder(scores_of(assessment), assessment.priorities)
-    top = [f.dimension for f in fields if f.need_for_action is not None][:TOP_FIELDS]
+    known = questionnaire_for(assessment)
+    fields = scoring.handlungsfelder(scores_of(assessment), assessment.priorities, assessment.targets)
+    top = [f.dimension for f in fields if f.need_for_action][:TOP_FIELDS]
     taken = adopted_keys(assessment)
     proposals = []
     for slug in top:
-        for question in known.dimension_by_slug[slug].questions:
-            level = assessment.answers.get(question.id)
+        dimension = known.dimension_by_slug.get(slug)
+        for question in dimension.questions if dimension else ():
+            level = scoring.level_of(assessment.answers.get(question.id))  # "weiß nicht" is low too
             if question.need is None or level is None or level > LOW_LEVEL or question.id in taken:
                 continue
             proposals.append({
@@ -319,15 +359,19 @@ def proposed_needs(assessment) -> list[dict]:
 
 
 def result_of(assessment) -> dict:
-    """Scores, level, ranked Handlungsfelder and the class benchmark: what the API and the page show."""
+    """Scores, level, ranked Handlungsfelder (each with its target and gap), the "weiß nicht" counts: what
+    the API and the page show."""
     scores = scores_of(assessment)
     overall = scoring.overall_score(scores)
     level = scoring.maturity_level(overall)
+    targets = dict(assessment.targets or {})
     return {
         "scores": scores,
         "overall": overall,
         "level": None if level is None else {"value": level, "label": str(scoring.maturity_label(level))},
-        "fields": [vars(field) for field in scoring.handlungsfelder(scores, assessment.priorities)],
+        "fields": [vars(field) for field in scoring.handlungsfelder(scores, assessment.priorities, targets)],
+        "targets": targets,
+        "dont_know": scoring.dont_know_counts(questionnaire_for(assessment), assessment.answers),
     }
 
 
@@ -416,16 +460,21 @@ def get_draft_for_edit(user, assessment_id) -> Assessment:
     return assessment
 
 
-def own_public_body(user):
-    """The caller's organisation when it may keep Digital-Checks (a public body); 403 otherwise."""
-    return _require_public_body(user)
+def own_municipality(user):
+    """The caller's organisation when it may keep assessments (a municipality); 403 otherwise."""
+    return _require_municipality(user)
 
 
-def questionnaire_to_dict() -> dict:
-    known = questionnaire()
+def questionnaire_to_dict(org_type: str | None = None) -> dict:
+    """The current questionnaire; with an org type only that type's questions (400 for an unknown type)."""
+    if org_type is not None and org_type not in questionnaire_module.ORG_TYPES:
+        raise InvalidInput(_l("Unknown type of municipality."), {"org_type": lazy_plain(
+            "Must be one of %(types)s.", types=", ".join(questionnaire_module.ORG_TYPES))})
+    known = questionnaire().for_org_type(org_type)
     return {"version": known.version, "dimensions": [{
         "slug": dimension.slug, "label": str(dimension.label), "topics": list(dimension.topics),
-        "questions": [{"id": question.id, "text": str(question.text),
+        "questions": [{"id": question.id, "text": str(question.text), "applies_to": list(question.applies_to),
+                       "sources": [source.to_dict() for source in question.sources],
                        "levels": [{"value": value, "label": str(text)} for value, text in enumerate(question.levels)]}
                       for question in dimension.questions],
     } for dimension in known.dimensions]}
@@ -437,12 +486,13 @@ def _iso(moment):
 
 def assessment_to_dict(assessment) -> dict:
     result = result_of(assessment)
+    bench = benchmarks(assessment)
     return {
         "id": assessment.id, "organisation_id": assessment.organisation_id, "status": assessment.status,
         "submitted_at": _iso(assessment.submitted_at), "questionnaire_version": assessment.questionnaire_version,
         "scores": result["scores"], "overall": result["overall"], "level": result["level"],
-        "fields": result["fields"],
-        "benchmark": benchmarks(assessment)["population_class"],
+        "fields": result["fields"], "targets": result["targets"], "dont_know": result["dont_know"],
+        "benchmark": bench["population_class"], "benchmark_land": bench["land"],
         "proposed_needs": proposed_needs(assessment),
         "answers": dict(assessment.answers), "priorities": dict(assessment.priorities),
         "share_with_centre": assessment.share_with_centre, "show_to_peers": assessment.show_to_peers,
@@ -452,9 +502,9 @@ def assessment_to_dict(assessment) -> dict:
 
 
 def progress_of(assessment) -> list[dict]:
-    """Per dimension how many of its questions have an answer (a level or "weiß nicht")."""
+    """Per dimension how many of its questions have an answer (a level, "weiß nicht" or "trifft nicht zu")."""
     return [{"dimension": dimension, "answered": sum(1 for q in dimension.questions if q.id in assessment.answers),
-             "total": len(dimension.questions)} for dimension in questionnaire().dimensions]
+             "total": len(dimension.questions)} for dimension in questionnaire_for(assessment).dimensions]
 
 
 def change_since_previous(assessment) -> dict | None:
@@ -488,8 +538,8 @@ def peers_ahead(organisation, dimension: str, limit: int = 3, latest=False) -> l
         .join(Organisation, Organisation.id == AssessmentScore.organisation_id)
         .where(AssessmentScore.is_latest.is_(True), AssessmentScore.dimension == dimension,
                AssessmentScore.show_to_peers.is_(True), AssessmentScore.score >= threshold,
-               AssessmentScore.organisation_id != organisation.id, Organisation.verified.is_(True),
-               Organisation.org_type == organisation.org_type)  # a Landkreis learns from Landkreise
+               AssessmentScore.org_type == (organisation.org_type or ""),
+               AssessmentScore.organisation_id != organisation.id, Organisation.verified.is_(True))
         .order_by(same_class, AssessmentScore.score.desc(), Organisation.name).limit(limit)).all()
     return [{"organisation_id": ident, "name": name, "score": score,
              "same_class": population_class is not None and population_class == organisation.population_class}
@@ -515,7 +565,7 @@ def aggregates(include_demo: bool = False) -> list[list]:
             for slug, value in values.items():
                 if value is not None:
                     bucket.setdefault(slug, []).append(value)
-    order = [d.slug for d in questionnaire().dimensions] + ["overall"]
+    order = questionnaire_module.all_dimension_slugs() + ["overall"]
     rows = []
     for (group, value), by_dimension in sorted(groups.items()):
         for slug in order:

@@ -141,7 +141,7 @@ def recommended_events(organisation, k: int = 5) -> list[Recommended]:
             for _slug, label, field_topics in fields:
                 if shared & set(field_topics):
                     add(event.id, FIELD_WEIGHT,
-                        lazy_plain("Handlungsfeld of your Digital-Check: %(field)s", field=label))
+                        lazy_plain("Handlungsfeld of your Digital Compass: %(field)s", field=label))
             for _ in shared & profile_topics:
                 add(event.id, TOPIC_WEIGHT, _l("A topic of your organisation"))
     events = _upcoming(ranked)

@@ -189,17 +189,17 @@ def test_mail_pages_have_no_serious_accessibility_violations(open_as, live_serve
 
 
 def digital_check_pages(page) -> list[str]:
-    """The Digital-Check's overview, a result, the first step and the closing step of a draft."""
+    """The Digitalkompass's overview, a result, the first step and the closing step of a draft."""
     page.goto("/digital-check/")
     paths = ["/digital-check/", page.locator("main a[href^='/digital-check/']", has_text="Ergebnis öffnen").first
              .get_attribute("href")]
-    start = page.get_by_role("button", name="Digital-Check beginnen")
+    start = page.get_by_role("button", name="Digitalkompass beginnen")
     if start.count():
         start.click()
     else:
-        page.get_by_role("link", name="Digital-Check fortsetzen").click()
+        page.get_by_role("link", name="Digitalkompass fortsetzen").click()
     first_step = "/" + page.url.split("/", 3)[3]
-    return paths + [first_step, first_step.replace("/steps/1", "/steps/9")]
+    return paths + [first_step, first_step.replace("/steps/1", "/steps/11")]  # ten fields, then the closing step
 
 
 def test_digital_check_pages_have_no_serious_accessibility_violations(open_as, live_server):  # noqa: F811
