@@ -26,7 +26,7 @@ def city(app):
 def _weak_in_first_field(member):
     """A submitted check whose first field is the top one (priority 3, every answer 0)."""
     first = services.questionnaire().dimensions[0]
-    answers = {q: 0 for q in services.questionnaire().questions}
+    answers = {q: 0 for q in services.questionnaire_for(organisation=member.organisation).questions}  # its type's
     return services.create(member, answers, {first.slug: 3}, submit=True), first
 
 
@@ -84,7 +84,7 @@ def test_the_same_offer_of_several_providers_is_one_card_with_their_names(app, c
 
 def _peer(level, **fields):
     peer = make_org(verified=True, **fields)
-    answers = {q: level for q in services.questionnaire().questions}
+    answers = {q: level for q in services.questionnaire_for(organisation=peer).questions}
     return services.create(make_user(peer), answers, submit=True, show_to_peers=True)
 
 
@@ -178,7 +178,7 @@ def test_request_a_first_consultation_from_the_result_with_the_check_attached(cl
     assert form.status_code == 200
     assert re.search(rf'name="attach_assessment" value="{assessment.id}"[^>]*checked', page)
     assert re.search(rf'name="need_ids" value="{need.id}"[^>]*checked', page)
-    assert "First consultation on our Digital-Check" in page and str(first.label.en) in page
+    assert "First consultation on our Digital Compass" in page and str(first.label.en) in page
     response = client.post("/consultations/new", data={
         "csrf_token": _csrf(page), "subject": "Erstberatung zum Digital-Check", "description": "Bitte beraten Sie uns.",
         "topics": list(first.topics), "urgency": "normal", "preferred_format": "video",
@@ -193,7 +193,7 @@ def test_a_stale_or_foreign_assessment_is_not_prefilled(client, city):
     foreign, _first = _weak_in_first_field(make_user(make_org(name="Andere Stadt")))
     sign_in(client, member)
     page = client.get(f"/consultations/new?assessment={foreign.id}").get_data(as_text=True)
-    assert "First consultation on our Digital-Check" not in page
+    assert "First consultation on our Digital Compass" not in page
 
 
 def test_each_adopted_need_leads_to_its_own_suggestions(client, city):

@@ -24,7 +24,8 @@ def report(app, client, tmp_path):
     make_offer(make_org(name="Bauportal GmbH", kind="company", org_type="hersteller"), title=str(need.title.de),
                body=str(need.text.de), topics=list(need.topics))
     member = make_user(town)
-    assessment = services.create(member, {q: 0 for q in services.questionnaire().questions}, {first.slug: 3},
+    assessment = services.create(member, {q: 0 for q in services.questionnaire_for(organisation=town).questions},
+                                 {first.slug: 3},
                                  submit=True)
     adopted = services.proposed_needs(assessment)[-1]
     services.adopt(member, assessment, [adopted["key"]])

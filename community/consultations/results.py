@@ -41,12 +41,13 @@ RESPONSIBLE_WORDS = {"requester": N_("the municipality"), "centre": N_("the comp
 
 
 class FieldSlugs:
-    """The Digital-Check's dimension slugs, read when a result is checked (the questionnaire is data)."""
+    """The Digital Compass's dimension slugs of every version (a case may rest on an older check), read when a
+    result is checked: the questionnaire is data."""
 
     def __iter__(self):
-        from community.digitalcheck.services import questionnaire
+        from community.digitalcheck.questionnaire import all_dimension_slugs
 
-        return iter(dimension.slug for dimension in questionnaire().dimensions)
+        return iter(all_dimension_slugs())
 
 
 class FieldList:

@@ -91,12 +91,16 @@ def _advice_form_context(case) -> dict:
     """The fields of action to offer (the Digital-Check's dimensions, the attached check's top three ticked)."""
     from community.digitalcheck import services as digitalcheck
 
-    dimensions = digitalcheck.questionnaire().dimensions
+    from community.digitalcheck.questionnaire import versions
+
+    dimensions = digitalcheck.questionnaire_for(organisation=case.organisation).dimensions
+    labels = {dimension.slug: str(dimension.label) for known in versions().values() for dimension in known.dimensions}
+    labels.update({dimension.slug: str(dimension.label) for dimension in dimensions})  # the current wording wins
     suggested = []
     if case.assessment_id and (assessment := db.session.get(Assessment, case.assessment_id)) is not None:
         suggested = [field["dimension"] for field in digitalcheck.result_of(assessment)["fields"][:3]]
     return {"field_options": [(dimension.slug, str(dimension.label)) for dimension in dimensions],
-            "dimension_labels": {dimension.slug: str(dimension.label) for dimension in dimensions},
+            "dimension_labels": labels,
             "responsible_options": [(slug, _l(word)) for slug, word in results.RESPONSIBLE_WORDS.items()],
             "suggested_fields": suggested,
             "default_follow_up": (utcnow() + results.DEFAULT_FOLLOW_UP).date().isoformat()}

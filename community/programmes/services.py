@@ -400,7 +400,7 @@ def needs_served(programme: Programme, viewer, on: date | None = None) -> Served
     served = Served()
     if not programme.open_on(on):
         return served
-    matches = matching.engine().similar(record_of(programme), CANDIDATES, (matching.NEED,))
+    matches = matching.engine().similar(programme_record(programme), CANDIDATES, (matching.NEED,))
     ids = [parsed[1] for m in matches if m.score >= MIN_SCORE and (parsed := matching.parse_record_id(m.id))]
     if not ids:
         return served
@@ -454,7 +454,7 @@ def send_deadline_reminders(on: date | None = None) -> int:
         Programme.deadline <= on + timedelta(days=REMIND_DAYS)).order_by(Programme.id)).all()
     sent = 0
     for programme in due:
-        matches = matching.engine().similar(record_of(programme), CANDIDATES, (matching.NEED,))
+        matches = matching.engine().similar(programme_record(programme), CANDIDATES, (matching.NEED,))
         ids = [parsed[1] for m in matches if m.score >= MIN_SCORE and (parsed := matching.parse_record_id(m.id))]
         needs = db.session.scalars(sa.select(Need).filter(Need.id.in_(ids), Need.status == "open")).all() if ids else []
         by_org: dict[int, object] = {}
