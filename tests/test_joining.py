@@ -177,3 +177,37 @@ def test_only_platform_admins_merge(client):
     sign_in(client, make_user(copy, is_org_admin=True))
     assert client.post(f"/admin/organisations/{copy.id}/merge", data={"other": str(real.id)}).status_code == 403
     assert client.get("/admin/join-requests").status_code == 403
+
+
+def test_every_table_referring_to_organisations_is_moved_or_derived_on_a_merge(app):
+    from community.joining.services import DERIVED_TABLES, MOVED_TABLES
+
+    referring = {table.name for table in db.metadata.sorted_tables for key in table.foreign_keys
+                 if key.column.table.name == "organisation"}
+    assert referring - set(MOVED_TABLES) - set(DERIVED_TABLES) == set(), "decide what a merge does with it"
+
+
+def test_a_merge_keeps_the_duplicate_s_examples_cases_events_and_checks(client):
+    from community.consultations.models import Consultation
+    from community.digitalcheck.models import Assessment
+    from community.examples.models import Example
+    from community.joining import services
+
+    real = make_org(name="Gemeinde Affing", land="09", verified=True)
+    copy = make_org(name="Affing", land="09")
+    author = make_user(copy)
+    example = Example(organisation_id=copy.id, author_id=author.id, title="E-Akte", project_status="done")
+    case = Consultation(organisation_id=copy.id, subject="E-Akte", description="d", topics=["eakte"],
+                        urgency="normal", preferred_format="video")
+    own = Assessment(organisation_id=real.id, status="submitted", questionnaire_version="1", is_latest=True, scores={})
+    theirs = Assessment(organisation_id=copy.id, status="submitted", questionnaire_version="1", is_latest=True,
+                        scores={})
+    db.session.add_all([example, case, own, theirs])
+    db.session.commit()
+    ids = example.id, case.id, own.id, theirs.id
+    services.merge(make_user(role="admin"), copy, real)
+    assert db.session.get(Example, ids[0]).organisation_id == real.id
+    assert db.session.get(Consultation, ids[1]).organisation_id == real.id
+    moved = db.session.get(Assessment, ids[3])
+    assert moved.organisation_id == real.id and moved.is_latest is False  # its own latest stays the latest
+    assert db.session.get(Assessment, ids[2]).is_latest is True
