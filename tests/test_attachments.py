@@ -424,3 +424,15 @@ def test_deleting_the_example_on_its_page_deletes_its_files_votes_and_index_reco
     assert db.session.query(Attachment).count() == 0 and db.session.query(ExampleVote).count() == 0
     assert _stored_files(app) == 0
     assert client.get(f"/examples/{example_id}").status_code == 404
+
+
+def test_file_sizes_are_written_as_the_reader_writes_numbers(app):
+    from flask_babel import force_locale
+
+    from community.attachments.routes import file_size
+
+    with app.test_request_context():
+        with force_locale("de"):
+            assert file_size(1_234_567) == "1,2 MB" and file_size(2_500) == "2,5 kB" and file_size(12) == "12 B"
+        with force_locale("en"):
+            assert file_size(1_234_567) == "1.2 MB"

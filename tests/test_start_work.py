@@ -69,3 +69,13 @@ def test_members_without_a_staff_role_see_no_work(client):
     sign_in(client, make_user(make_org()))
     assert work(client) == {}
     assert 'id="start-work"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_land_body_is_not_asked_to_take_the_digital_compass(client):
+    ministry = make_org(name="Innenministerium", kind="state", org_type="ministerium", land="09")
+    sign_in(client, make_user(ministry))
+    page = client.get("/").get_data(as_text=True)
+    assert "Take the Digital Compass" not in page
+    town = make_org(name="Gemeinde Aachtal")
+    sign_in(client, make_user(town))
+    assert "Take the Digital Compass" in client.get("/").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Pages of attachments: the upload form of an example (from its edit page) and of a consultation's result,
 the download, and removing a file."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -9,6 +10,15 @@ from community.attachments import bp, services, sniffing
 from community.attachments.uploads import download as serve, read_upload
 from community.errors import InvalidInput
 from community.extensions import csrf
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """A file's size as the reader writes numbers: "1,2 MB" in German, "1.2 MB" in English (decimal units)."""
+    for unit, factor in (("MB", 1_000_000), ("kB", 1_000)):
+        if size >= factor:
+            return f"{format_decimal(size / factor, format='#,##0.#')} {unit}"
+    return f"{format_decimal(size)} B"
 
 
 @bp.app_template_global("attachments_of")

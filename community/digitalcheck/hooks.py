@@ -12,6 +12,7 @@ from community.profiles.visibility import register_centre_sharing
 from community.signals import organisation_changed, records_bulk_changed
 from community.start.panels import register_panel
 from community.start.steps import PUBLIC_BODY, register_step
+from community.taxonomy import MUNICIPALITY
 
 
 def load_status(user):
@@ -52,7 +53,8 @@ def _has_assessment(user) -> bool:
 
 
 register_step("digitalcheck", _l("Take the Digital Compass"), lambda user: url_for("digitalcheck.index"),
-              _has_assessment, audience=PUBLIC_BODY, order=20)
+              _has_assessment, audience=PUBLIC_BODY, order=20,
+              applies=lambda user: user.organisation.kind == MUNICIPALITY)  # only municipalities answer it
 
 
 @bp.app_template_global()

@@ -25,14 +25,15 @@ class Step:
     done: Callable[[object], bool]
     audience: str
     order: int
+    applies: Callable[[object], bool] | None = None  # a step only some of the audience can take
 
 
 STEPS: dict[str, Step] = {}
 
 
 def register_step(name: str, label, url: Callable[[object], str], done: Callable[[object], bool],
-                  audience: str = PUBLIC_BODY, order: int = 100) -> None:
-    STEPS[name] = Step(name, label, url, done, audience, order)
+                  audience: str = PUBLIC_BODY, order: int = 100, applies: Callable[[object], bool] | None = None) -> None:
+    STEPS[name] = Step(name, label, url, done, audience, order, applies)
 
 
 def audience_of(user) -> str | None:
@@ -49,7 +50,8 @@ def steps_for(user, audience: str) -> list[dict] | None:
     if audience_of(user) != audience:
         return None
     steps = [{"step": step, "done": bool(step.done(user)), "url": step.url(user)}
-             for step in sorted(STEPS.values(), key=lambda step: (step.order, step.name)) if step.audience == audience]
+             for step in sorted(STEPS.values(), key=lambda step: (step.order, step.name))
+             if step.audience == audience and (step.applies is None or step.applies(user))]
     if all(item["done"] for item in steps):
         return None
     return steps
