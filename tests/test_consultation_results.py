@@ -156,8 +156,12 @@ def test_the_follow_up_reminds_both_sides_once(client, people, field_slug):
 
 
 def _assessment(town, scores, submitted_at, latest):
-    row = Assessment(organisation_id=town.id, status="submitted", questionnaire_version="1", is_latest=latest,
-                     scores=scores, submitted_at=submitted_at)
+    from community.digitalcheck.services import questionnaire
+
+    current = questionnaire()
+    every = {dimension.slug: None for dimension in current.dimensions} | scores
+    row = Assessment(organisation_id=town.id, status="submitted", questionnaire_version=current.version,
+                     is_latest=latest, scores=every, submitted_at=submitted_at, answers={}, priorities={})
     db.session.add(row)
     db.session.commit()
     return row
@@ -173,7 +177,7 @@ def test_the_effect_compares_the_attached_check_with_the_next_one(client, people
     before.is_latest = False
     _assessment(town, {field_slug: 60.0}, utcnow(), latest=True)
     effect = client.get(f"{API}/{case['id']}", headers=tokens["requester"]).get_json()["effect"]
-    assert effect == {field_slug: {"before": 25.0, "after": 60.0}}
+    assert effect == {field_slug: {"before": 25.0, "after": 60.0}}  # dimensions without scores are left out
 
 
 def test_the_new_answers_match_the_openapi_document(client, people, field_slug):
@@ -362,3 +366,19 @@ def test_the_result_report_is_a_pdf_for_the_council(client, people, field_slug):
     fresh = _file(client, tokens)
     sign_in(client, users["requester"])
     assert client.get(f"/consultations/{fresh['id']}/report.pdf").status_code == 404  # no result yet
+
+
+def test_the_next_digital_compass_shows_the_change_since_the_consultation(client, people, field_slug):
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    before = _assessment(town, {field_slug: 25.0}, utcnow() - timedelta(days=200), latest=True)
+    case = _file(client, tokens, assessment_id=before.id)
+    _to(client, tokens, case["id"], "scheduled")
+    _move(client, tokens, case["id"], "consultant", "advised", advice="x")
+    before.is_latest = False
+    after = _assessment(town, {field_slug: 60.0}, utcnow(), latest=True)
+    sign_in(client, users["requester"])
+    page = client.get(f"/digital-check/{after.id}").get_data(as_text=True)
+    assert 'id="consultation-effect"' in page and "25 → 60 (+35)" in page
+    assert 'id="consultation-effect"' not in client.get(f"/digital-check/{before.id}").get_data(as_text=True)

@@ -146,3 +146,30 @@ def test_no_label_of_a_chart_is_cut_off():
     assert header >= charts.text_width(long_column, 11) * 0.7
     bars = str(charts.bars("b", "B", [(long_row, 3)]))
     assert float(bars.split('<text x="')[1].split('"')[0]) >= charts.text_width(long_row, 12)
+
+
+def test_the_change_with_and_without_a_consultation_is_shown_from_five_organisations(client, centre):
+    from datetime import datetime
+
+    from community.consultations.models import Consultation
+
+    headers, _ = centre
+    for n in range(5):
+        consulted, plain = make_org(verified=True), make_org(verified=True)
+        for organisation, start, end in ((consulted, 40.0, 60.0), (plain, 40.0, 45.0)):
+            for when, overall in ((datetime(2026, 1, 10), start), (datetime(2026, 9, 10), end)):
+                db.session.add(Assessment(organisation_id=organisation.id, status="submitted",
+                                          questionnaire_version="1", overall=overall, submitted_at=when, scores={}))
+        db.session.add(Consultation(organisation_id=consulted.id, subject="s", description="d", topics=["ozg"],
+                                    urgency="normal", preferred_format="video", status="advised",
+                                    created_at=datetime(2026, 3, 1)))
+    db.session.commit()
+    effect = client.get(API, headers=headers).get_json()["consultation_effect"]
+    assert effect == {"with_consultation": {"organisations": 5, "mean_change": 20.0},
+                      "without_consultation": {"organisations": 5, "mean_change": 5.0}}
+
+
+def test_the_change_is_suppressed_below_five_organisations(client, centre):
+    headers, _ = centre
+    effect = client.get(API, headers=headers).get_json()["consultation_effect"]
+    assert effect == {"with_consultation": None, "without_consultation": None}

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from community.consultations import calendar, workflow
+from community.consultations import bp, calendar, results, workflow
 from community.consultations.models import Consultation
 from community.consultations.services import CONSULT_STATUS
 from community.extensions import db
@@ -57,3 +57,9 @@ def _due_follow_ups(user):
 register_queue("consultation_requests", _l("New consultation requests"), _new_requests, order=20)
 register_queue("consultations_mine", _l("Your open consultations"), _own_open, order=21)
 register_queue("consultation_follow_ups", _l("Follow-ups due"), _due_follow_ups, order=22)
+
+
+@bp.app_template_global("consultation_effect")
+def _consultation_effect(assessment):
+    """The Digital Compass result shows what changed since the check a consultation was based on (#26)."""
+    return results.effect_on(assessment)

@@ -179,6 +179,27 @@ def result_to_dict(case: Consultation, viewer) -> dict | None:
     return {**case.result, "measures": [measure_to_dict(measure, viewer) for measure in case.measures]}
 
 
+def effect_on(assessment) -> dict | None:
+    """For a submitted Digital Compass: the organisation's latest advised consultation that rests on an earlier
+    check, and per dimension that check's score and this one's ({"case", "changes": {slug: {"before", "after"}}})."""
+    from community.digitalcheck.models import Assessment
+    from community.digitalcheck.services import scores_of
+
+    if assessment.submitted_at is None:
+        return None
+    case = db.session.scalar(db.select(Consultation).join(Assessment, Assessment.id == Consultation.assessment_id)
+                             .filter(Consultation.organisation_id == assessment.organisation_id,
+                                     Consultation.status.in_(("advised", "closed")),
+                                     Assessment.submitted_at < assessment.submitted_at)
+                             .order_by(Assessment.submitted_at.desc(), Consultation.id.desc()).limit(1))
+    if case is None:
+        return None
+    old, new = scores_of(db.session.get(Assessment, case.assessment_id)), scores_of(assessment)
+    changes = {slug: {"before": old[slug], "after": new[slug]} for slug in new
+               if old.get(slug) is not None and new[slug] is not None}
+    return {"case": case, "changes": changes} if changes else None
+
+
 def effect(case: Consultation) -> dict | None:
     """Per dimension the score of the assessment the consultation was based on and of the organisation's
     latest assessment submitted after the consultation was advised; None until there is such a pair."""

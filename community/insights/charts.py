@@ -64,13 +64,13 @@ def bars(chart_id: str, title: str, items: list[tuple[str, float | None]], show=
     bar, plot = 26, 420
     label_width = 12 + max((text_width(label, 12) for label, _ in items), default=0)
     height = bar * max(1, len(items)) + 10
-    highest = max((v for _, v in items if v), default=0)
+    highest = max((abs(v) for _, v in items if v), default=0)  # a fall is drawn by its size, its sign written
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="insights-chart" viewBox="0 0 {label_width + plot + 80:.0f} '
              f'{height}" role="img" aria-labelledby="{chart_id}-title"><title id="{chart_id}-title">'
              f'{escape(title)}</title>']
     for index, (label, value) in enumerate(items):
         top = 5 + index * bar
-        length = 0 if not value or not highest else max(1, plot * value / highest)
+        length = 0 if not value or not highest else max(1, plot * abs(value) / highest)
         text = "–" if value is None else show(value)
         parts.append(f'<text x="{label_width - 6}" y="{top + bar / 2 + 4}" font-size="12" text-anchor="end" '
                      f'fill="#1b1b1b">{escape(label)}</text>'

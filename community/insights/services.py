@@ -173,12 +173,37 @@ def needs_per_month() -> list[dict]:
     return [{"month": month, "count": counts.get(month, 0)} for month in months]
 
 
+def consultation_effect() -> dict:
+    """The mean change of the overall Digital Compass score from an organisation's first submitted check to its
+    latest, for verified organisations with at least two, split by whether a consultation was advised for them
+    before the latest check; a group of fewer than K_ANONYMITY organisations shows null."""
+    checks: dict[int, list] = {}
+    for organisation_id, submitted_at, overall in db.session.execute(
+            sa.select(Assessment.organisation_id, Assessment.submitted_at, Assessment.overall)
+            .join(Organisation, Organisation.id == Assessment.organisation_id)
+            .where(Assessment.status == SUBMITTED, Assessment.overall.is_not(None), Organisation.verified.is_(True))
+            .order_by(Assessment.organisation_id, Assessment.submitted_at)):
+        checks.setdefault(organisation_id, []).append((submitted_at, overall))
+    advised = dict(db.session.execute(
+        sa.select(Consultation.organisation_id, sa.func.min(Consultation.created_at))
+        .where(Consultation.status.in_(("advised", "closed"))).group_by(Consultation.organisation_id)).all())
+    groups: dict[str, list[float]] = {"with_consultation": [], "without_consultation": []}
+    for organisation_id, rows in checks.items():
+        if len(rows) < 2:
+            continue
+        (first_at, first), (last_at, last) = rows[0], rows[-1]
+        consulted = organisation_id in advised and advised[organisation_id] < last_at
+        groups["with_consultation" if consulted else "without_consultation"].append(last - first)
+    return {name: {"organisations": len(changes), "mean_change": round(sum(changes) / len(changes), 1)}
+            if len(changes) >= K_ANONYMITY else None for name, changes in groups.items()}
+
+
 def compute() -> dict:
     if _dialect() == "postgresql":
         # Compiling these short aggregates (JIT) costs more than running them.
         db.session.execute(sa.text("SET LOCAL jit = off"))
     return {"open_needs_by_topic_land": open_needs_by_topic_land(), "open_need_shares": open_need_shares(),
-            "digital_check": digital_check(),
+            "digital_check": digital_check(), "consultation_effect": consultation_effect(),
             "consultations": consultations(), "needs_per_month": needs_per_month()}
 
 

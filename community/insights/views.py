@@ -55,6 +55,9 @@ def _build(data: dict) -> list[Chart]:
     medians = {(dimensions.get(r["dimension"], r["dimension"]), str(POPULATION_CLASS_BY_SLUG[r["population_class"]].label)):
                r["median"] for r in check["by_population_class"]}
     classes = [str(c.label) for c in POPULATION_CLASSES]
+    effect = data["consultation_effect"]
+    effect_rows = [(_l("with a first consultation"), effect["with_consultation"]),
+                   (_l("without a first consultation"), effect["without_consultation"])]
     result = [
         Chart("open-needs", _l("Share of organisations with an open need, by topic and Land (%)"),
               [_l("Topic"), _l("Land (state)"), _l("Organisations with an open need"),
@@ -76,6 +79,14 @@ def _build(data: dict) -> list[Chart]:
                for r in check["weakest_fields"]],
               charts.bars("weakest-fields", str(_l("Weakest fields of the Digital Compass")),
                           [(dimensions.get(r["dimension"], r["dimension"]), r["median"]) for r in check["weakest_fields"]],
+                          show=number)),
+        Chart("consultation-effect", _l("Change of the Digital Compass with and without a first consultation"),
+              [_l("Organisations"), _l("Organisations counted"), _l("Mean change (points)")],
+              [(str(label), group["organisations"] if group else "–", group["mean_change"] if group else "–")
+               for label, group in effect_rows],
+              charts.bars("consultation-effect", str(_l("Change of the Digital Compass with and without a first "
+                                                         "consultation")),
+                          [(str(label), group["mean_change"] if group else None) for label, group in effect_rows],
                           show=number)),
         Chart("consultations", _l("Consultations by status"),
               [_l("Status of the consultation"), _l("Consultations"), _l("Median age (days)")],

@@ -12,6 +12,11 @@ def schemas() -> dict:
         "open_needs_by_topic_land": {"type": "array", "items": record({
             "topic": {"enum": [t.slug for t in TOPICS]}, "land": {"enum": [land.slug for land in LAENDER]},
             "count": count})},
+        "consultation_effect": record({
+            name: {"oneOf": [{"type": "null"}, record({"organisations": count, "mean_change": {"type": "number"}})],
+                   "description": "Mean change of the overall Digital Compass score from the first to the latest "
+                                  "check; null below 5 verified organisations."}
+            for name in ("with_consultation", "without_consultation")}),
         "open_need_shares": {"type": "array", "description": "Per topic and Land the share of the Land's verified "
                              "organisations with an open need on the topic; null below 5 verified organisations.",
                              "items": record({
