@@ -382,3 +382,25 @@ def test_the_next_digital_compass_shows_the_change_since_the_consultation(client
     page = client.get(f"/digital-check/{after.id}").get_data(as_text=True)
     assert 'id="consultation-effect"' in page and "25 → 60 (+35)" in page
     assert 'id="consultation-effect"' not in client.get(f"/digital-check/{before.id}").get_data(as_text=True)
+
+
+def test_consultants_pick_recommendations_through_a_search_never_by_id(client, people):
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    offer = make_offer(make_org(kind="company", org_type="hersteller", name="Akten GmbH"),
+                       title="Beratung zur Einführung der E-Akte", body="Wir begleiten Kommunen bei der E-Akte.")
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    sign_in(client, users["consultant"])
+    page = client.get(f"/consultations/{case['id']}?link_q=E-Akte").get_data(as_text=True)
+    assert 'id="recommendation-search"' in page and "kind:id" not in page
+    assert f'value="offer:{offer.id}"' in page and "Beratung zur Einführung der E-Akte" in page
+    carried = client.get(f"/consultations/{case['id']}?picked=offer:{offer.id}").get_data(as_text=True)
+    assert f'name="recommendation" value="offer:{offer.id}" checked' in carried
+    assert f'name="picked" value="offer:{offer.id}"' in carried
+    advised = client.post(f"/consultations/{case['id']}/move", data={"to": "advised", "advice": "Klein anfangen.",
+                                                                    "recommendation": [f"offer:{offer.id}"]})
+    assert advised.status_code == 302
+    stored = client.get(f"{API}/{case['id']}", headers=tokens["consultant"]).get_json()["recommendations"]
+    assert [(link["kind"], link["id"]) for link in stored] == [("offer", offer.id)]

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from community import policy
-from community.consultations import bp, dispatch, results, services, workflow
+from community.consultations import bp, dispatch, links, results, services, workflow
 from community.consultations.links import LINK_KINDS, kind_label
 from community.pagination import page_args
 from community.profiles.models import Need
@@ -131,7 +131,7 @@ def _render_case(case, errors=None, status=200):
         messages=services.visible_messages(current_user, case),
         moves=workflow.moves_from(case.status, services.sides_of(current_user, case)),
         data=services.case_to_dict(case, current_user, detail=False), link_kinds=sorted(LINK_KINDS),
-        link_label=kind_label,
+        link_label=kind_label, link_picker=_link_picker(case),
         sees_notes=policy.can(current_user, "consultation.internal_notes", case),
         may_rate=policy.can(current_user, "consultation.rate", case), labels=services.LABELS,
     ), status
@@ -143,14 +143,37 @@ def show(case_id: int):
     return _render_case(services.get_case(current_user, case_id))
 
 
-def _recommendations(form) -> list:
-    """Lines "kind:id" of the advice form as typed links; the service checks them."""
+MAX_PICKED = services.MAX_RECOMMENDATIONS
+LINK_SEARCH_RESULTS = 10
+
+
+def _links(values) -> list[dict]:
+    """Checked "kind:id" values as typed links (at most MAX_PICKED); the service checks that each exists."""
     links = []
-    for line in form.get("recommendations", "").splitlines():
-        kind, _, ident = line.strip().partition(":")
-        if kind:
-            links.append({"kind": kind.strip(), "id": int(ident) if ident.strip().isdigit() else ident.strip()})
+    for value in list(values)[:MAX_PICKED]:
+        kind, _, ident = str(value).partition(":")
+        if kind and ident.isdigit():
+            links.append({"kind": kind, "id": int(ident)})
     return links
+
+
+def _link_picker(case) -> dict:
+    """The advice form's recommendations: what the consultant picked so far (carried through each search) and
+    what the search for `link_q` found among the kinds a recommendation may point at. Nobody types an id."""
+    from community.search.services import search
+
+    picked = [links.describe(link, current_user) | {"value": f"{link['kind']}:{link['id']}", "label": kind_label(
+        link["kind"])} for link in _links(request.args.getlist("picked")) if links.resolve(link) is not None]
+    query = request.args.get("link_q", "").strip()[:200]
+    found = []
+    if query and policy.is_consultant(current_user):
+        taken = {item["value"] for item in picked}
+        for hit in search(current_user, query, per_page=LINK_SEARCH_RESULTS * 2, everything=True).page.items:
+            ident = hit.id if hit.item is None else hit.item.id
+            value = f"{hit.kind}:{ident}"
+            if hit.kind in LINK_KINDS and value not in taken and len(found) < LINK_SEARCH_RESULTS:
+                found.append({"value": value, "title": hit.title, "label": kind_label(hit.kind)})
+    return {"query": query, "picked": [item for item in picked if item["title"]], "found": found}
 
 
 @bp.route("/<int:case_id>/move", methods=["POST"])
@@ -159,8 +182,8 @@ def move(case_id: int):
     case = services.get_case(current_user, case_id)
     data = {name: request.form[name] for name in ("to", "reason", "scheduled_for", "meeting_details", "advice")
             if request.form.get(name)}
-    if "recommendations" in request.form:
-        data["recommendations"] = _recommendations(request.form)
+    if request.form.get("to") == "advised":
+        data["recommendations"] = _links(request.form.getlist("recommendation"))
     if request.form.get("to") == "advised":
         data.update(_result(request.form))
     try:
