@@ -61,6 +61,15 @@ def _configure_hosts(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"], app.config["TRUSTED_HOSTS_EXTRA"])
+    if not app.config.get("SERVER_NAME"):
+        # Background jobs and CLI commands have no request: url_for builds their links (notifications of a
+        # reminder, a follow-up) from the public address. Since Flask 3.1 this no longer restricts which
+        # hosts requests may name; TRUSTED_HOSTS does that.
+        from urllib.parse import urlsplit
+
+        public = urlsplit(app.config["PUBLIC_URL"])
+        app.config.update(SERVER_NAME=public.netloc, APPLICATION_ROOT=public.path or "/",
+                          PREFERRED_URL_SCHEME=public.scheme or "https")
 
 
 def _select_locale() -> str:

@@ -5,6 +5,7 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     from community.account.retention import retention_command  # also registers the daily retention job
     from community.auth.cli import users
+    from community.consultations.cli import consultations_group
     from community.jobs import jobs_group
     from community.mail.cli import mail_group
     from community.demo.cli import seed_demo
@@ -17,5 +18,5 @@ def register_cli(app: Flask) -> None:
 
     for command in (users, seed_demo, import_organisations, import_register, matching_group, jobs_group, mail_group,
                     digital_check_group, events_group, bootstrap, programmes_group,
-                    retention_command):
+                    consultations_group, retention_command):
         app.cli.add_command(command)

@@ -404,3 +404,20 @@ def test_consultants_pick_recommendations_through_a_search_never_by_id(client, p
     assert advised.status_code == 302
     stored = client.get(f"{API}/{case['id']}", headers=tokens["consultant"]).get_json()["recommendations"]
     assert [(link["kind"], link["id"]) for link in stored] == [("offer", offer.id)]
+
+
+def test_jobs_and_commands_build_links_from_the_public_address(tmp_path):
+    """The follow-up job runs without a request: its links come from PUBLIC_URL (no SERVER_NAME configured)."""
+    from community import create_app
+    from community.extensions import db as database
+    from tests.conftest import config_with
+
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI="sqlite://", SERVER_NAME=None,
+                                 PUBLIC_URL="https://kommunalnetz.example.de/portal",
+                                 MATCHING_INDEX_DIR=str(tmp_path / "matching")))
+    with app.app_context():
+        from flask import url_for
+
+        database.create_all()
+        assert url_for("consultations.show", case_id=7) == "https://kommunalnetz.example.de/portal/consultations/7"
+        assert results.remind_follow_ups(date.today()) == 0
