@@ -115,5 +115,6 @@ AXE_PAGE_GROUPS = {
                "/examples/1", "/events/"),
     "member": ("/suggestions", "/contacts", "/contacts/new?to=1", "/rooms", "/notifications", "/account/",
                "/account/sanctions", "/join-requests/mine", "/", "/examples/new", "/examples/2"),
-    "moderator": ("/moderation/queue", "/moderation/log", "/examples/review"),
+    # "/" as a moderator: the start page with the moderators' queues (#26)
+    "moderator": ("/", "/moderation/queue", "/moderation/log", "/examples/review"),
 }

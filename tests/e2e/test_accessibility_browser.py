@@ -136,12 +136,12 @@ def test_consultation_and_insights_pages_work_on_a_phone(open_as, live_server): 
     case = consultant.locator("#consultation-queue a[href^='/consultations/']").first.get_attribute("href")
     problems = [line for path in ("/consultations/", "/consultations/new", case)
                 for line in phone_problems(requester, path)]
-    problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
+    problems += [line for path in ("/", "/consultations/?status=requested", case, "/insights/")
                  for line in phone_problems(consultant, path)]
     assert problems == [], "\n".join(problems)
 
 
-ADMIN_PAGES = ("/admin/organisations", "/admin/join-requests", "/moderation/moderators", "/admin/users",
+ADMIN_PAGES = ("/", "/admin/organisations", "/admin/join-requests", "/moderation/moderators", "/admin/users",
                "/admin/users/audit", "/admin/users/1", "/account/second-factor")
 
 
@@ -163,7 +163,7 @@ def test_consultation_and_insights_pages_have_no_serious_accessibility_violation
     case = consultant.locator("#consultation-queue a[href^='/consultations/']").first.get_attribute("href")
     problems = [line for path in ("/consultations/", "/consultations/new", case)
                 for line in violations(requester, path)]
-    problems += [line for path in ("/consultations/?status=requested", case, "/insights/")
+    problems += [line for path in ("/", "/consultations/?status=requested", case, "/insights/")
                  for line in violations(consultant, path)]
     assert problems == [], "\n".join(problems)
 
