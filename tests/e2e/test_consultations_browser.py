@@ -1,5 +1,6 @@
 """A first consultation from filing to closing, with the requester and a consultant each in a browser
 context of their own (the demo's Gemeinde admin and the demo competence centre's consultant)."""
+import json
 import re
 import sqlite3
 from contextlib import closing
@@ -76,7 +77,7 @@ def _rows(live_server, sql: str, *args) -> list:
 def test_the_advice_loop_from_the_check_to_the_follow_up(open_as, live_server):  # noqa: F811
     """Request from the Digital Compass → accept → schedule (the mail states the local time and carries an
     invitation that parses) → advise with a result whose recommendation is found by search → the municipality
-    marks a measure done → the follow-up reminder reaches both sides."""
+    marks a measure done → the follow-up reminder reaches both sides → the next check shows the effect."""
     password = demo_password(live_server)
     requester = open_as(REQUESTER, password)
     consultant = open_as(CONSULTANT, password)
@@ -128,3 +129,22 @@ def test_the_advice_loop_from_the_check_to_the_follow_up(open_as, live_server): 
         live_server, "SELECT u.email FROM notification n JOIN user u ON u.id = n.user_id "
                      "WHERE n.kind = 'consult_follow_up' AND n.url LIKE ?", f"%/consultations/{case_id}")}
     assert REQUESTER in told and CONSULTANT in told
+
+    # The municipality's next check (written here straight into the database, as its answers would score) shows
+    # what changed since the check the consultation rested on.
+    with closing(sqlite3.connect(live_server.data_dir / "e2e.sqlite")) as database:
+        database.row_factory = sqlite3.Row
+        (attached,) = database.execute("SELECT assessment_id FROM consultation WHERE id = ?", (case_id,)).fetchone()
+        old = dict(database.execute("SELECT * FROM assessment WHERE id = ?", (attached,)).fetchone())
+        scores = {slug: (None if score is None else min(100.0, score + 10)) for slug, score in
+                  json.loads(old["scores"]).items()}
+        new = {**old, "id": None, "scores": json.dumps(scores), "is_latest": 1,
+               "submitted_at": "2027-06-20 09:00:00.000000", "created_at": "2027-06-20 08:00:00.000000",
+               "updated_at": "2027-06-20 09:00:00.000000"}
+        database.execute("UPDATE assessment SET is_latest = 0 WHERE organisation_id = ?", (old["organisation_id"],))
+        cursor = database.execute(f"INSERT INTO assessment ({', '.join(new)}) VALUES ({', '.join('?' * len(new))})",
+                                  tuple(new.values()))
+        database.commit()
+    requester.goto(f"/digital-check/{cursor.lastrowid}")
+    expect(requester.locator("#consultation-effect")).to_contain_text("Wirkung der Erstberatung")
+    expect(requester.locator("#consultation-effect")).to_contain_text("(+10)")
