@@ -56,7 +56,7 @@ def test_register_creates_unverified_organisation_with_the_user_as_its_admin(cli
     org = user.organisation
     assert (org.name, org.kind, org.org_type, org.land, org.verified) == (
         "Gemeinde Musterhausen", "municipality", "gemeinde", "05", False)
-    assert redirect_path(response) == f"/organisations/{org.id}"
+    assert redirect_path(response) == "/"  # the start page with the next steps (#24)
     assert is_logged_in(client)
 
 

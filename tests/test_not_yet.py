@@ -39,8 +39,8 @@ def test_an_unconfirmed_municipal_member_takes_the_check_and_is_told_to_confirm_
     assert page.status_code == 403 and "First confirm your e-mail address" in page.text
 
 
-def test_a_company_is_still_told_the_check_is_for_public_bodies(client):
+def test_a_company_is_still_told_the_check_is_for_municipalities(client):
     sign_in(client, make_user(make_org(kind="company", org_type="hersteller", land=None)))
     page = client.get("/digital-check/")
-    assert page.status_code == 403 and "Only for public bodies" in page.text
+    assert page.status_code == 403 and "Only for municipalities" in page.text  # the Digital Compass (#25)
     assert client.get("/consultations/new").status_code == 403

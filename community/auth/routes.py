@@ -241,7 +241,7 @@ def register():
             if not user.email_confirmed:
                 flash(_("We have sent a link to %(email)s: please confirm your e-mail address with it.",
                         email=user.email), "info")
-            return redirect(url_for("organisations.show", org_id=user.organisation_id))
+            return redirect(url_for("main.index"))  # the start page: the next steps, for vendors too (#24)
     return render_template("auth/register.html", form=form, invite=invite, matches=matches,
                            password_min=services.PASSWORD_MIN), status
 

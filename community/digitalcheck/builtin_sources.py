@@ -52,8 +52,11 @@ def _offers(organisation, dimension, topics, limit):
     assessment = _latest(organisation)
     if assessment is None:
         return []
-    texts = [(p["title"], p["text"], tuple(p["topics"])) for p in services.proposed_needs(assessment)
-             if p["dimension"] == dimension]
+    # Matched by their German text whatever the reader's language: switching the language never changes what
+    # a proposed need matches (#24).
+    questions = services.questionnaire_for(assessment).questions
+    texts = [(str(need.title.de), str(need.text.de), tuple(p["topics"])) for p in services.proposed_needs(assessment)
+             if p["dimension"] == dimension and (need := questions[p["key"]].need) is not None]
     texts += [(need.title, need.body, tuple(need.topics)) for link in assessment.need_links
               if (need := link.need) is not None and link.key.split(".")[0] == dimension]
     if not texts:

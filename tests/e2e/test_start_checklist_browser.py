@@ -6,7 +6,7 @@ import sqlite3
 
 from tests.e2e.test_foundation_flow import PASSWORD, submit
 
-MUNICIPAL_STEPS = ["Vervollständigen Sie Ihr Profil", "Den Digital-Check ausfüllen", "Eine Erstberatung anfragen",
+MUNICIPAL_STEPS = ["Vervollständigen Sie Ihr Profil", "Digitalkompass ausfüllen", "Eine Erstberatung anfragen",
                    "Andere mit denselben Bedarfen finden"]
 VENDOR_STEPS = ["Beschreiben Sie Ihr Unternehmen", "Geben Sie eine Website oder Kontaktadresse an",
                 "Nennen Sie die Themen, in denen Sie arbeiten", "Veröffentlichen Sie Ihr erstes Angebot"]
@@ -24,7 +24,7 @@ def register(page, name: str, email: str, organisation: str, kind: str, org_type
     if land:
         page.select_option("select[name=organisation_land]", land)
     page.locator("form[action='/register'] button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/organisations/\d+$"))
+    page.wait_for_url(re.compile(r"/$"))  # new accounts start on the start page (#24)
 
 
 def steps(page, panel: str) -> list[tuple[str, bool]]:
