@@ -26,14 +26,15 @@ def navigation(client) -> tuple[list[str], dict[str, list[str]]]:
 def test_a_guest_sees_the_directory_forums_and_the_centres_public_offers(client, app):
     top, groups = navigation(client)
     assert top == ["/organisations", "/forums/", "Competence Centre"]
-    assert groups == {"Competence Centre": ["/examples/", "/events/"]}
+    assert groups == {"Competence Centre": ["/examples/", "/events/", "/programmes"]}
 
 
 def test_a_member_of_a_public_body_finds_their_consultations_and_the_digital_check_with_the_centre(client, app):
     sign_in(client, make_user(make_org()))
     top, groups = navigation(client)
     assert len(top) <= 6 and "Administration" not in groups
-    assert groups["Competence Centre"] == ["/digital-check/", "/consultations/", "/examples/", "/events/"]
+    assert groups["Competence Centre"] == ["/digital-check/", "/consultations/", "/examples/", "/events/",
+                                           "/programmes"]
     assert groups["My network"] == ["/suggestions", "/contacts"]
 
 
