@@ -400,21 +400,25 @@ def needs_served(programme: Programme, viewer, on: date | None = None) -> Served
     served = Served()
     if not programme.open_on(on):
         return served
+    own_org = getattr(viewer, "organisation_id", None) if getattr(viewer, "is_authenticated", False) else None
+    if own_org is not None:
+        # The viewer's own needs are asked from the need's side, as each need's page asks: a need that shows the
+        # programme is listed here too, even when the programme's few hundred best needs are other organisations'.
+        own = db.session.scalars(sa.select(Need).filter(Need.organisation_id == own_org, Need.status == "open")
+                                 .order_by(Need.id)).all()
+        served.own_needs = [need for need in own if can_see(viewer, need) and any(
+            ranked.programme.id == programme.id for ranked in ranked_for_need(need, on))]
     matches = matching.engine().similar(programme_record(programme), CANDIDATES, (matching.NEED,))
     ids = [parsed[1] for m in matches if m.score >= MIN_SCORE and (parsed := matching.parse_record_id(m.id))]
     if not ids:
         return served
     needs = db.session.scalars(sa.select(Need).join(Organisation, Organisation.id == Need.organisation_id)
                                .filter(Need.id.in_(ids), Need.status == "open")).all()
-    own_org = getattr(viewer, "organisation_id", None) if getattr(viewer, "is_authenticated", False) else None
     others = set()
     for need in needs:
         if not is_eligible(programme, need.organisation, on):
             continue  # a programme serves only the needs of organisations that may apply
-        if own_org is not None and need.organisation_id == own_org:
-            if can_see(viewer, need):
-                served.own_needs.append(need)
-        elif need.organisation.verified:
+        if need.organisation_id != own_org and need.organisation.verified:
             others.add(need.organisation_id)
     served.organisations = len(others) if len(others) >= K_ANONYMITY else None
     return served
