@@ -11,7 +11,7 @@ from community.models_base import utcnow
 from community.notifications.models import Notification
 from tests.factories import make_offer, make_org, make_user
 from tests.test_api_openapi import assert_matches_document
-from tests.test_consultations import API, _file, _move, _to, people  # noqa: F401  (the fixture)
+from tests.test_consultations import API, REQUEST, _file, _move, _to, people  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -421,3 +421,58 @@ def test_jobs_and_commands_build_links_from_the_public_address(tmp_path):
         database.create_all()
         assert url_for("consultations.show", case_id=7) == "https://kommunalnetz.example.de/portal/consultations/7"
         assert results.remind_follow_ups(date.today()) == 0
+
+
+def test_a_phone_consultation_asks_for_a_number(client, people):
+    users, tokens, town = people
+    case = _file(client, tokens, preferred_format="phone", phone="+49 351 123456")
+    assert case["meeting_details"] == "+49 351 123456"  # where the centre calls; confirmed with the date
+    for bad in ("call me", "12", "0351 123456; DROP"):
+        response = client.post(API, json={**REQUEST, "preferred_format": "phone", "phone": bad},
+                               headers=tokens["requester"])
+        assert response.status_code == 400 and "phone" in response.get_json()["error"]["fields"]
+    assert _file(client, tokens, phone="0351 123456")["meeting_details"] == ""  # a video call needs no number
+    from tests.factories import sign_in
+
+    sign_in(client, users["requester"])
+    assert 'type="tel"' in client.get("/consultations/new").get_data(as_text=True)
+
+
+def test_the_follow_up_starts_a_short_review(client, people, field_slug):
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    case = advised_case(client, people, field_slug, follow_up_on=(date.today() + timedelta(days=30)).isoformat())
+    url = f"/consultations/{case['id']}"
+    sign_in(client, users["requester"])
+    assert 'id="follow-up-review"' not in client.get(url).get_data(as_text=True)  # not before the day
+    assert client.post(url + "/review", data={"progress": "x"}).status_code == 404
+    results.remind_follow_ups(date.today() + timedelta(days=31))
+    assert 'id="follow-up-review"' in client.get(url).get_data(as_text=True)
+    assert client.post(url + "/review", data={"progress": ""}).status_code == 400
+    assert client.post(url + "/review", data={"progress": "Die E-Akte läuft im Bauamt.",
+                                              "more_help": "1"}).status_code == 302
+    messages = client.get(f"{API}/{case['id']}", headers=tokens["consultant"]).get_json()["messages"]
+    assert "Die E-Akte läuft im Bauamt." in messages[-1]["text"] and "further support" in messages[-1]["text"]
+    assert Notification.query.filter_by(user_id=users["consultant"].id, kind="consult_message").count() == 1
+    assert 'id="follow-up-review"' not in client.get(url).get_data(as_text=True)  # given once
+    sign_in(client, users["consultant"])
+    assert 'id="follow-up-review"' not in client.get(url).get_data(as_text=True)  # the municipality's to give
+
+
+def test_a_measure_on_the_page_links_what_the_search_found(client, people):
+    from tests.factories import sign_in
+
+    users, tokens, town = people
+    offer = make_offer(make_org(kind="company", org_type="hersteller", name="Akten GmbH"),
+                       title="Beratung zur Einführung der E-Akte", body="Wir begleiten Kommunen bei der E-Akte.")
+    case = _file(client, tokens)
+    _to(client, tokens, case["id"], "scheduled")
+    sign_in(client, users["consultant"])
+    page = client.get(f"/consultations/{case['id']}?link_q=E-Akte").get_data(as_text=True)
+    assert 'name="measure-1-links"' in page
+    client.post(f"/consultations/{case['id']}/move", data={
+        "to": "advised", "advice": "Klein anfangen.", "measure-1-title": "E-Akte pilotieren", "measure-1-priority": "1",
+        "measure-1-horizon_months": "6", "measure-1-responsible": "both", "measure-1-links": [f"offer:{offer.id}"]})
+    measure = client.get(f"{API}/{case['id']}", headers=tokens["consultant"]).get_json()["result"]["measures"][0]
+    assert [(link["kind"], link["id"]) for link in measure["links"]] == [("offer", offer.id)]

@@ -43,7 +43,7 @@ def desk():
 
 
 def _form_data(form) -> dict:
-    data = {name: form.get(name, "") for name in ("subject", "description", "urgency", "preferred_format")}
+    data = {name: form.get(name, "") for name in ("subject", "description", "urgency", "preferred_format", "phone")}
     data["topics"] = form.getlist("topics")
     data["need_ids"] = form.getlist("need_ids")
     if form.get("attach_assessment"):
@@ -123,7 +123,7 @@ def _assessment_url(case) -> str | None:
 def _render_case(case, errors=None, status=200):
     return render_template(
         "consultations/show.html", case=case, errors=errors or {}, assessment_url=_assessment_url(case),
-        answer_due_on=dispatch.answer_due_on(case),
+        answer_due_on=dispatch.answer_due_on(case), review_open=results.review_open(current_user, case),
         consultant_options=[(user.id, user.name) for user in _consultants_to_assign()],
         advice_form=_advice_form_context(case), result=results.result_to_dict(case, current_user),
         measure_words=results.STATUS_WORDS, measure_statuses=results.MEASURE_STATUSES,
@@ -201,7 +201,8 @@ def _result(form) -> dict:
         values = {name: form.get(f"measure-{row}-{name}", "").strip()
                   for name in ("title", "field", "priority", "horizon_months", "responsible")}
         if values["title"]:
-            measures.append({**values, "field": values["field"] or None})
+            measures.append({**values, "field": values["field"] or None,
+                             "links": _links(form.getlist(f"measure-{row}-links"))[:results.MAX_MEASURE_LINKS]})
     result = {"situation": form.get("situation", ""), "fields": form.getlist("fields"), "measures": measures,
               "funding": form.get("funding", ""), "next_steps": form.get("next_steps", "")}
     data = {"result": result}
@@ -248,6 +249,19 @@ def assign(case_id: int):
         flash(" ".join(str(message) for message in error.fields.values()), "error")
     return redirect(request.form.get("next") == "desk" and url_for("consultations.desk")
                     or url_for("consultations.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/review", methods=["POST"])
+@login_required
+def review(case_id: int):
+    case = services.get_case(current_user, case_id)
+    try:
+        results.submit_review(current_user, case, {"progress": request.form.get("progress", ""),
+                                                   "more_help": request.form.get("more_help", "")})
+    except services.InvalidInput as error:
+        return _render_case(case, error.fields, 400)
+    flash(_l("Thank you: your review is with the competence centre."), "success")
+    return redirect(url_for("consultations.show", case_id=case.id) + "#conversation")
 
 
 @bp.route("/<int:case_id>/report.pdf")

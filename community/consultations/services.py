@@ -67,6 +67,17 @@ class DateTimeValue:
 
 
 TOPIC_SLUGS = [topic.slug for topic in TOPICS]
+class PhoneNumber:
+    """A phone number as people write it: digits with spaces, +, /, - and brackets; at least six digits."""
+
+    def clean(self, value):
+        text = Text(40).clean(value)
+        if text and (not all(char.isdigit() or char in " +/-()" for char in text)
+                     or sum(char.isdigit() for char in text) < 6):
+            raise ValueError(_l("Enter a phone number such as 0351 123456."))
+        return text
+
+
 REQUEST_SCHEMA = Schema({
     "subject": Text(200, required=True),
     "description": Text(5000, required=True, multiline=True),
@@ -75,6 +86,8 @@ REQUEST_SCHEMA = Schema({
     "preferred_format": OneOf(FORMATS, required=True),
     "assessment_id": Id(),
     "need_ids": IdList(MAX_NEEDS),
+    # With the format "phone": where the centre calls (it goes into the meeting details the consultant confirms).
+    "phone": PhoneNumber(),
 })
 TRANSITION_SCHEMA = Schema({
     "to": OneOf(workflow.STATUSES, required=True),
@@ -142,6 +155,7 @@ def create_request(user, data) -> Consultation:
         description=values["description"], topics=values["topics"], urgency=values["urgency"],
         preferred_format=values["preferred_format"],
         assessment_id=_attachable_assessment_id(organisation_id, values["assessment_id"]),
+        meeting_details=values["phone"] if values["preferred_format"] == "phone" else "",
         status=workflow.REQUESTED)
     case.need_links = [ConsultationNeed(need_id=ident) for ident in _own_need_ids(organisation_id, values["need_ids"])]
     case.history = [ConsultationEvent(actor_id=user.id, from_status=None, to_status=workflow.REQUESTED)]

@@ -82,6 +82,8 @@ def schemas() -> dict:
             "assessment_id": {**ID, "type": ["integer", "null"],
                               "description": "Your organisation's latest submitted Digital-Check, or null."},
             "need_ids": {**ids, "description": "Needs of your organisation to discuss."},
+            "phone": {"type": "string", "maxLength": 40, "description": "With the format phone: the number the "
+                      "centre calls (digits, spaces, + / - and brackets)."},
         }, ["subject", "description", "topics", "urgency", "preferred_format"]),
         "ConsultationTransitionCreate": body({
             "to": {"enum": list(workflow.STATUSES)},
