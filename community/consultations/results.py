@@ -254,34 +254,3 @@ def remind_follow_ups(today: date | None = None) -> int:
                url_for("consultations.show", case_id=case.id), subject=case.subject)
     return len(due)
 
-
-REVIEW_SCHEMA = Schema({"progress": Text(5000, required=True, multiline=True),
-                        "more_help": OneOf(("", "1", "yes"), default="")})
-
-
-def review_open(user, case: Consultation) -> bool:
-    """The short review the follow-up starts: open to the requesting organisation once reminded, until one of its
-    members has written into the conversation since."""
-    if case.follow_up_sent_at is None or case.status != "advised" or not is_requester_side(user, case):
-        return False
-    return not any(message.created_at >= case.follow_up_sent_at and not message.internal
-                   and message.author is not None and message.author.organisation_id == case.organisation_id
-                   for message in case.messages)
-
-
-def submit_review(user, case: Consultation, data):
-    """The review goes into the case's conversation (the centre is told, as of every message)."""
-    from flask_babel import gettext
-
-    from community.consultations.services import post_message
-
-    if not review_open(user, case):
-        raise NotFound(_l("There is no follow-up review to give for this consultation."))
-    try:
-        values = REVIEW_SCHEMA.clean(data)
-    except ValidationError as error:
-        raise InvalidInput(error.message, fields=error.fields) from None
-    lines = [gettext("Follow-up review: %(progress)s", progress=values["progress"])]
-    if values["more_help"]:
-        lines.append(gettext("We would like further support from the competence centre."))
-    return post_message(user, case, {"text": "\n\n".join(lines)})

@@ -123,7 +123,7 @@ def _assessment_url(case) -> str | None:
 def _render_case(case, errors=None, status=200):
     return render_template(
         "consultations/show.html", case=case, errors=errors or {}, assessment_url=_assessment_url(case),
-        answer_due_on=dispatch.answer_due_on(case), review_open=results.review_open(current_user, case),
+        answer_due_on=dispatch.answer_due_on(case), review_open=services.review_open(current_user, case),
         consultant_options=[(user.id, user.name) for user in _consultants_to_assign()],
         advice_form=_advice_form_context(case), result=results.result_to_dict(case, current_user),
         measure_words=results.STATUS_WORDS, measure_statuses=results.MEASURE_STATUSES,
@@ -256,7 +256,7 @@ def assign(case_id: int):
 def review(case_id: int):
     case = services.get_case(current_user, case_id)
     try:
-        results.submit_review(current_user, case, {"progress": request.form.get("progress", ""),
+        services.submit_review(current_user, case, {"progress": request.form.get("progress", ""),
                                                    "more_help": request.form.get("more_help", "")})
     except services.InvalidInput as error:
         return _render_case(case, error.fields, 400)

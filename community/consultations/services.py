@@ -16,7 +16,7 @@ from community.auth.models import User
 from community.consultations import links, results, workflow
 from community.consultations.models import Consultation, ConsultationEvent, ConsultationMessage, ConsultationNeed
 from community.consultations.rules import is_requester_side
-from community.errors import Conflict, InvalidInput, PermissionDenied, ValidationError
+from community.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ValidationError
 from community.extensions import db
 from community.i18n import N_, lazy_plain
 from community.models_base import get_or_not_found, utcnow
@@ -401,3 +401,33 @@ LABELS = {
         workflow.CLOSED: _l("Close the case"), workflow.WITHDRAWN: _l("Withdraw the request"),
     },
 }
+
+
+REVIEW_SCHEMA = Schema({"progress": Text(5000, required=True, multiline=True),
+                        "more_help": OneOf(("", "1", "yes"), default="")})
+
+
+def review_open(user, case: Consultation) -> bool:
+    """The short review the follow-up starts: open to the requesting organisation once reminded, until one of its
+    members has written into the conversation since."""
+    if case.follow_up_sent_at is None or case.status != "advised" or not is_requester_side(user, case):
+        return False
+    return not any(message.created_at >= case.follow_up_sent_at and not message.internal
+                   and message.author is not None and message.author.organisation_id == case.organisation_id
+                   for message in case.messages)
+
+
+def submit_review(user, case: Consultation, data):
+    """The review goes into the case's conversation (the centre is told, as of every message)."""
+    from flask_babel import gettext
+
+    if not review_open(user, case):
+        raise NotFound(_l("There is no follow-up review to give for this consultation."))
+    try:
+        values = REVIEW_SCHEMA.clean(data)
+    except ValidationError as error:
+        raise InvalidInput(error.message, fields=error.fields) from None
+    lines = [gettext("Follow-up review: %(progress)s", progress=values["progress"])]
+    if values["more_help"]:
+        lines.append(gettext("We would like further support from the competence centre."))
+    return post_message(user, case, {"text": "\n\n".join(lines)})
